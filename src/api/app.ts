@@ -1,0 +1,73 @@
+import swagger from "@fastify/swagger";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import Fastify, { LogController } from "fastify";
+import type { Logger } from "pino";
+import type { ApiContext, App } from "./context.js";
+import { deliveryRoutes } from "./deliveries.js";
+import { handleError } from "./errors.js";
+import { eventTypeRoutes } from "./event-types.js";
+import { eventRoutes } from "./events.js";
+import { tenantRoutes } from "./tenants.js";
+import { webhookRoutes, webhookTestRoute } from "./webhooks.js";
+
+export const VERSION = process.env.npm_package_version ?? "0.1.0";
+
+/** Builds the HTTP API: every route group with its schemas, one error envelope, OpenAPI 3.1. */
+export async function buildApp(ctx: ApiContext, logger: Logger): Promise<App> {
+  const app = Fastify({
+    loggerInstance: logger,
+    bodyLimit: 256 * 1024,
+    // Per-request lines would dominate the log at webhook volumes; errors are still logged.
+    logController: new LogController({ disableRequestLogging: true }),
+    ajv: {
+      // Unknown fields are an error, not silently dropped.
+      customOptions: { removeAdditional: false, coerceTypes: "array", useDefaults: true, allErrors: false },
+    },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.decorateRequest("principal", null);
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler((request, reply) => {
+    reply
+      .status(404)
+      .send({ error: { code: "not_found", message: `no route ${request.method} ${request.url}` } });
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: "3.1.0",
+      info: {
+        title: "Switchboard API",
+        version: VERSION,
+        description: "Signed, retried, logged webhooks for an AI phone-calling platform for law firms.",
+      },
+      components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
+      security: [{ bearer: [] }],
+    },
+  });
+
+  app.get("/healthz", { schema: { hide: true } }, async () => ({ status: "ok", version: VERSION }));
+  app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+  app.get("/metrics", { schema: { hide: true } }, async (_request, reply) => {
+    reply.header("content-type", ctx.metrics.registry.contentType);
+    return ctx.metrics.registry.metrics();
+  });
+
+  await app.register(async (v1) => {
+    v1.addHook("onRequest", async (request) => {
+      request.principal = await ctx.auth.authenticate(request);
+    });
+    for (const routes of [
+      tenantRoutes,
+      eventTypeRoutes,
+      eventRoutes,
+      webhookRoutes,
+      webhookTestRoute,
+      deliveryRoutes,
+    ]) {
+      await routes(v1 as unknown as App, ctx);
+    }
+  });
+
+  return app as unknown as App;
+}

@@ -1,0 +1,31 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import type { FastifyBaseLogger, FastifyInstance, RawServerDefault } from "fastify";
+import type { Config } from "../config.js";
+import type { Metrics } from "../delivery/metrics.js";
+import type { WebhookTester } from "../delivery/tester.js";
+import type { EventIngest } from "../events/ingest.js";
+import type { SecretCipher } from "../secrets/cipher.js";
+import type { Store } from "../store/index.js";
+import type { Authenticator } from "./auth.js";
+
+export type App = FastifyInstance<
+  RawServerDefault,
+  IncomingMessage,
+  ServerResponse,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
+
+/** What route handlers reach: built once at start and passed to every route group. */
+export interface ApiContext {
+  config: Config;
+  store: Store;
+  cipher: SecretCipher;
+  auth: Authenticator;
+  ingest: EventIngest;
+  tester: WebhookTester;
+  metrics: Metrics;
+  /** Wakes the local dispatcher (after a retry or replay made deliveries due). */
+  wake: () => void;
+}

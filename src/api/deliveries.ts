@@ -1,0 +1,184 @@
+import { Type } from "@sinclair/typebox";
+import type { AttemptRecord, DeliveryRecord, DeliveryStatus } from "../store/index.js";
+import { HELD_UNTIL_ENABLED } from "../store/rows.js";
+import { tenantOf } from "./auth.js";
+import type { ApiContext, App } from "./context.js";
+import { ApiError, invalid, notFound } from "./errors.js";
+import { Id, iso, PageQuery, parseTime } from "./schemas.js";
+
+const StatusSchema = Type.Union([
+  Type.Literal("pending"),
+  Type.Literal("succeeded"),
+  Type.Literal("failed"),
+  Type.Literal("cancelled"),
+]);
+
+export function presentDelivery(d: DeliveryRecord): Record<string, unknown> {
+  const waiting = d.status === "pending";
+  return {
+    id: d.id,
+    event_id: d.event_id,
+    webhook_id: d.webhook_id,
+    status: d.status,
+    attempt_count: d.attempts,
+    // Claimed rows carry their lease end here; shown as "now-ish" is more honest than the lease.
+    next_attempt_at: waiting && d.next_attempt_at !== HELD_UNTIL_ENABLED ? iso(d.next_attempt_at) : null,
+    in_flight: waiting && d.lease_owner !== null,
+    held: waiting && d.next_attempt_at === HELD_UNTIL_ENABLED,
+    first_attempt_at: iso(d.first_attempt_at),
+    last_attempt_at: iso(d.last_attempt_at),
+    last_status_code: d.last_status_code,
+    last_error: d.last_error,
+    appended: d.appended,
+    created_at: iso(d.created_at),
+    updated_at: iso(d.updated_at),
+  };
+}
+
+export function presentAttempt(a: AttemptRecord): Record<string, unknown> {
+  return {
+    id: a.id,
+    delivery_id: a.delivery_id,
+    attempt_number: a.attempt_number,
+    succeeded: a.succeeded,
+    request: {
+      method: a.request_method,
+      url: a.request_url,
+      headers: a.request_headers,
+      body: a.request_body,
+    },
+    response:
+      a.response_status === null
+        ? null
+        : { status: a.response_status, headers: a.response_headers, body: a.response_body },
+    error: a.error_kind === null ? null : { kind: a.error_kind, message: a.error_message },
+    duration_ms: a.duration_ms,
+    created_at: iso(a.created_at),
+  };
+}
+
+/** Replays run in batches of this many rows, each its own short transaction. */
+const REPLAY_BATCH = 1_000;
+
+export async function deliveryRoutes(app: App, ctx: ApiContext): Promise<void> {
+  app.get(
+    "/v1/webhooks/:id/deliveries",
+    {
+      schema: {
+        tags: ["deliveries"],
+        summary: "A webhook's deliveries, newest first",
+        params: Type.Object({ id: Id("wh") }),
+        querystring: Type.Object({ ...PageQuery, status: Type.Optional(StatusSchema) }),
+      },
+    },
+    async (request) => {
+      const tenantId = tenantOf(request);
+      if (!(await ctx.store.getWebhook(tenantId, request.params.id))) throw notFound("webhook");
+      const result = await ctx.store.listDeliveries(tenantId, {
+        webhookId: request.params.id,
+        status: request.query.status,
+        cursor: request.query.cursor,
+        limit: request.query.limit ?? 50,
+      });
+      return { data: result.data.map(presentDelivery), next_cursor: result.next_cursor };
+    },
+  );
+
+  app.get(
+    "/v1/deliveries/:id",
+    {
+      schema: {
+        tags: ["deliveries"],
+        summary: "A delivery with every attempt",
+        params: Type.Object({ id: Id("dlv") }),
+      },
+    },
+    async (request) => {
+      const tenantId = tenantOf(request);
+      const delivery = await ctx.store.getDelivery(tenantId, request.params.id);
+      if (!delivery) throw notFound("delivery");
+      const attempts = await ctx.store.listAttempts(tenantId, delivery.id);
+      return { ...presentDelivery(delivery), attempts: attempts.map(presentAttempt) };
+    },
+  );
+
+  app.post(
+    "/v1/deliveries/:id/retry",
+    {
+      schema: {
+        tags: ["deliveries"],
+        summary: "Send a failed or pending delivery now",
+        params: Type.Object({ id: Id("dlv") }),
+      },
+    },
+    async (request, reply) => {
+      const tenantId = tenantOf(request);
+      const current = await ctx.store.getDelivery(tenantId, request.params.id);
+      if (!current) throw notFound("delivery");
+      const updated = await ctx.store.retryDelivery(tenantId, current.id, Date.now());
+      if (!updated) {
+        throw new ApiError(
+          409,
+          "not_retryable",
+          `delivery is ${current.status}${current.lease_owner ? " and in flight" : ""}; only failed or waiting deliveries can be retried`,
+        );
+      }
+      ctx.wake();
+      reply.status(202);
+      return presentDelivery(updated);
+    },
+  );
+
+  app.post(
+    "/v1/webhooks/:id/replay",
+    {
+      schema: {
+        tags: ["deliveries"],
+        summary: "Re-queue a webhook's deliveries (default: failed ones)",
+        params: Type.Object({ id: Id("wh") }),
+        body: Type.Object(
+          {
+            status: Type.Optional(
+              Type.Union([StatusSchema, Type.Array(StatusSchema, { minItems: 1, maxItems: 4 })]),
+            ),
+            since: Type.Optional(Type.String({ maxLength: 64 })),
+            until: Type.Optional(Type.String({ maxLength: 64 })),
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request, reply) => {
+      const tenantId = tenantOf(request);
+      const webhook = await ctx.store.getWebhook(tenantId, request.params.id);
+      if (!webhook) throw notFound("webhook");
+      const since = parseTime(request.body.since);
+      const until = parseTime(request.body.until);
+      if (Number.isNaN(since)) throw invalid("/body/since", "not an ISO-8601 timestamp");
+      if (Number.isNaN(until)) throw invalid("/body/until", "not an ISO-8601 timestamp");
+      const raw = request.body.status ?? "failed";
+      const statuses: DeliveryStatus[] = Array.isArray(raw) ? raw : [raw];
+      let replayed = 0;
+      let after: string | null = null;
+      // Small transactions, yielding between them, so a 100 000-row replay never blocks the API.
+      for (;;) {
+        const batch = await ctx.store.replayDeliveries(
+          tenantId,
+          webhook.id,
+          { statuses, since, until },
+          after,
+          REPLAY_BATCH,
+          Date.now(),
+        );
+        replayed += batch.replayed;
+        if (batch.lastId === null) break;
+        after = batch.lastId;
+        ctx.wake();
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      ctx.wake();
+      reply.status(202);
+      return { replayed };
+    },
+  );
+}

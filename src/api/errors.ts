@@ -1,0 +1,83 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
+
+/** The one error type handlers throw; the error handler turns it into the envelope. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+}
+
+export const notFound = (what: string): ApiError => new ApiError(404, "not_found", `${what} not found`);
+
+export const invalid = (path: string, message: string, details: Record<string, unknown> = {}): ApiError =>
+  new ApiError(422, "validation_failed", `${path ? `${path}: ` : ""}${message}`, { path, ...details });
+
+export interface ErrorEnvelope {
+  error: { code: string; message: string; details?: Record<string, unknown> };
+}
+
+function envelope(code: string, message: string, details?: Record<string, unknown>): ErrorEnvelope {
+  return { error: details ? { code, message, details } : { code, message } };
+}
+
+/** Fastify's own error codes → our status and code. */
+const FRAMEWORK_ERRORS: Record<string, [number, string]> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, "unsupported_media_type"],
+  FST_ERR_CTP_BODY_TOO_LARGE: [413, "payload_too_large"],
+  FST_ERR_CTP_EMPTY_JSON_BODY: [400, "malformed_json"],
+  FST_ERR_CTP_INVALID_JSON_BODY: [400, "malformed_json"],
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, "bad_request"],
+  FST_ERR_RATE_LIMIT_EXCEEDED: [429, "rate_limited"],
+};
+
+export function handleError(
+  error: FastifyError | ApiError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): void {
+  if (error instanceof ApiError) {
+    reply.status(error.status).send(envelope(error.code, error.message, error.details));
+    return;
+  }
+  if (error.validation) {
+    const first = error.validation[0];
+    const where = error.validationContext ?? "body";
+    const path = `/${where}${first?.instancePath ?? ""}`;
+    const missing = first?.keyword === "required" ? `/${String(first.params.missingProperty)}` : "";
+    const extra =
+      first?.keyword === "additionalProperties"
+        ? ` (unknown field "${String(first.params.additionalProperty)}")`
+        : "";
+    reply.status(422).send(
+      envelope("validation_failed", `${path}${missing} ${first?.message ?? "is invalid"}${extra}`, {
+        path: `${path}${missing}`,
+        errors: error.validation.map((v) => ({
+          path: `/${where}${v.instancePath}`,
+          message: v.message,
+          params: v.params,
+        })),
+      }),
+    );
+    return;
+  }
+  const mapped = error.code ? FRAMEWORK_ERRORS[error.code] : undefined;
+  if (mapped) {
+    reply.status(mapped[0]).send(envelope(mapped[1], error.message));
+    return;
+  }
+  if (error instanceof SyntaxError || error.statusCode === 400) {
+    reply.status(400).send(envelope("malformed_json", `request body is not valid JSON: ${error.message}`));
+    return;
+  }
+  if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+    reply.status(error.statusCode).send(envelope("bad_request", error.message));
+    return;
+  }
+  request.log.error({ err: error }, "unhandled error");
+  reply.status(500).send(envelope("internal_error", "internal error"));
+}

@@ -1,0 +1,57 @@
+import { Type } from "@sinclair/typebox";
+import {
+  eventCatalog,
+  eventTypeVariables,
+  findEventType,
+  suggestEventTypes,
+} from "../domain/catalog/index.js";
+import type { ApiContext, App } from "./context.js";
+import { ApiError } from "./errors.js";
+
+const present = (t: (typeof eventCatalog)[number]) => ({
+  name: t.name,
+  category: t.category,
+  description: t.description,
+  schema: t.schema,
+  example: t.example,
+});
+
+/** The event catalog: every event the platform emits, with schema and example. */
+export async function eventTypeRoutes(app: App, _ctx: ApiContext): Promise<void> {
+  app.get(
+    "/v1/event-types",
+    {
+      schema: {
+        tags: ["event types"],
+        summary: "The event catalog",
+        querystring: Type.Object({ category: Type.Optional(Type.String({ maxLength: 50 })) }),
+      },
+    },
+    async (request) => {
+      const category = request.query.category;
+      const types = eventCatalog.filter((t) => category === undefined || t.category === category);
+      return { data: types.map(present), next_cursor: null };
+    },
+  );
+
+  app.get(
+    "/v1/event-types/:type",
+    {
+      schema: {
+        tags: ["event types"],
+        summary: "One event type, with the template variables it offers",
+        params: Type.Object({ type: Type.String({ maxLength: 100 }) }),
+      },
+    },
+    async (request) => {
+      const type = findEventType(request.params.type);
+      if (!type) {
+        const suggestions = suggestEventTypes(request.params.type);
+        throw new ApiError(404, "not_found", `event type "${request.params.type}" not found`, {
+          suggestions,
+        });
+      }
+      return { ...present(type), variables: eventTypeVariables(type.name) };
+    },
+  );
+}

@@ -1,0 +1,31 @@
+import { type TSchema, Type } from "@sinclair/typebox";
+
+/** Shared pieces of the route schemas. */
+export const Id = (prefix: string) =>
+  Type.String({ pattern: `^${prefix}_[0-9A-Za-z]{1,64}$`, maxLength: 80 });
+
+export const PageQuery = {
+  cursor: Type.Optional(Type.String({ maxLength: 80 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+};
+
+export const ErrorResponse = Type.Object({
+  error: Type.Object({
+    code: Type.String(),
+    message: Type.String(),
+    details: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  }),
+});
+
+export const ListOf = <T extends TSchema>(item: T) =>
+  Type.Object({ data: Type.Array(item), next_cursor: Type.Union([Type.String(), Type.Null()]) });
+
+/** ISO-8601 timestamp from an epoch-ms column. */
+export const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
+/** Parses an ISO-8601 timestamp given in a query or body; undefined when absent. */
+export function parseTime(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? Number.NaN : ms;
+}

@@ -1,0 +1,142 @@
+import { Type } from "@sinclair/typebox";
+import { generateApiKey, generateId, hashApiKey } from "../domain/ids.js";
+import { requireAdmin } from "./auth.js";
+import type { ApiContext, App } from "./context.js";
+import { invalid, notFound } from "./errors.js";
+import { Id, iso, PageQuery } from "./schemas.js";
+
+const TenantParams = Type.Object({ id: Id("ten") });
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const presentTenant = (t: { id: string; name: string; timezone: string; created_at: number }) => ({
+  id: t.id,
+  name: t.name,
+  timezone: t.timezone,
+  created_at: iso(t.created_at),
+});
+
+const presentKey = (k: { id: string; prefix: string; created_at: number; revoked_at: number | null }) => ({
+  id: k.id,
+  prefix: k.prefix,
+  created_at: iso(k.created_at),
+  revoked_at: iso(k.revoked_at),
+});
+
+/** Admin-only: tenants (law firms) and their API keys. */
+export async function tenantRoutes(app: App, ctx: ApiContext): Promise<void> {
+  app.post(
+    "/v1/tenants",
+    {
+      schema: {
+        tags: ["tenants"],
+        summary: "Create a tenant (admin key)",
+        body: Type.Object(
+          {
+            name: Type.String({ minLength: 1, maxLength: 200 }),
+            timezone: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request, reply) => {
+      requireAdmin(request);
+      const timezone = request.body.timezone ?? "UTC";
+      if (!isTimeZone(timezone)) throw invalid("/body/timezone", `"${timezone}" is not an IANA time zone`);
+      const tenant = { id: generateId("ten_"), name: request.body.name, timezone, created_at: Date.now() };
+      await ctx.store.createTenant(tenant);
+      reply.status(201);
+      return presentTenant(tenant);
+    },
+  );
+
+  app.get(
+    "/v1/tenants",
+    {
+      schema: { tags: ["tenants"], summary: "List tenants (admin key)", querystring: Type.Object(PageQuery) },
+    },
+    async (request) => {
+      requireAdmin(request);
+      const result = await ctx.store.listTenants({
+        cursor: request.query.cursor,
+        limit: request.query.limit ?? 50,
+      });
+      return { data: result.data.map(presentTenant), next_cursor: result.next_cursor };
+    },
+  );
+
+  app.get(
+    "/v1/tenants/:id",
+    { schema: { tags: ["tenants"], summary: "Get a tenant (admin key)", params: TenantParams } },
+    async (request) => {
+      requireAdmin(request);
+      const tenant = await ctx.store.getTenant(request.params.id);
+      if (!tenant) throw notFound("tenant");
+      return presentTenant(tenant);
+    },
+  );
+
+  app.post(
+    "/v1/tenants/:id/keys",
+    {
+      schema: {
+        tags: ["tenants"],
+        summary: "Create a tenant API key; shown once (admin key)",
+        params: TenantParams,
+      },
+    },
+    async (request, reply) => {
+      requireAdmin(request);
+      const tenant = await ctx.store.getTenant(request.params.id);
+      if (!tenant) throw notFound("tenant");
+      const key = generateApiKey();
+      const record = {
+        id: generateId("key_"),
+        tenant_id: tenant.id,
+        prefix: key.slice(0, 7),
+        created_at: Date.now(),
+        revoked_at: null,
+      };
+      await ctx.store.createApiKey(record, hashApiKey(key));
+      reply.status(201);
+      return { ...presentKey(record), key };
+    },
+  );
+
+  app.get(
+    "/v1/tenants/:id/keys",
+    { schema: { tags: ["tenants"], summary: "List a tenant's API keys (admin key)", params: TenantParams } },
+    async (request) => {
+      requireAdmin(request);
+      if (!(await ctx.store.getTenant(request.params.id))) throw notFound("tenant");
+      const keys = await ctx.store.listApiKeys(request.params.id);
+      return { data: keys.map(presentKey), next_cursor: null };
+    },
+  );
+
+  app.delete(
+    "/v1/tenants/:id/keys/:key_id",
+    {
+      schema: {
+        tags: ["tenants"],
+        summary: "Revoke a tenant API key (admin key)",
+        params: Type.Object({ id: Id("ten"), key_id: Id("key") }),
+      },
+    },
+    async (request, reply) => {
+      requireAdmin(request);
+      const revoked = await ctx.store.revokeApiKey(request.params.id, request.params.key_id, Date.now());
+      if (!revoked) throw notFound("API key");
+      ctx.auth.forget(request.params.key_id);
+      reply.status(204);
+    },
+  );
+}

@@ -1,0 +1,114 @@
+import { type Static, Type } from "@sinclair/typebox";
+import { MAX_TIMEOUT_MS } from "../domain/webhook.js";
+
+const Str = (maxLength: number) => Type.String({ minLength: 1, maxLength });
+const StrList = (maxLength: number) => Type.Array(Str(maxLength), { maxItems: 200 });
+
+export const WebhookAuthSchema = Type.Union([
+  Type.Object({ type: Type.Literal("none") }, { additionalProperties: false }),
+  Type.Object(
+    { type: Type.Literal("api_key"), header: Str(100), value: Str(2000) },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    { type: Type.Literal("basic"), username: Str(500), password: Type.String({ maxLength: 2000 }) },
+    { additionalProperties: false },
+  ),
+  Type.Object({ type: Type.Literal("bearer"), token: Str(4000) }, { additionalProperties: false }),
+]);
+
+export const WebhookFiltersSchema = Type.Object(
+  {
+    campaign_ids: Type.Optional(StrList(100)),
+    case_types: Type.Optional(StrList(100)),
+    directions: Type.Optional(
+      Type.Array(Type.Union([Type.Literal("inbound"), Type.Literal("outbound")]), { maxItems: 2 }),
+    ),
+    agent_ids: Type.Optional(StrList(100)),
+    lead_scores: Type.Optional(StrList(50)),
+    match: Type.Optional(Type.Record(Type.String({ maxLength: 200 }), Type.Unknown(), { maxProperties: 50 })),
+  },
+  { additionalProperties: false },
+);
+
+export const WebhookRetrySchema = Type.Object(
+  {
+    preset: Type.Optional(
+      Type.Union([Type.Literal("standard"), Type.Literal("every_30m_for_7d"), Type.Literal("exponential")]),
+    ),
+    schedule: Type.Optional(Type.Array(Type.Integer({ minimum: 1, maximum: 604_800 }), { maxItems: 50 })),
+    max_attempts: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+    total_timeout_s: Type.Optional(Type.Integer({ minimum: 1, maximum: 2_592_000 })),
+    base_s: Type.Optional(Type.Integer({ minimum: 1, maximum: 86_400 })),
+    cap_s: Type.Optional(Type.Integer({ minimum: 1, maximum: 604_800 })),
+  },
+  { additionalProperties: false },
+);
+
+export const WebhookSuccessSchema = Type.Object(
+  {
+    status_codes: Type.Optional(Type.Array(Type.Integer({ minimum: 100, maximum: 599 }), { maxItems: 50 })),
+    response_key: Type.Optional(Str(200)),
+    expected_value: Type.Optional(Type.Unknown()),
+  },
+  { additionalProperties: false },
+);
+
+export const WebhookBodySchema = Type.Object(
+  {
+    format: Type.Union([Type.Literal("json"), Type.Literal("form")]),
+    template: Type.Optional(
+      Type.Record(Type.String({ maxLength: 200 }), Type.Unknown(), { maxProperties: 200 }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+/** Every field of the webhook contract (DESIGN.md). */
+const fields = {
+  url: Type.String({ minLength: 1, maxLength: 2048 }),
+  description: Type.String({ maxLength: 500 }),
+  enabled: Type.Boolean(),
+  events: Type.Array(Str(100), { maxItems: 200 }),
+  campaign_id: Type.Union([Str(100), Type.Null()]),
+  filters: WebhookFiltersSchema,
+  method: Type.Union([
+    Type.Literal("POST"),
+    Type.Literal("GET"),
+    Type.Literal("PUT"),
+    Type.Literal("DELETE"),
+  ]),
+  headers: Type.Record(Type.String({ maxLength: 100 }), Type.String({ maxLength: 4000 }), {
+    maxProperties: 50,
+  }),
+  auth: WebhookAuthSchema,
+  app_key: Type.Union([Str(500), Type.Null()]),
+  body: WebhookBodySchema,
+  timeout_ms: Type.Integer({ minimum: 100, maximum: MAX_TIMEOUT_MS }),
+  retry: WebhookRetrySchema,
+  success: WebhookSuccessSchema,
+};
+
+export const WebhookCreateSchema = Type.Object(
+  {
+    url: fields.url,
+    description: Type.Optional(fields.description),
+    enabled: Type.Optional(fields.enabled),
+    events: Type.Optional(fields.events),
+    campaign_id: Type.Optional(fields.campaign_id),
+    filters: Type.Optional(fields.filters),
+    method: Type.Optional(fields.method),
+    headers: Type.Optional(fields.headers),
+    auth: Type.Optional(fields.auth),
+    app_key: Type.Optional(fields.app_key),
+    body: Type.Optional(fields.body),
+    timeout_ms: Type.Optional(fields.timeout_ms),
+    retry: Type.Optional(fields.retry),
+    success: Type.Optional(fields.success),
+  },
+  { additionalProperties: false },
+);
+export type WebhookCreate = Static<typeof WebhookCreateSchema>;
+
+export const WebhookPatchSchema = Type.Partial(WebhookCreateSchema, { additionalProperties: false });
+export type WebhookPatchInput = Static<typeof WebhookPatchSchema>;

@@ -1,0 +1,215 @@
+import { Type } from "@sinclair/typebox";
+import { TEST_EVENT_TYPE } from "../delivery/tester.js";
+import { findEventType, suggestEventTypes } from "../domain/catalog/index.js";
+import { generateId } from "../domain/ids.js";
+import { generateWebhookSecret } from "../domain/signing.js";
+import type { WebhookAuth } from "../domain/webhook.js";
+import { DEFAULT_TIMEOUT_MS } from "../domain/webhook.js";
+import type { WebhookPatch, WebhookRecord } from "../store/index.js";
+import { presentWebhook } from "../webhooks/present.js";
+import { validateWebhookInput } from "../webhooks/validate.js";
+import { tenantOf } from "./auth.js";
+import type { ApiContext, App } from "./context.js";
+import { presentAttempt } from "./deliveries.js";
+import { ApiError, notFound } from "./errors.js";
+import { Id, PageQuery } from "./schemas.js";
+import {
+  type WebhookCreate,
+  WebhookCreateSchema,
+  type WebhookPatchInput,
+  WebhookPatchSchema,
+} from "./webhook-schema.js";
+
+const Params = Type.Object({ id: Id("wh") });
+
+/** Turns validated input into stored columns, encrypting credentials. */
+function toColumns(ctx: ApiContext, input: WebhookPatchInput): WebhookPatch {
+  const { auth, app_key, filters, retry, success, body, ...plain } = input;
+  const patch: WebhookPatch = { ...plain };
+  if (auth !== undefined) patch.auth = ctx.cipher.encrypt(JSON.stringify(auth satisfies WebhookAuth));
+  if (app_key !== undefined) patch.app_key = app_key === null ? null : ctx.cipher.encrypt(app_key);
+  if (filters !== undefined) patch.filters = filters;
+  if (retry !== undefined) patch.retry = retry;
+  if (success !== undefined) patch.success = success as Record<string, unknown>;
+  if (body !== undefined) patch.body = body;
+  return patch;
+}
+
+export async function webhookRoutes(app: App, ctx: ApiContext): Promise<void> {
+  app.post(
+    "/v1/webhooks",
+    { schema: { tags: ["webhooks"], summary: "Create a webhook", body: WebhookCreateSchema } },
+    async (request, reply) => {
+      const tenantId = tenantOf(request);
+      const input: WebhookCreate = request.body;
+      validateWebhookInput(input, ctx.config.allowPrivateTargets);
+      const now = Date.now();
+      const secret = generateWebhookSecret();
+      const columns = toColumns(ctx, input);
+      const webhook: WebhookRecord = {
+        id: generateId("wh_"),
+        tenant_id: tenantId,
+        url: input.url,
+        description: input.description ?? "",
+        enabled: input.enabled ?? true,
+        disabled_reason: null,
+        events: input.events ?? [],
+        campaign_id: input.campaign_id ?? null,
+        filters: columns.filters ?? {},
+        method: input.method ?? "POST",
+        headers: input.headers ?? {},
+        auth: columns.auth ?? ctx.cipher.encrypt(JSON.stringify({ type: "none" })),
+        app_key: columns.app_key ?? null,
+        body: columns.body ?? { format: "json" },
+        timeout_ms: input.timeout_ms ?? DEFAULT_TIMEOUT_MS,
+        retry: columns.retry ?? {},
+        success: columns.success ?? {},
+        secret: ctx.cipher.encrypt(secret),
+        previous_secret: null,
+        previous_secret_expires_at: null,
+        created_at: now,
+        updated_at: now,
+      };
+      await ctx.store.createWebhook(webhook);
+      reply.status(201);
+      return { ...presentWebhook(webhook, ctx.cipher), secret };
+    },
+  );
+
+  app.get(
+    "/v1/webhooks",
+    { schema: { tags: ["webhooks"], summary: "List webhooks", querystring: Type.Object(PageQuery) } },
+    async (request) => {
+      const result = await ctx.store.listWebhooks(tenantOf(request), {
+        cursor: request.query.cursor,
+        limit: request.query.limit ?? 50,
+      });
+      return { data: result.data.map((w) => presentWebhook(w, ctx.cipher)), next_cursor: result.next_cursor };
+    },
+  );
+
+  app.get(
+    "/v1/webhooks/:id",
+    { schema: { tags: ["webhooks"], summary: "Get a webhook", params: Params } },
+    async (request) => {
+      const webhook = await ctx.store.getWebhook(tenantOf(request), request.params.id);
+      if (!webhook) throw notFound("webhook");
+      return presentWebhook(webhook, ctx.cipher);
+    },
+  );
+
+  app.patch(
+    "/v1/webhooks/:id",
+    { schema: { tags: ["webhooks"], summary: "Update a webhook", params: Params, body: WebhookPatchSchema } },
+    async (request) => {
+      validateWebhookInput(request.body, ctx.config.allowPrivateTargets);
+      const patch = toColumns(ctx, request.body);
+      // Enabling by hand clears the reason it was disabled automatically.
+      if (request.body.enabled !== undefined) patch.disabled_reason = null;
+      const webhook = await ctx.store.updateWebhook(tenantOf(request), request.params.id, patch, Date.now());
+      if (!webhook) throw notFound("webhook");
+      if (request.body.enabled === true) ctx.wake();
+      return presentWebhook(webhook, ctx.cipher);
+    },
+  );
+
+  app.delete(
+    "/v1/webhooks/:id",
+    { schema: { tags: ["webhooks"], summary: "Delete a webhook (its logs are kept)", params: Params } },
+    async (request, reply) => {
+      const deleted = await ctx.store.deleteWebhook(tenantOf(request), request.params.id, Date.now());
+      if (!deleted) throw notFound("webhook");
+      reply.status(204);
+    },
+  );
+
+  app.get(
+    "/v1/webhooks/:id/secret",
+    { schema: { tags: ["webhooks"], summary: "Reveal the signing secret", params: Params } },
+    async (request) => {
+      const webhook = await ctx.store.getWebhook(tenantOf(request), request.params.id);
+      if (!webhook) throw notFound("webhook");
+      const previousValid =
+        webhook.previous_secret !== null && (webhook.previous_secret_expires_at ?? 0) > Date.now();
+      return {
+        secret: ctx.cipher.decrypt(webhook.secret),
+        previous_secret:
+          previousValid && webhook.previous_secret ? ctx.cipher.decrypt(webhook.previous_secret) : null,
+        previous_secret_expires_at: previousValid
+          ? new Date(webhook.previous_secret_expires_at ?? 0).toISOString()
+          : null,
+      };
+    },
+  );
+
+  app.post(
+    "/v1/webhooks/:id/rotate-secret",
+    {
+      schema: {
+        tags: ["webhooks"],
+        summary: "Issue a new signing secret; the old one signs for 24 h more",
+        params: Params,
+      },
+    },
+    async (request) => {
+      const tenantId = tenantOf(request);
+      const current = await ctx.store.getWebhook(tenantId, request.params.id);
+      if (!current) throw notFound("webhook");
+      const now = Date.now();
+      const secret = generateWebhookSecret();
+      const rotated = await ctx.store.rotateWebhookSecret(
+        tenantId,
+        current.id,
+        {
+          secret: ctx.cipher.encrypt(secret),
+          previous_secret: current.secret,
+          previous_secret_expires_at: now + SECRET_GRACE_MS,
+        },
+        now,
+      );
+      if (!rotated) throw notFound("webhook");
+      return { secret, previous_secret_expires_at: new Date(now + SECRET_GRACE_MS).toISOString() };
+    },
+  );
+}
+
+/** How long a rotated-out secret keeps signing, so receivers can switch without losing events. */
+export const SECRET_GRACE_MS = 24 * 60 * 60 * 1000;
+
+/** "Send test": one catalog example to this webhook now, outside the queue. */
+export async function webhookTestRoute(app: App, ctx: ApiContext): Promise<void> {
+  app.post(
+    "/v1/webhooks/:id/test",
+    {
+      schema: {
+        tags: ["webhooks"],
+        summary: "Send a test event now and return the attempt",
+        params: Params,
+        body: Type.Optional(
+          Type.Object(
+            { event_type: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })) },
+            { additionalProperties: false },
+          ),
+        ),
+      },
+    },
+    async (request) => {
+      const webhook = await ctx.store.getWebhook(tenantOf(request), request.params.id);
+      if (!webhook) throw notFound("webhook");
+      const eventType = request.body?.event_type ?? TEST_EVENT_TYPE;
+      if (!findEventType(eventType)) {
+        throw new ApiError(422, "unknown_event_type", `/body/event_type: unknown event type "${eventType}"`, {
+          path: "/body/event_type",
+          suggestions: suggestEventTypes(eventType),
+        });
+      }
+      const { event, delivery, attempt } = await ctx.tester.test(webhook, eventType);
+      return {
+        event_id: event.id,
+        delivery_id: delivery.id,
+        succeeded: attempt.succeeded,
+        attempt: presentAttempt(attempt),
+      };
+    },
+  );
+}

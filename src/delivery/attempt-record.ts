@@ -1,0 +1,40 @@
+import { generateId } from "../domain/ids.js";
+import type { AttemptDecision } from "../domain/outcome.js";
+import { redactHeaders } from "../domain/redact.js";
+import type { AttemptRecord, EventRecord } from "../store/index.js";
+import type { OutgoingRequest, ResolvedWebhook } from "./request.js";
+import type { SendResult } from "./sender.js";
+
+/** The attempt log row: what was sent (credentials redacted), what came back, and the verdict. */
+export function attemptRecord(input: {
+  deliveryId: string;
+  attemptNumber: number;
+  webhook: ResolvedWebhook;
+  event: EventRecord;
+  request: OutgoingRequest;
+  result: SendResult;
+  decision: AttemptDecision;
+  startedAt: number;
+}): AttemptRecord {
+  const { webhook, request, result, decision } = input;
+  return {
+    id: generateId("att_"),
+    tenant_id: webhook.tenant_id,
+    delivery_id: input.deliveryId,
+    webhook_id: webhook.id,
+    event_id: input.event.id,
+    attempt_number: input.attemptNumber,
+    succeeded: decision.succeeded,
+    request_method: request.method,
+    request_url: request.url,
+    request_headers: redactHeaders(request.headers, webhook.secretHeaderNames),
+    request_body: request.body,
+    response_status: result.status,
+    response_headers: result.headers,
+    response_body: result.body,
+    error_kind: result.errorKind,
+    error_message: decision.succeeded ? null : decision.error,
+    duration_ms: result.durationMs,
+    created_at: input.startedAt,
+  };
+}

@@ -1,0 +1,88 @@
+import { findEventType } from "../domain/catalog/index.js";
+import { generateId } from "../domain/ids.js";
+import { decideAttempt } from "../domain/outcome.js";
+import type { RetryPolicy, SuccessConditions } from "../domain/webhook.js";
+import type { AttemptRecord, DeliveryRecord, EventRecord, Store, WebhookRecord } from "../store/index.js";
+import { attemptRecord } from "./attempt-record.js";
+import { buildRequest } from "./request.js";
+import type { HttpSender } from "./sender.js";
+import type { WebhookResolver } from "./webhook-resolver.js";
+
+export const TEST_EVENT_TYPE = "webhook.test";
+
+/**
+ * "Send test": delivers one catalog example to one webhook right away, outside the queue, signed
+ * like any delivery, and logs it as an event with a single finished delivery (no retries, no
+ * fan-out to other webhooks).
+ */
+export class WebhookTester {
+  constructor(
+    private readonly store: Store,
+    private readonly sender: HttpSender,
+    private readonly resolver: WebhookResolver,
+  ) {}
+
+  async test(
+    record: WebhookRecord,
+    eventType: string,
+  ): Promise<{ event: EventRecord; delivery: DeliveryRecord; attempt: AttemptRecord }> {
+    const type = findEventType(eventType);
+    if (!type) throw new Error(`unknown event type ${eventType}`);
+    const startedAt = Date.now();
+    const webhook = this.resolver.resolve(record, startedAt);
+    const event: EventRecord = {
+      id: generateId("evt_"),
+      tenant_id: record.tenant_id,
+      type: type.name,
+      data: structuredClone(type.example) as Record<string, unknown>,
+      campaign_id: null,
+      case_type: null,
+      idempotency_key: null,
+      occurred_at: startedAt,
+      created_at: startedAt,
+    };
+    const request = buildRequest(event, webhook, Math.floor(startedAt / 1000));
+    const result = await this.sender.send(request, webhook.timeout_ms);
+    const now = Date.now();
+    const decision = decideAttempt(
+      result,
+      { attemptsBefore: 0, firstAttemptAt: startedAt },
+      // A test is one attempt: no retries.
+      {
+        retry: { ...(webhook.retry as RetryPolicy), max_attempts: 1 },
+        success: webhook.success as SuccessConditions,
+      },
+      startedAt,
+      now,
+    );
+    const delivery: DeliveryRecord = {
+      id: generateId("dlv_"),
+      tenant_id: record.tenant_id,
+      event_id: event.id,
+      webhook_id: record.id,
+      status: decision.succeeded ? "succeeded" : "failed",
+      attempts: 1,
+      next_attempt_at: now,
+      lease_owner: null,
+      first_attempt_at: startedAt,
+      last_attempt_at: startedAt,
+      last_status_code: result.status,
+      last_error: decision.error,
+      appended: decision.appended ?? null,
+      created_at: startedAt,
+      updated_at: now,
+    };
+    const attempt = attemptRecord({
+      deliveryId: delivery.id,
+      attemptNumber: 1,
+      webhook,
+      event,
+      request,
+      result,
+      decision,
+      startedAt,
+    });
+    await this.store.recordTestDelivery(event, delivery, attempt);
+    return { event, delivery, attempt };
+  }
+}

@@ -1,0 +1,51 @@
+import { eventSelectorMatches, isCampaignScoped } from "./catalog/index.js";
+import type { WebhookRouting } from "./webhook.js";
+
+/** What routing looks at on an event (campaign and case type already taken from data if absent). */
+export interface RoutableEvent {
+  type: string;
+  campaign_id: string | null;
+  case_type: string | null;
+  data: Record<string, unknown>;
+}
+
+/** A string field of event data, or null when absent or not a string. */
+export function stringField(data: Record<string, unknown>, key: string): string | null {
+  const value = data[key];
+  return typeof value === "string" ? value : null;
+}
+
+/** A filter list that is set (non-empty) admits only events whose value is in it. */
+function admits(list: readonly string[] | undefined, value: string | null): boolean {
+  if (!list || list.length === 0) return true;
+  return value !== null && list.includes(value);
+}
+
+/**
+ * Does this event get a delivery at this webhook?
+ * - `events`: empty means every type, including types added later; entries may be `call.*`.
+ * - Campaign scope (`campaign_id`, `filters.campaign_ids`) applies to call, transcript and
+ *   transfer events only: messages, tasks, forms and the rest reach the webhook whatever the
+ *   campaign, because they are not tied to one.
+ * - `filters.case_types`, `directions`, `agent_ids`, `lead_scores`: when set, the event must
+ *   carry one of the listed values (an event without that field does not match).
+ */
+export function webhookMatchesEvent(webhook: WebhookRouting, event: RoutableEvent): boolean {
+  if (!webhook.enabled) return false;
+  if (
+    webhook.events.length > 0 &&
+    !webhook.events.some((selector) => eventSelectorMatches(selector, event.type))
+  ) {
+    return false;
+  }
+  const filters = webhook.filters;
+  if (isCampaignScoped(event.type)) {
+    if (webhook.campaign_id !== null && webhook.campaign_id !== event.campaign_id) return false;
+    if (!admits(filters.campaign_ids, event.campaign_id)) return false;
+  }
+  if (!admits(filters.case_types, event.case_type)) return false;
+  if (!admits(filters.directions, stringField(event.data, "direction"))) return false;
+  if (!admits(filters.agent_ids, stringField(event.data, "agent_id"))) return false;
+  if (!admits(filters.lead_scores, stringField(event.data, "lead_score"))) return false;
+  return true;
+}

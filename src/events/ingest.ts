@@ -1,0 +1,140 @@
+import { ApiError } from "../api/errors.js";
+import { findEventType, suggestEventTypes, validateEventData } from "../domain/catalog/index.js";
+import { generateId } from "../domain/ids.js";
+import { stringField, webhookMatchesEvent } from "../domain/routing.js";
+import type { WebhookFilters } from "../domain/webhook.js";
+import type { EventRecord, IngestResult, NewEvent, Store, WebhookRecord } from "../store/index.js";
+
+export interface EventInput {
+  type: string;
+  data: Record<string, unknown>;
+  campaign_id?: string;
+  case_type?: string;
+  idempotency_key?: string;
+  occurred_at?: string;
+}
+
+/** The local dispatcher, as ingest sees it: somewhere to hand fresh deliveries right after commit. */
+export interface DeliveryHandoff {
+  readonly owner: string;
+  readonly leaseMs: number;
+  /**
+   * Of these webhooks (with how many new deliveries each), the ones whose deliveries the
+   * dispatcher takes right now; the rest are stored unclaimed for the poller.
+   */
+  accepts(counts: Map<string, number>): Set<string>;
+  /** The claimed deliveries of just-committed events. */
+  handoff(results: IngestResult[], webhooks: Map<string, WebhookRecord>): void;
+  /** Unclaimed deliveries were stored: poll soon. */
+  wake(): void;
+}
+
+export interface IngestedEvent {
+  id: string;
+  type: string;
+  deliveries: number;
+}
+
+/**
+ * Accepts events: validates them against the catalog, routes each to the tenant's matching
+ * webhooks, stores event + deliveries in one transaction, then hands the deliveries to the local
+ * dispatcher so a healthy endpoint hears about the event within milliseconds.
+ */
+export class EventIngest {
+  constructor(
+    private readonly store: Store,
+    private readonly handoff: DeliveryHandoff | null,
+    private readonly notify: () => void = () => {},
+  ) {}
+
+  async ingest(
+    tenantId: string,
+    inputs: EventInput[],
+    pathPrefix: (index: number) => string,
+  ): Promise<IngestedEvent[]> {
+    const now = Date.now();
+    const prepared = inputs.map((input, index) => validate(input, pathPrefix(index), now, tenantId));
+    const webhooks = await this.store.listEnabledWebhooks(tenantId);
+    const byId = new Map(webhooks.map((w) => [w.id, w]));
+    const newEvents: NewEvent[] = prepared.map((event) => {
+      const webhookIds = webhooks
+        .filter((w) =>
+          webhookMatchesEvent(
+            {
+              enabled: w.enabled,
+              events: w.events,
+              campaign_id: w.campaign_id,
+              filters: w.filters as WebhookFilters,
+            },
+            event,
+          ),
+        )
+        .map((w) => w.id);
+      return { event, webhookIds, deliveryIds: webhookIds.map(() => generateId("dlv_")) };
+    });
+    const counts = new Map<string, number>();
+    for (const e of newEvents) for (const id of e.webhookIds) counts.set(id, (counts.get(id) ?? 0) + 1);
+    const handoff = this.handoff;
+    const accepted = handoff && counts.size > 0 ? handoff.accepts(counts) : new Set<string>();
+    const claim =
+      handoff && accepted.size > 0
+        ? { owner: handoff.owner, leaseUntil: now + handoff.leaseMs, webhookIds: accepted }
+        : null;
+    const results = await this.store.ingestEvents(tenantId, newEvents, now, claim);
+    if (handoff && claim) handoff.handoff(results, byId);
+    if (accepted.size < counts.size) {
+      handoff?.wake();
+      this.notify();
+    }
+    return Promise.all(
+      results.map(async (r) => ({
+        id: r.event.id,
+        type: r.event.type,
+        deliveries: r.duplicate
+          ? (await this.store.listDeliveriesForEvent(tenantId, r.event.id)).length
+          : r.deliveryIds.length,
+      })),
+    );
+  }
+}
+
+function validate(input: EventInput, path: string, now: number, tenantId: string): EventRecord {
+  if (!findEventType(input.type)) {
+    const suggestions = suggestEventTypes(input.type);
+    const hint =
+      suggestions.length > 0 ? `; did you mean ${suggestions.map((s) => `"${s}"`).join(", ")}?` : "";
+    throw new ApiError(422, "unknown_event_type", `${path}/type: unknown event type "${input.type}"${hint}`, {
+      path: `${path}/type`,
+      suggestions,
+    });
+  }
+  const errors = validateEventData(input.type, input.data);
+  const first = errors[0];
+  if (first) {
+    throw new ApiError(422, "validation_failed", `${path}/data${first.path}: ${first.message}`, {
+      path: `${path}/data${first.path}`,
+      errors: errors.map((e) => ({ path: `${path}/data${e.path}`, message: e.message })),
+    });
+  }
+  let occurredAt = now;
+  if (input.occurred_at !== undefined) {
+    occurredAt = Date.parse(input.occurred_at);
+    if (Number.isNaN(occurredAt)) {
+      throw new ApiError(422, "validation_failed", `${path}/occurred_at: not an ISO-8601 timestamp`, {
+        path: `${path}/occurred_at`,
+      });
+    }
+  }
+  return {
+    id: generateId("evt_"),
+    tenant_id: tenantId,
+    type: input.type,
+    data: input.data,
+    // Top-level fields win; otherwise the data's own fields scope the event.
+    campaign_id: input.campaign_id ?? stringField(input.data, "campaign_id"),
+    case_type: input.case_type ?? stringField(input.data, "case_type"),
+    idempotency_key: input.idempotency_key ?? null,
+    occurred_at: occurredAt,
+    created_at: now,
+  };
+}

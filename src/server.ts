@@ -1,0 +1,110 @@
+import type { Logger } from "pino";
+import { buildApp } from "./api/app.js";
+import { Authenticator } from "./api/auth.js";
+import type { App } from "./api/context.js";
+import type { Config } from "./config.js";
+import { Dispatcher } from "./delivery/dispatcher.js";
+import { Metrics } from "./delivery/metrics.js";
+import { HttpSender } from "./delivery/sender.js";
+import { WebhookTester } from "./delivery/tester.js";
+import { WebhookResolver } from "./delivery/webhook-resolver.js";
+import { generateApiKey } from "./domain/ids.js";
+import { EventIngest } from "./events/ingest.js";
+import { loadSecretCipher } from "./secrets/master-key.js";
+import { openStore, type Store } from "./store/index.js";
+
+export type Role = "api" | "worker" | "all";
+
+/** Attempts in flight to one webhook at once (a later version makes this per-webhook). */
+const PER_WEBHOOK_IN_FLIGHT = 10;
+
+export interface RunningServer {
+  store: Store;
+  app: App | null;
+  dispatcher: Dispatcher | null;
+  /** The generated admin key, on the first start only. */
+  generatedAdminKey: string | null;
+  /** Where the API listens, when it does. */
+  url: string | null;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts Switchboard: store (migrated), the dispatcher when the role includes work, and the HTTP
+ * API when it includes serving.
+ */
+export async function startServer(config: Config, role: Role, log: Logger): Promise<RunningServer> {
+  const store = await openStore(config);
+  await store.migrate();
+  const cipher = loadSecretCipher(config.masterKey, config.dataDir);
+  const auth = new Authenticator(store);
+  const generatedAdminKey = await auth.ensureAdminKey(config.adminKey, () =>
+    generateApiKey().replace(/^sk_/, "sk_admin_"),
+  );
+  const metrics = new Metrics(store);
+  const sender = new HttpSender({ allowPrivateTargets: config.allowPrivateTargets });
+  const resolver = new WebhookResolver(cipher);
+
+  let dispatcher: Dispatcher | null = null;
+  if (role !== "api") {
+    if (store.dialect === "sqlite") {
+      // One process owns the embedded store; claims left behind belong to a previous run.
+      const released = await store.resetClaims(Date.now());
+      if (released > 0) log.info({ released }, "released claims left by the previous run");
+    }
+    dispatcher = new Dispatcher(
+      {
+        owner: config.nodeId,
+        concurrency: config.worker.concurrency,
+        batchSize: config.worker.batchSize,
+        pollIntervalMs: config.worker.pollIntervalMs,
+        leaseMs: config.worker.leaseMs,
+        perWebhookInFlight: PER_WEBHOOK_IN_FLIGHT,
+      },
+      store,
+      sender,
+      resolver,
+      metrics,
+      log,
+    );
+    dispatcher.start();
+  }
+
+  let app: App | null = null;
+  let url: string | null = null;
+  if (role !== "worker") {
+    const ingest = new EventIngest(store, dispatcher);
+    app = await buildApp(
+      {
+        config,
+        store,
+        cipher,
+        auth,
+        ingest,
+        tester: new WebhookTester(store, sender, resolver),
+        metrics,
+        wake: () => dispatcher?.wake(),
+      },
+      log,
+    );
+    url = await app.listen({ host: config.host, port: config.port });
+  }
+
+  let stopping: Promise<void> | null = null;
+  return {
+    store,
+    app,
+    dispatcher,
+    generatedAdminKey,
+    url,
+    stop() {
+      stopping ??= (async () => {
+        await app?.close();
+        await dispatcher?.stop();
+        await sender.close();
+        await store.close();
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,414 @@
+import { type Kysely, Migrator } from "kysely";
+import { migrationProvider } from "./migrations/index.js";
+import * as queue from "./queue.js";
+import { eventFromRow, eventToRow, HELD_UNTIL_ENABLED, page, webhookFromRow, webhookToRow } from "./rows.js";
+import type { Database } from "./schema.js";
+import type {
+  ApiKey,
+  AttemptOutcome,
+  AttemptRecord,
+  DeliveryRecord,
+  DeliveryStatus,
+  DueStats,
+  EventRecord,
+  IngestClaim,
+  IngestResult,
+  ListOptions,
+  NewEvent,
+  Page,
+  Store,
+  Tenant,
+  WebhookPatch,
+  WebhookRecord,
+} from "./store.js";
+
+/** The Store over Kysely; the two dialects differ only where `dialect` is checked. */
+export class KyselyStore implements Store {
+  constructor(
+    readonly db: Kysely<Database>,
+    readonly dialect: "sqlite" | "postgres",
+    private readonly onClose: () => Promise<void> = async () => {},
+  ) {}
+
+  async migrate(): Promise<void> {
+    const migrator = new Migrator({ db: this.db, provider: migrationProvider });
+    const { error, results } = await migrator.migrateToLatest();
+    const failed = results?.find((r) => r.status === "Error");
+    if (error || failed) {
+      const reason = error instanceof Error ? error.message : String(error ?? failed?.migrationName);
+      throw new Error(`migration failed: ${reason}`);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+    await this.onClose();
+  }
+
+  async getSetting(name: string): Promise<string | null> {
+    const row = await this.db
+      .selectFrom("settings")
+      .select("value")
+      .where("name", "=", name)
+      .executeTakeFirst();
+    return row?.value ?? null;
+  }
+
+  async setSettingIfAbsent(name: string, value: string): Promise<string> {
+    await this.db
+      .insertInto("settings")
+      .values({ name, value })
+      .onConflict((oc) => oc.column("name").doNothing())
+      .execute();
+    return (await this.getSetting(name)) ?? value;
+  }
+
+  async setSetting(name: string, value: string): Promise<void> {
+    await this.db
+      .insertInto("settings")
+      .values({ name, value })
+      .onConflict((oc) => oc.column("name").doUpdateSet({ value }))
+      .execute();
+  }
+
+  async createTenant(tenant: Tenant): Promise<void> {
+    await this.db.insertInto("tenants").values(tenant).execute();
+  }
+
+  async getTenant(id: string): Promise<Tenant | null> {
+    return (await this.db.selectFrom("tenants").selectAll().where("id", "=", id).executeTakeFirst()) ?? null;
+  }
+
+  async listTenants(options: ListOptions): Promise<Page<Tenant>> {
+    let q = this.db.selectFrom("tenants").selectAll();
+    if (options.cursor) q = q.where("id", "<", options.cursor);
+    return page(
+      await q
+        .orderBy("id", "desc")
+        .limit(options.limit + 1)
+        .execute(),
+      options.limit,
+    );
+  }
+
+  async createApiKey(key: ApiKey, keyHash: string): Promise<void> {
+    await this.db
+      .insertInto("api_keys")
+      .values({ ...key, key_hash: keyHash })
+      .execute();
+  }
+
+  async listApiKeys(tenantId: string): Promise<ApiKey[]> {
+    return this.db
+      .selectFrom("api_keys")
+      .select(["id", "tenant_id", "prefix", "created_at", "revoked_at"])
+      .where("tenant_id", "=", tenantId)
+      .orderBy("id", "desc")
+      .execute();
+  }
+
+  async revokeApiKey(tenantId: string, keyId: string, now: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable("api_keys")
+      .set({ revoked_at: now })
+      .where("tenant_id", "=", tenantId)
+      .where("id", "=", keyId)
+      .where("revoked_at", "is", null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  async findApiKeyByHash(keyHash: string): Promise<ApiKey | null> {
+    const row = await this.db
+      .selectFrom("api_keys")
+      .select(["id", "tenant_id", "prefix", "created_at", "revoked_at"])
+      .where("key_hash", "=", keyHash)
+      .executeTakeFirst();
+    return row ?? null;
+  }
+
+  async createWebhook(webhook: WebhookRecord): Promise<void> {
+    const row = webhookToRow(webhook);
+    await this.db
+      .insertInto("webhooks")
+      .values({
+        ...(row as Required<typeof row>),
+        id: webhook.id,
+        tenant_id: webhook.tenant_id,
+        created_at: webhook.created_at,
+        deleted_at: null,
+      })
+      .execute();
+  }
+
+  async getWebhook(tenantId: string, id: string): Promise<WebhookRecord | null> {
+    const row = await this.db
+      .selectFrom("webhooks")
+      .selectAll()
+      .where("tenant_id", "=", tenantId)
+      .where("id", "=", id)
+      .where("deleted_at", "is", null)
+      .executeTakeFirst();
+    return row ? webhookFromRow(row) : null;
+  }
+
+  async getWebhooksByIds(ids: string[]): Promise<Array<WebhookRecord & { deleted_at: number | null }>> {
+    if (ids.length === 0) return [];
+    const rows = await this.db.selectFrom("webhooks").selectAll().where("id", "in", ids).execute();
+    return rows.map(webhookFromRow);
+  }
+
+  async listWebhooks(tenantId: string, options: ListOptions): Promise<Page<WebhookRecord>> {
+    let q = this.db
+      .selectFrom("webhooks")
+      .selectAll()
+      .where("tenant_id", "=", tenantId)
+      .where("deleted_at", "is", null);
+    if (options.cursor) q = q.where("id", "<", options.cursor);
+    const rows = await q
+      .orderBy("id", "desc")
+      .limit(options.limit + 1)
+      .execute();
+    return page(rows.map(webhookFromRow), options.limit);
+  }
+
+  async listEnabledWebhooks(tenantId: string): Promise<WebhookRecord[]> {
+    const rows = await this.db
+      .selectFrom("webhooks")
+      .selectAll()
+      .where("tenant_id", "=", tenantId)
+      .where("enabled", "=", 1)
+      .where("deleted_at", "is", null)
+      .execute();
+    return rows.map(webhookFromRow);
+  }
+
+  async updateWebhook(
+    tenantId: string,
+    id: string,
+    patch: WebhookPatch,
+    now: number,
+  ): Promise<WebhookRecord | null> {
+    return this.db.transaction().execute(async (tx) => {
+      const before = await tx
+        .selectFrom("webhooks")
+        .select(["enabled"])
+        .where("tenant_id", "=", tenantId)
+        .where("id", "=", id)
+        .where("deleted_at", "is", null)
+        .executeTakeFirst();
+      if (!before) return null;
+      const row = await tx
+        .updateTable("webhooks")
+        .set({ ...webhookToRow(patch), updated_at: now })
+        .where("id", "=", id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await holdOrReleasePending(tx, id, before.enabled === 1, row.enabled === 1, now);
+      return webhookFromRow(row);
+    });
+  }
+
+  async rotateWebhookSecret(
+    tenantId: string,
+    id: string,
+    rotation: { secret: string; previous_secret: string; previous_secret_expires_at: number },
+    now: number,
+  ): Promise<WebhookRecord | null> {
+    const row = await this.db
+      .updateTable("webhooks")
+      .set({ ...rotation, updated_at: now })
+      .where("tenant_id", "=", tenantId)
+      .where("id", "=", id)
+      .where("deleted_at", "is", null)
+      .returningAll()
+      .executeTakeFirst();
+    return row ? webhookFromRow(row) : null;
+  }
+
+  async deleteWebhook(tenantId: string, id: string, now: number): Promise<boolean> {
+    return this.db.transaction().execute(async (tx) => {
+      const result = await tx
+        .updateTable("webhooks")
+        .set({ deleted_at: now, enabled: 0, updated_at: now })
+        .where("tenant_id", "=", tenantId)
+        .where("id", "=", id)
+        .where("deleted_at", "is", null)
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) === 0) return false;
+      await tx
+        .updateTable("deliveries")
+        .set({ status: "cancelled", lease_owner: null, updated_at: now, last_error: "webhook deleted" })
+        .where("webhook_id", "=", id)
+        .where("status", "=", "pending")
+        .execute();
+      return true;
+    });
+  }
+
+  async disableWebhook(webhookId: string, reason: string, now: number): Promise<void> {
+    await this.db.transaction().execute(async (tx) => {
+      const result = await tx
+        .updateTable("webhooks")
+        .set({ enabled: 0, disabled_reason: reason, updated_at: now })
+        .where("id", "=", webhookId)
+        .where("enabled", "=", 1)
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) > 0) await holdOrReleasePending(tx, webhookId, true, false, now);
+    });
+  }
+
+  ingestEvents(
+    tenantId: string,
+    events: NewEvent[],
+    now: number,
+    claimFor: IngestClaim | null,
+  ): Promise<IngestResult[]> {
+    return queue.ingestEvents(this.db, tenantId, events, now, claimFor);
+  }
+
+  async getEvent(tenantId: string, id: string): Promise<EventRecord | null> {
+    const row = await this.db
+      .selectFrom("events")
+      .selectAll()
+      .where("tenant_id", "=", tenantId)
+      .where("id", "=", id)
+      .executeTakeFirst();
+    return row ? eventFromRow(row) : null;
+  }
+
+  async getEventsByIds(ids: string[]): Promise<EventRecord[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db.selectFrom("events").selectAll().where("id", "in", ids).execute();
+    return rows.map(eventFromRow);
+  }
+
+  async listEvents(
+    tenantId: string,
+    options: ListOptions & { type?: string; since?: number; until?: number },
+  ): Promise<Page<EventRecord>> {
+    let q = this.db.selectFrom("events").selectAll().where("tenant_id", "=", tenantId);
+    if (options.cursor) q = q.where("id", "<", options.cursor);
+    if (options.type) q = q.where("type", "=", options.type);
+    if (options.since !== undefined) q = q.where("created_at", ">=", options.since);
+    if (options.until !== undefined) q = q.where("created_at", "<", options.until);
+    const rows = await q
+      .orderBy("id", "desc")
+      .limit(options.limit + 1)
+      .execute();
+    return page(rows.map(eventFromRow), options.limit);
+  }
+
+  listDeliveriesForEvent(tenantId: string, eventId: string): Promise<DeliveryRecord[]> {
+    return queue.listDeliveriesForEvent(this.db, tenantId, eventId);
+  }
+
+  listDeliveries(
+    tenantId: string,
+    options: ListOptions & { webhookId?: string; status?: DeliveryStatus; eventId?: string },
+  ): Promise<Page<DeliveryRecord>> {
+    return queue.listDeliveries(this.db, tenantId, options);
+  }
+
+  getDelivery(tenantId: string, id: string): Promise<DeliveryRecord | null> {
+    return queue.getDelivery(this.db, tenantId, id);
+  }
+
+  listAttempts(tenantId: string, deliveryId: string): Promise<AttemptRecord[]> {
+    return queue.listAttempts(this.db, tenantId, deliveryId);
+  }
+
+  retryDelivery(tenantId: string, id: string, now: number): Promise<DeliveryRecord | null> {
+    return queue.retryDelivery(this.db, tenantId, id, now);
+  }
+
+  replayDeliveries(
+    tenantId: string,
+    webhookId: string,
+    filter: { statuses: DeliveryStatus[]; since?: number; until?: number },
+    afterId: string | null,
+    limit: number,
+    now: number,
+  ): Promise<{ replayed: number; lastId: string | null }> {
+    return queue.replayDeliveries(this.db, tenantId, webhookId, filter, afterId, limit, now);
+  }
+
+  claimDueDeliveries(
+    owner: string,
+    now: number,
+    leaseUntil: number,
+    limit: number,
+    skipWebhookIds: string[] = [],
+  ): Promise<DeliveryRecord[]> {
+    return queue.claimDueDeliveries(this.db, this.dialect, owner, now, leaseUntil, limit, skipWebhookIds);
+  }
+
+  recordAttempts(owner: string, outcomes: AttemptOutcome[], now: number): Promise<Set<string>> {
+    return queue.recordAttempts(this.db, owner, outcomes, now);
+  }
+
+  releaseDeliveries(owner: string, ids: string[], dueAt: number): Promise<void> {
+    return queue.releaseDeliveries(this.db, owner, ids, dueAt);
+  }
+
+  renewClaims(owner: string, ids: string[], leaseUntil: number): Promise<void> {
+    return queue.renewClaims(this.db, owner, ids, leaseUntil);
+  }
+
+  parkDeliveries(owner: string, ids: string[], now: number): Promise<void> {
+    return queue.parkDeliveries(this.db, owner, ids, now);
+  }
+
+  cancelDeliveries(owner: string, ids: string[], reason: string, now: number): Promise<void> {
+    return queue.cancelDeliveries(this.db, owner, ids, reason, now);
+  }
+
+  async recordTestDelivery(
+    event: EventRecord,
+    delivery: DeliveryRecord,
+    attempt: AttemptRecord,
+  ): Promise<void> {
+    await queue.recordTestDelivery(this.db, eventToRow(event), delivery, attempt);
+  }
+
+  async resetClaims(now: number): Promise<number> {
+    const result = await this.db
+      .updateTable("deliveries")
+      .set({ lease_owner: null, next_attempt_at: now, updated_at: now })
+      .where("status", "=", "pending")
+      .where("lease_owner", "is not", null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
+  dueStats(now: number): Promise<DueStats> {
+    return queue.dueStats(this.db, now);
+  }
+}
+
+/**
+ * Pending deliveries of a disabled webhook are parked far in the future (out of the due index's
+ * way) and made due again when it is enabled.
+ */
+async function holdOrReleasePending(
+  tx: Kysely<Database>,
+  webhookId: string,
+  wasEnabled: boolean,
+  isEnabled: boolean,
+  now: number,
+): Promise<void> {
+  if (wasEnabled === isEnabled) return;
+  const q = tx
+    .updateTable("deliveries")
+    .where("webhook_id", "=", webhookId)
+    .where("status", "=", "pending")
+    .where("lease_owner", "is", null);
+  if (isEnabled) {
+    await q
+      .set({ next_attempt_at: now, updated_at: now })
+      .where("next_attempt_at", "=", HELD_UNTIL_ENABLED)
+      .execute();
+  } else {
+    await q.set({ next_attempt_at: HELD_UNTIL_ENABLED, updated_at: now }).execute();
+  }
+}

@@ -1,0 +1,381 @@
+/**
+ * The delivery table is the queue (transactional outbox). Everything that writes deliveries
+ * and attempts lives here, one function per operation, so the hot paths can be read whole.
+ */
+import { type Kysely, sql } from "kysely";
+import {
+  attemptFromRow,
+  attemptToRow,
+  deliveryFromRow,
+  eventFromRow,
+  eventToRow,
+  HELD_UNTIL_ENABLED,
+  page,
+} from "./rows.js";
+import type { Database, DeliveryTable, EventTable } from "./schema.js";
+import type {
+  AttemptOutcome,
+  AttemptRecord,
+  DeliveryRecord,
+  DeliveryStatus,
+  DueStats,
+  IngestClaim,
+  IngestResult,
+  ListOptions,
+  NewEvent,
+  Page,
+} from "./store.js";
+
+type Db = Kysely<Database>;
+
+/** Rows per multi-row INSERT: 16 columns × 400 rows stays under both dialects' parameter limits. */
+const INSERT_CHUNK = 400;
+
+/** Splits rows for multi-row statements. */
+export function* chunks<T>(rows: T[], size = INSERT_CHUNK): Generator<T[]> {
+  for (let i = 0; i < rows.length; i += size) yield rows.slice(i, i + size);
+}
+
+export function ingestEvents(
+  db: Db,
+  tenantId: string,
+  events: NewEvent[],
+  now: number,
+  claimFor: IngestClaim | null,
+): Promise<IngestResult[]> {
+  return db.transaction().execute(async (tx) => {
+    const results: IngestResult[] = [];
+    const fresh: EventTable[] = [];
+    const deliveries: DeliveryTable[] = [];
+    for (const item of events) {
+      const { event } = item;
+      if (event.idempotency_key !== null) {
+        const inserted = await tx
+          .insertInto("events")
+          .values(eventToRow(event))
+          .onConflict((oc) =>
+            oc.columns(["tenant_id", "idempotency_key"]).where("idempotency_key", "is not", null).doNothing(),
+          )
+          .returning("id")
+          .executeTakeFirst();
+        if (!inserted) {
+          const first = await tx
+            .selectFrom("events")
+            .selectAll()
+            .where("tenant_id", "=", tenantId)
+            .where("idempotency_key", "=", event.idempotency_key)
+            .executeTakeFirstOrThrow();
+          results.push({
+            event: eventFromRow(first),
+            deliveryIds: [],
+            webhookIds: [],
+            claimed: [],
+            duplicate: true,
+          });
+          continue;
+        }
+      } else {
+        fresh.push(eventToRow(event));
+      }
+      const claimed = item.webhookIds.map((webhookId) => claimFor?.webhookIds.has(webhookId) === true);
+      item.webhookIds.forEach((webhookId, i) => {
+        const mine = claimed[i] === true && claimFor !== null;
+        deliveries.push({
+          id: item.deliveryIds[i] as string,
+          tenant_id: tenantId,
+          event_id: event.id,
+          webhook_id: webhookId,
+          status: "pending",
+          attempts: 0,
+          next_attempt_at: mine ? claimFor.leaseUntil : now,
+          lease_owner: mine ? claimFor.owner : null,
+          first_attempt_at: null,
+          last_attempt_at: null,
+          last_status_code: null,
+          last_error: null,
+          appended: null,
+          created_at: now,
+          updated_at: now,
+        });
+      });
+      results.push({
+        event,
+        deliveryIds: item.deliveryIds,
+        webhookIds: item.webhookIds,
+        claimed,
+        duplicate: false,
+      });
+    }
+    for (const chunk of chunks(fresh)) await tx.insertInto("events").values(chunk).execute();
+    for (const chunk of chunks(deliveries)) await tx.insertInto("deliveries").values(chunk).execute();
+    return results;
+  });
+}
+
+export async function listDeliveriesForEvent(
+  db: Db,
+  tenantId: string,
+  eventId: string,
+): Promise<DeliveryRecord[]> {
+  const rows = await db
+    .selectFrom("deliveries")
+    .selectAll()
+    .where("tenant_id", "=", tenantId)
+    .where("event_id", "=", eventId)
+    .orderBy("id")
+    .execute();
+  return rows.map(deliveryFromRow);
+}
+
+export async function listDeliveries(
+  db: Db,
+  tenantId: string,
+  options: ListOptions & { webhookId?: string; status?: DeliveryStatus; eventId?: string },
+): Promise<Page<DeliveryRecord>> {
+  let q = db.selectFrom("deliveries").selectAll().where("tenant_id", "=", tenantId);
+  if (options.webhookId) q = q.where("webhook_id", "=", options.webhookId);
+  if (options.eventId) q = q.where("event_id", "=", options.eventId);
+  if (options.status) q = q.where("status", "=", options.status);
+  if (options.cursor) q = q.where("id", "<", options.cursor);
+  const rows = await q
+    .orderBy("id", "desc")
+    .limit(options.limit + 1)
+    .execute();
+  return page(rows.map(deliveryFromRow), options.limit);
+}
+
+export async function getDelivery(db: Db, tenantId: string, id: string): Promise<DeliveryRecord | null> {
+  const row = await db
+    .selectFrom("deliveries")
+    .selectAll()
+    .where("tenant_id", "=", tenantId)
+    .where("id", "=", id)
+    .executeTakeFirst();
+  return row ? deliveryFromRow(row) : null;
+}
+
+export async function listAttempts(db: Db, tenantId: string, deliveryId: string): Promise<AttemptRecord[]> {
+  const rows = await db
+    .selectFrom("attempts")
+    .selectAll()
+    .where("tenant_id", "=", tenantId)
+    .where("delivery_id", "=", deliveryId)
+    .orderBy("id")
+    .execute();
+  return rows.map(attemptFromRow);
+}
+
+/** A failed or pending (unclaimed) delivery becomes due now. */
+export async function retryDelivery(
+  db: Db,
+  tenantId: string,
+  id: string,
+  now: number,
+): Promise<DeliveryRecord | null> {
+  const row = await db
+    .updateTable("deliveries")
+    .set({ status: "pending", next_attempt_at: now, updated_at: now })
+    .where("tenant_id", "=", tenantId)
+    .where("id", "=", id)
+    .where((eb) =>
+      eb.or([
+        eb("status", "=", "failed"),
+        eb.and([eb("status", "=", "pending"), eb("lease_owner", "is", null)]),
+      ]),
+    )
+    .returningAll()
+    .executeTakeFirst();
+  return row ? deliveryFromRow(row) : null;
+}
+
+export async function replayDeliveries(
+  db: Db,
+  tenantId: string,
+  webhookId: string,
+  filter: { statuses: DeliveryStatus[]; since?: number; until?: number },
+  afterId: string | null,
+  limit: number,
+  now: number,
+): Promise<{ replayed: number; lastId: string | null }> {
+  return db.transaction().execute(async (tx) => {
+    let q = tx
+      .selectFrom("deliveries")
+      .select("id")
+      .where("tenant_id", "=", tenantId)
+      .where("webhook_id", "=", webhookId)
+      .where("status", "in", filter.statuses);
+    if (afterId) q = q.where("id", ">", afterId);
+    if (filter.since !== undefined) q = q.where("created_at", ">=", filter.since);
+    if (filter.until !== undefined) q = q.where("created_at", "<", filter.until);
+    const ids = (await q.orderBy("id").limit(limit).execute()).map((r) => r.id);
+    if (ids.length === 0) return { replayed: 0, lastId: null };
+    const result = await tx
+      .updateTable("deliveries")
+      .set({ status: "pending", next_attempt_at: now, updated_at: now })
+      .where("id", "in", ids)
+      .where("lease_owner", "is", null)
+      .executeTakeFirst();
+    return { replayed: Number(result.numUpdatedRows), lastId: ids[ids.length - 1] ?? null };
+  });
+}
+
+/**
+ * One statement claims a batch: due pending rows get the owner and a lease, which is expressed
+ * by pushing `next_attempt_at` to the lease's end — an expired lease simply makes the row due
+ * again, so a dead node's claims are taken over without a separate sweep.
+ */
+export async function claimDueDeliveries(
+  db: Db,
+  dialect: "sqlite" | "postgres",
+  owner: string,
+  now: number,
+  leaseUntil: number,
+  limit: number,
+  skipWebhookIds: string[],
+): Promise<DeliveryRecord[]> {
+  const lock = dialect === "postgres" ? sql`for update skip locked` : sql``;
+  const skip =
+    skipWebhookIds.length > 0
+      ? sql`and webhook_id not in (${sql.join(skipWebhookIds.slice(0, 500))})`
+      : sql``;
+  const result = await sql<DeliveryTable>`
+    update deliveries set lease_owner = ${owner}, next_attempt_at = ${leaseUntil}, updated_at = ${now}
+    where id in (
+      select id from deliveries
+      where status = 'pending' and next_attempt_at <= ${now} ${skip}
+      order by next_attempt_at
+      limit ${limit}
+      ${lock}
+    )
+    returning *`.execute(db);
+  return result.rows.map(deliveryFromRow);
+}
+
+export function recordAttempts(
+  db: Db,
+  owner: string,
+  outcomes: AttemptOutcome[],
+  now: number,
+): Promise<Set<string>> {
+  return db.transaction().execute(async (tx) => {
+    const recorded = new Set<string>();
+    const attempts: AttemptRecord[] = [];
+    for (const { attempt, delivery } of outcomes) {
+      const updated = await tx
+        .updateTable("deliveries")
+        .set((eb) => ({
+          status: delivery.status,
+          attempts: eb("attempts", "+", 1),
+          next_attempt_at: delivery.next_attempt_at,
+          lease_owner: null,
+          first_attempt_at: eb.fn.coalesce("first_attempt_at", eb.val(attempt.created_at)),
+          last_attempt_at: attempt.created_at,
+          last_status_code: delivery.last_status_code,
+          last_error: delivery.last_error,
+          ...(delivery.appended !== undefined ? { appended: delivery.appended } : {}),
+          updated_at: now,
+        }))
+        .where("id", "=", delivery.id)
+        .where("lease_owner", "=", owner)
+        .executeTakeFirst();
+      if (Number(updated.numUpdatedRows) === 0) continue;
+      recorded.add(delivery.id);
+      attempts.push(attempt);
+    }
+    for (const chunk of chunks(attempts, 200)) {
+      await tx.insertInto("attempts").values(chunk.map(attemptToRow)).execute();
+    }
+    return recorded;
+  });
+}
+
+export async function releaseDeliveries(db: Db, owner: string, ids: string[], dueAt: number): Promise<void> {
+  for (const chunk of chunks(ids)) {
+    await db
+      .updateTable("deliveries")
+      .set({ lease_owner: null, next_attempt_at: dueAt, updated_at: dueAt })
+      .where("id", "in", chunk)
+      .where("lease_owner", "=", owner)
+      .where("status", "=", "pending")
+      .execute();
+  }
+}
+
+export async function renewClaims(db: Db, owner: string, ids: string[], leaseUntil: number): Promise<void> {
+  for (const chunk of chunks(ids)) {
+    await db
+      .updateTable("deliveries")
+      .set({ next_attempt_at: leaseUntil })
+      .where("id", "in", chunk)
+      .where("lease_owner", "=", owner)
+      .where("status", "=", "pending")
+      .execute();
+  }
+}
+
+export async function parkDeliveries(db: Db, owner: string, ids: string[], now: number): Promise<void> {
+  for (const chunk of chunks(ids)) {
+    await db
+      .updateTable("deliveries")
+      .set((eb) => ({
+        lease_owner: null,
+        updated_at: now,
+        // Decided inside the statement, so an enable committed meanwhile is not missed.
+        next_attempt_at: eb
+          .case()
+          .when(
+            eb.selectFrom("webhooks").select("enabled").whereRef("webhooks.id", "=", "deliveries.webhook_id"),
+            "=",
+            1,
+          )
+          .then(now)
+          .else(HELD_UNTIL_ENABLED)
+          .end(),
+      }))
+      .where("id", "in", chunk)
+      .where("lease_owner", "=", owner)
+      .where("status", "=", "pending")
+      .execute();
+  }
+}
+
+export async function cancelDeliveries(
+  db: Db,
+  owner: string,
+  ids: string[],
+  reason: string,
+  now: number,
+): Promise<void> {
+  for (const chunk of chunks(ids)) {
+    await db
+      .updateTable("deliveries")
+      .set({ status: "cancelled", lease_owner: null, last_error: reason, updated_at: now })
+      .where("id", "in", chunk)
+      .where("lease_owner", "=", owner)
+      .where("status", "=", "pending")
+      .execute();
+  }
+}
+
+export async function recordTestDelivery(
+  db: Db,
+  event: EventTable,
+  delivery: DeliveryRecord,
+  attempt: AttemptRecord,
+): Promise<void> {
+  await db.transaction().execute(async (tx) => {
+    await tx.insertInto("events").values(event).execute();
+    await tx.insertInto("deliveries").values(delivery).execute();
+    await tx.insertInto("attempts").values(attemptToRow(attempt)).execute();
+  });
+}
+
+export async function dueStats(db: Db, now: number): Promise<DueStats> {
+  const row = await db
+    .selectFrom("deliveries")
+    .select((eb) => [eb.fn.countAll<number | string>().as("due"), eb.fn.min("next_attempt_at").as("oldest")])
+    .where("status", "=", "pending")
+    .where("next_attempt_at", "<=", now)
+    .executeTakeFirst();
+  return { due: Number(row?.due ?? 0), oldestDueAt: row?.oldest == null ? null : Number(row.oldest) };
+}

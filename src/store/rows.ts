@@ -1,0 +1,101 @@
+import type { Selectable } from "kysely";
+import type { AttemptTable, DeliveryTable, EventTable, WebhookTable } from "./schema.js";
+import type { AttemptRecord, DeliveryRecord, EventRecord, Page, WebhookRecord } from "./store.js";
+
+/**
+ * Deliveries held because their webhook is disabled sit at this due time, so the due-index scan
+ * never sees them; enabling the webhook makes them due again. (Largest valid Date, in ms.)
+ */
+export const HELD_UNTIL_ENABLED = 8_640_000_000_000_000;
+
+export function webhookFromRow(row: Selectable<WebhookTable>): WebhookRecord & { deleted_at: number | null } {
+  return {
+    id: row.id,
+    tenant_id: row.tenant_id,
+    url: row.url,
+    description: row.description,
+    enabled: row.enabled === 1,
+    disabled_reason: row.disabled_reason,
+    events: JSON.parse(row.events) as string[],
+    campaign_id: row.campaign_id,
+    filters: JSON.parse(row.filters) as Record<string, unknown>,
+    method: row.method,
+    headers: JSON.parse(row.headers) as Record<string, string>,
+    auth: row.auth,
+    app_key: row.app_key,
+    body: JSON.parse(row.body) as Record<string, unknown>,
+    timeout_ms: row.timeout_ms,
+    retry: JSON.parse(row.retry) as Record<string, unknown>,
+    success: JSON.parse(row.success) as Record<string, unknown>,
+    secret: row.secret,
+    previous_secret: row.previous_secret,
+    previous_secret_expires_at: row.previous_secret_expires_at,
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+    deleted_at: row.deleted_at,
+  };
+}
+
+type WebhookColumns = Omit<WebhookTable, "id" | "tenant_id" | "created_at" | "deleted_at">;
+
+/** Encodes the JSON and boolean columns of a (partial) webhook record. */
+export function webhookToRow(webhook: Partial<WebhookRecord>): Partial<WebhookColumns> {
+  const row: Partial<WebhookColumns> = {};
+  for (const [key, value] of Object.entries(webhook)) {
+    if (value === undefined || key === "id" || key === "tenant_id" || key === "created_at") continue;
+    switch (key) {
+      case "enabled":
+        row.enabled = value ? 1 : 0;
+        break;
+      case "events":
+      case "filters":
+      case "headers":
+      case "body":
+      case "retry":
+      case "success":
+        row[key] = JSON.stringify(value);
+        break;
+      default:
+        (row as Record<string, unknown>)[key] = value;
+    }
+  }
+  return row;
+}
+
+export function eventFromRow(row: Selectable<EventTable>): EventRecord {
+  return { ...row, data: JSON.parse(row.data) as Record<string, unknown> };
+}
+
+export function eventToRow(event: EventRecord): EventTable {
+  return { ...event, data: JSON.stringify(event.data) };
+}
+
+export function deliveryFromRow(row: Selectable<DeliveryTable>): DeliveryRecord {
+  return row;
+}
+
+export function attemptFromRow(row: Selectable<AttemptTable>): AttemptRecord {
+  return {
+    ...row,
+    succeeded: row.succeeded === 1,
+    request_headers: JSON.parse(row.request_headers) as Record<string, string>,
+    response_headers:
+      row.response_headers === null ? null : (JSON.parse(row.response_headers) as Record<string, string>),
+  };
+}
+
+export function attemptToRow(attempt: AttemptRecord): AttemptTable {
+  return {
+    ...attempt,
+    succeeded: attempt.succeeded ? 1 : 0,
+    request_headers: JSON.stringify(attempt.request_headers),
+    response_headers: attempt.response_headers === null ? null : JSON.stringify(attempt.response_headers),
+  };
+}
+
+/** A page of `limit` rows from a query that asked for `limit + 1` (the extra one says "more"). */
+export function page<T extends { id: string }>(rows: T[], limit: number): Page<T> {
+  const more = rows.length > limit;
+  const data = more ? rows.slice(0, limit) : rows;
+  return { data, next_cursor: more ? (data[data.length - 1]?.id ?? null) : null };
+}

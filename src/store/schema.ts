@@ -1,0 +1,130 @@
+/**
+ * Table shapes as Kysely sees them. Times are integer milliseconds since the epoch (bigint on
+ * PostgreSQL, parsed to number); JSON is stored as text in both dialects so one query layer
+ * serves both; booleans are 0/1 integers for the same reason.
+ */
+export interface TenantTable {
+  id: string;
+  name: string;
+  timezone: string;
+  created_at: number;
+}
+
+export interface ApiKeyTable {
+  id: string;
+  tenant_id: string;
+  key_hash: string;
+  /** First characters of the key, to recognise it in lists. */
+  prefix: string;
+  created_at: number;
+  revoked_at: number | null;
+}
+
+export interface SettingTable {
+  name: string;
+  value: string;
+}
+
+export interface WebhookTable {
+  id: string;
+  tenant_id: string;
+  url: string;
+  description: string;
+  enabled: number;
+  disabled_reason: string | null;
+  /** JSON array of selectors. */
+  events: string;
+  campaign_id: string | null;
+  /** JSON object. */
+  filters: string;
+  method: string;
+  /** JSON object. */
+  headers: string;
+  /** Encrypted JSON of the auth settings. */
+  auth: string;
+  /** Encrypted. */
+  app_key: string | null;
+  /** JSON object. */
+  body: string;
+  timeout_ms: number;
+  /** JSON object. */
+  retry: string;
+  /** JSON object. */
+  success: string;
+  /** Encrypted signing secret. */
+  secret: string;
+  /** Encrypted secret that still signs during a rotation's grace period. */
+  previous_secret: string | null;
+  previous_secret_expires_at: number | null;
+  created_at: number;
+  updated_at: number;
+  deleted_at: number | null;
+}
+
+export interface EventTable {
+  id: string;
+  tenant_id: string;
+  type: string;
+  /** JSON of the event's data. */
+  data: string;
+  campaign_id: string | null;
+  case_type: string | null;
+  idempotency_key: string | null;
+  occurred_at: number;
+  created_at: number;
+}
+
+export type DeliveryStatus = "pending" | "succeeded" | "failed" | "cancelled";
+
+export interface DeliveryTable {
+  id: string;
+  tenant_id: string;
+  event_id: string;
+  webhook_id: string;
+  status: DeliveryStatus;
+  attempts: number;
+  /** When the next attempt is due; while claimed, when the claim's lease runs out. */
+  next_attempt_at: number;
+  /** The node holding the claim, null when unclaimed. */
+  lease_owner: string | null;
+  first_attempt_at: number | null;
+  last_attempt_at: number | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  appended: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface AttemptTable {
+  id: string;
+  tenant_id: string;
+  delivery_id: string;
+  webhook_id: string;
+  event_id: string;
+  attempt_number: number;
+  succeeded: number;
+  request_method: string;
+  request_url: string;
+  /** JSON, credentials redacted. */
+  request_headers: string;
+  request_body: string | null;
+  response_status: number | null;
+  /** JSON. */
+  response_headers: string | null;
+  response_body: string | null;
+  error_kind: string | null;
+  error_message: string | null;
+  duration_ms: number;
+  created_at: number;
+}
+
+export interface Database {
+  tenants: TenantTable;
+  api_keys: ApiKeyTable;
+  settings: SettingTable;
+  webhooks: WebhookTable;
+  events: EventTable;
+  deliveries: DeliveryTable;
+  attempts: AttemptTable;
+}

@@ -1,0 +1,279 @@
+import type { DeliveryStatus } from "./schema.js";
+
+export type { DeliveryStatus } from "./schema.js";
+
+/** Records as the rest of the program sees them (JSON decoded, secrets still encrypted). */
+export interface Tenant {
+  id: string;
+  name: string;
+  timezone: string;
+  created_at: number;
+}
+
+export interface ApiKey {
+  id: string;
+  tenant_id: string;
+  prefix: string;
+  created_at: number;
+  revoked_at: number | null;
+}
+
+export interface WebhookRecord {
+  id: string;
+  tenant_id: string;
+  url: string;
+  description: string;
+  enabled: boolean;
+  disabled_reason: string | null;
+  events: string[];
+  campaign_id: string | null;
+  filters: Record<string, unknown>;
+  method: string;
+  headers: Record<string, string>;
+  /** Encrypted JSON. */
+  auth: string;
+  /** Encrypted. */
+  app_key: string | null;
+  body: Record<string, unknown>;
+  timeout_ms: number;
+  retry: Record<string, unknown>;
+  success: Record<string, unknown>;
+  /** Encrypted. */
+  secret: string;
+  previous_secret: string | null;
+  previous_secret_expires_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export type WebhookPatch = Partial<
+  Omit<
+    WebhookRecord,
+    "id" | "tenant_id" | "created_at" | "secret" | "previous_secret" | "previous_secret_expires_at"
+  >
+>;
+
+export interface EventRecord {
+  id: string;
+  tenant_id: string;
+  type: string;
+  data: Record<string, unknown>;
+  campaign_id: string | null;
+  case_type: string | null;
+  idempotency_key: string | null;
+  occurred_at: number;
+  created_at: number;
+}
+
+export interface DeliveryRecord {
+  id: string;
+  tenant_id: string;
+  event_id: string;
+  webhook_id: string;
+  status: DeliveryStatus;
+  attempts: number;
+  next_attempt_at: number;
+  lease_owner: string | null;
+  first_attempt_at: number | null;
+  last_attempt_at: number | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  appended: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface AttemptRecord {
+  id: string;
+  tenant_id: string;
+  delivery_id: string;
+  webhook_id: string;
+  event_id: string;
+  attempt_number: number;
+  succeeded: boolean;
+  request_method: string;
+  request_url: string;
+  request_headers: Record<string, string>;
+  request_body: string | null;
+  response_status: number | null;
+  response_headers: Record<string, string> | null;
+  response_body: string | null;
+  error_kind: string | null;
+  error_message: string | null;
+  duration_ms: number;
+  created_at: number;
+}
+
+/** A new event with the deliveries routing decided it gets. */
+export interface NewEvent {
+  event: EventRecord;
+  /** Webhook ids that get a delivery. */
+  webhookIds: string[];
+  /** Delivery ids, one per webhook id, same order. */
+  deliveryIds: string[];
+}
+
+/** Deliveries to these webhooks are created already claimed by `owner` until `leaseUntil`. */
+export interface IngestClaim {
+  owner: string;
+  leaseUntil: number;
+  webhookIds: ReadonlySet<string>;
+}
+
+export interface IngestResult {
+  event: EventRecord;
+  /** Deliveries created by this call (none when the idempotency key matched an earlier event). */
+  deliveryIds: string[];
+  webhookIds: string[];
+  /** Which of them were created claimed for the local dispatcher (same order). */
+  claimed: boolean[];
+  duplicate: boolean;
+}
+
+export interface Page<T> {
+  data: T[];
+  next_cursor: string | null;
+}
+
+export interface ListOptions {
+  cursor?: string;
+  limit: number;
+}
+
+/** How a dispatcher finishes an attempt: the attempt row and the delivery's new state. */
+export interface AttemptOutcome {
+  attempt: AttemptRecord;
+  delivery: {
+    id: string;
+    status: DeliveryStatus;
+    next_attempt_at: number;
+    last_status_code: number | null;
+    last_error: string | null;
+    appended?: string | null;
+  };
+}
+
+export interface DueStats {
+  due: number;
+  oldestDueAt: number | null;
+}
+
+export interface Store {
+  readonly dialect: "sqlite" | "postgres";
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+
+  getSetting(name: string): Promise<string | null>;
+  /** Sets the value only if none is set; returns the value in force afterwards. */
+  setSettingIfAbsent(name: string, value: string): Promise<string>;
+  setSetting(name: string, value: string): Promise<void>;
+
+  createTenant(tenant: Tenant): Promise<void>;
+  getTenant(id: string): Promise<Tenant | null>;
+  listTenants(options: ListOptions): Promise<Page<Tenant>>;
+
+  createApiKey(key: ApiKey, keyHash: string): Promise<void>;
+  listApiKeys(tenantId: string): Promise<ApiKey[]>;
+  revokeApiKey(tenantId: string, keyId: string, now: number): Promise<boolean>;
+  findApiKeyByHash(keyHash: string): Promise<ApiKey | null>;
+
+  createWebhook(webhook: WebhookRecord): Promise<void>;
+  getWebhook(tenantId: string, id: string): Promise<WebhookRecord | null>;
+  /** Webhooks by id regardless of tenant, deleted ones included (the dispatcher's view). */
+  getWebhooksByIds(ids: string[]): Promise<Array<WebhookRecord & { deleted_at: number | null }>>;
+  listWebhooks(tenantId: string, options: ListOptions): Promise<Page<WebhookRecord>>;
+  /** Enabled, undeleted webhooks of a tenant: the candidates for routing. */
+  listEnabledWebhooks(tenantId: string): Promise<WebhookRecord[]>;
+  updateWebhook(
+    tenantId: string,
+    id: string,
+    patch: WebhookPatch,
+    now: number,
+  ): Promise<WebhookRecord | null>;
+  rotateWebhookSecret(
+    tenantId: string,
+    id: string,
+    rotation: { secret: string; previous_secret: string; previous_secret_expires_at: number },
+    now: number,
+  ): Promise<WebhookRecord | null>;
+  /** Soft delete: the row stays for the logs; pending deliveries are cancelled. */
+  deleteWebhook(tenantId: string, id: string, now: number): Promise<boolean>;
+
+  /**
+   * Stores events and their deliveries in one transaction. An event whose idempotency key the
+   * tenant already used is not stored again: the earlier event is returned and no delivery made.
+   * `claimFor` pre-claims the new deliveries to the listed webhooks for a local dispatcher.
+   */
+  ingestEvents(
+    tenantId: string,
+    events: NewEvent[],
+    now: number,
+    claimFor: IngestClaim | null,
+  ): Promise<IngestResult[]>;
+  getEvent(tenantId: string, id: string): Promise<EventRecord | null>;
+  getEventsByIds(ids: string[]): Promise<EventRecord[]>;
+  listEvents(
+    tenantId: string,
+    options: ListOptions & { type?: string; since?: number; until?: number },
+  ): Promise<Page<EventRecord>>;
+
+  listDeliveriesForEvent(tenantId: string, eventId: string): Promise<DeliveryRecord[]>;
+  listDeliveries(
+    tenantId: string,
+    options: ListOptions & { webhookId?: string; status?: DeliveryStatus; eventId?: string },
+  ): Promise<Page<DeliveryRecord>>;
+  getDelivery(tenantId: string, id: string): Promise<DeliveryRecord | null>;
+  listAttempts(tenantId: string, deliveryId: string): Promise<AttemptRecord[]>;
+  /** Makes a failed or pending delivery due now. Returns the updated delivery, or null. */
+  retryDelivery(tenantId: string, id: string, now: number): Promise<DeliveryRecord | null>;
+  /**
+   * Re-queues up to `limit` deliveries of a webhook matching the filter, with ids after
+   * `afterId`; returns how many and the last id seen (null when done).
+   */
+  replayDeliveries(
+    tenantId: string,
+    webhookId: string,
+    filter: { statuses: DeliveryStatus[]; since?: number; until?: number },
+    afterId: string | null,
+    limit: number,
+    now: number,
+  ): Promise<{ replayed: number; lastId: string | null }>;
+
+  /**
+   * Claims up to `limit` due deliveries for `owner` until `leaseUntil`, passing over deliveries
+   * to `skipWebhookIds` (webhooks whose local lanes are full).
+   */
+  claimDueDeliveries(
+    owner: string,
+    now: number,
+    leaseUntil: number,
+    limit: number,
+    skipWebhookIds?: string[],
+  ): Promise<DeliveryRecord[]>;
+  /**
+   * Records finished attempts and the deliveries' new states in one transaction. A delivery is
+   * updated (and its attempt kept) only while `owner` still holds its claim; returns the ids
+   * whose outcome was recorded.
+   */
+  recordAttempts(owner: string, outcomes: AttemptOutcome[], now: number): Promise<Set<string>>;
+  /** Gives claims back (shutdown): the deliveries become due at `dueAt`. */
+  releaseDeliveries(owner: string, ids: string[], dueAt: number): Promise<void>;
+  /** Extends this owner's claims on these deliveries until `leaseUntil` (long local queues). */
+  renewClaims(owner: string, ids: string[], leaseUntil: number): Promise<void>;
+  /**
+   * Gives back claims on deliveries whose webhook turned out to be disabled: they wait, out of
+   * the due index, until it is enabled (or are due now if it was enabled meanwhile).
+   */
+  parkDeliveries(owner: string, ids: string[], now: number): Promise<void>;
+  /** Cancels claimed deliveries whose webhook was deleted. */
+  cancelDeliveries(owner: string, ids: string[], reason: string, now: number): Promise<void>;
+  /** Stores a finished one-off delivery (test sends): event, delivery and attempt together. */
+  recordTestDelivery(event: EventRecord, delivery: DeliveryRecord, attempt: AttemptRecord): Promise<void>;
+  disableWebhook(webhookId: string, reason: string, now: number): Promise<void>;
+  /**
+   * Makes every claimed pending delivery due now. Only for the embedded store at start, where
+   * this process is the only node and any claim left behind belongs to a previous run.
+   */
+  resetClaims(now: number): Promise<number>;
+  dueStats(now: number): Promise<DueStats>;
+}

@@ -1,0 +1,49 @@
+import { invalid } from "../api/errors.js";
+import type { WebhookPatchInput } from "../api/webhook-schema.js";
+import { isValidEventSelector } from "../domain/catalog/index.js";
+import { checkDestinationUrl } from "../domain/destination.js";
+import { validateRetryPolicy } from "../domain/retry.js";
+import type { RetryPolicy } from "../domain/webhook.js";
+
+/** Header names a user may not set: the transport's own and the signature headers. */
+const RESERVED_HEADERS = new Set(["host", "content-length", "transfer-encoding", "connection", "upgrade"]);
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/**
+ * Checks what the JSON schema cannot: the destination, event selectors, retry policy and header
+ * safety. Throws a 422 naming the failing field.
+ */
+export function validateWebhookInput(input: WebhookPatchInput, allowPrivateTargets: boolean): void {
+  if (input.url !== undefined) {
+    const verdict = checkDestinationUrl(input.url, { allowPrivate: allowPrivateTargets });
+    if (!verdict.ok) throw invalid("/body/url", verdict.reason, { reason: "destination_refused" });
+  }
+  input.events?.forEach((selector, i) => {
+    if (!isValidEventSelector(selector)) {
+      throw invalid(
+        `/body/events/${i}`,
+        `"${selector}" is not a catalog event type or wildcard (see GET /v1/event-types)`,
+      );
+    }
+  });
+  if (input.retry !== undefined) {
+    const problem = validateRetryPolicy(input.retry as RetryPolicy);
+    if (problem) throw invalid("/body/retry", problem);
+  }
+  for (const [name, value] of Object.entries(input.headers ?? {})) {
+    const path = `/body/headers/${name}`;
+    if (!HEADER_NAME.test(name)) throw invalid(path, "is not a valid header name");
+    const lower = name.toLowerCase();
+    if (RESERVED_HEADERS.has(lower) || lower.startsWith("webhook-")) {
+      throw invalid(path, `"${name}" is set by Switchboard and cannot be overridden`);
+    }
+    if (/[\r\n\0]/.test(value)) throw invalid(path, "header values may not contain CR, LF or NUL");
+  }
+  if (input.auth?.type === "api_key") {
+    const lower = input.auth.header.toLowerCase();
+    if (!HEADER_NAME.test(input.auth.header) || RESERVED_HEADERS.has(lower) || lower.startsWith("webhook-")) {
+      throw invalid("/body/auth/header", `"${input.auth.header}" cannot carry an API key`);
+    }
+    if (/[\r\n\0]/.test(input.auth.value)) throw invalid("/body/auth/value", "may not contain CR, LF or NUL");
+  }
+}
