@@ -3,6 +3,7 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { LogController } from "fastify";
 import type { Logger } from "pino";
 import type { ApiContext, App } from "./context.js";
+import { VERSION } from "../version.js";
 import { deliveryRoutes } from "./deliveries.js";
 import { handleError } from "./errors.js";
 import { eventTypeRoutes } from "./event-types.js";
@@ -10,7 +11,6 @@ import { eventRoutes } from "./events.js";
 import { tenantRoutes } from "./tenants.js";
 import { webhookRoutes, webhookTestRoute } from "./webhooks.js";
 
-export const VERSION = process.env.npm_package_version ?? "0.1.0";
 
 /** Builds the HTTP API: every route group with its schemas, one error envelope, OpenAPI 3.1. */
 export async function buildApp(ctx: ApiContext, logger: Logger): Promise<App> {

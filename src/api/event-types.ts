@@ -1,6 +1,7 @@
 import { Type } from "@sinclair/typebox";
 import {
   eventCatalog,
+  eventCategories,
   eventTypeVariables,
   findEventType,
   suggestEventTypes,
@@ -30,7 +31,10 @@ export async function eventTypeRoutes(app: App, _ctx: ApiContext): Promise<void>
     async (request) => {
       const category = request.query.category;
       const types = eventCatalog.filter((t) => category === undefined || t.category === category);
-      return { data: types.map(present), next_cursor: null };
+      const categories = eventCategories()
+        .filter((name) => category === undefined || name === category)
+        .map((name) => ({ name, types: types.filter((t) => t.category === name).map((t) => t.name) }));
+      return { data: types.map(present), categories, next_cursor: null };
     },
   );
 

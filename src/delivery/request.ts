@@ -1,8 +1,9 @@
 import { signPayload } from "../domain/signing.js";
 import type { HttpMethod, WebhookAuth, WebhookBody } from "../domain/webhook.js";
 import type { EventRecord } from "../store/index.js";
+import { VERSION } from "../version.js";
 
-export const USER_AGENT = `Switchboard/${process.env.npm_package_version ?? "0.1.0"}`;
+export const USER_AGENT = `Switchboard/${VERSION}`;
 
 /** A webhook with its secrets decrypted: what the sender needs to build a request. */
 export interface ResolvedWebhook {
