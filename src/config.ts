@@ -26,6 +26,8 @@ export interface Config {
   };
   pgPoolSize: number;
   retentionDays: number;
+  /** API requests per second allowed per key (per node). */
+  apiRateLimitPerSecond: number;
 }
 
 export class ConfigError extends Error {
@@ -111,5 +113,6 @@ export function loadConfig(env: Env = process.env): Config {
     },
     pgPoolSize: integer(env, "SWITCHBOARD_PG_POOL_SIZE", 10, 1, 500),
     retentionDays: integer(env, "SWITCHBOARD_RETENTION_DAYS", 30, 1, 3650),
+    apiRateLimitPerSecond: integer(env, "SWITCHBOARD_API_RATE_LIMIT", 2000, 1, 1_000_000),
   };
 }

@@ -5,6 +5,7 @@ import type { App } from "./api/context.js";
 import type { Config } from "./config.js";
 import { Dispatcher } from "./delivery/dispatcher.js";
 import { Metrics } from "./delivery/metrics.js";
+import { RetentionJob } from "./delivery/retention.js";
 import { HttpSender } from "./delivery/sender.js";
 import { WebhookTester } from "./delivery/tester.js";
 import { WebhookResolver } from "./delivery/webhook-resolver.js";
@@ -22,6 +23,7 @@ export interface RunningServer {
   store: Store;
   app: App | null;
   dispatcher: Dispatcher | null;
+  retention: RetentionJob | null;
   /** The generated admin key, on the first start only. */
   generatedAdminKey: string | null;
   /** Where the API listens, when it does. */
@@ -46,6 +48,7 @@ export async function startServer(config: Config, role: Role, log: Logger): Prom
   const resolver = new WebhookResolver(cipher);
 
   let dispatcher: Dispatcher | null = null;
+  let retention: RetentionJob | null = null;
   if (role !== "api") {
     if (store.dialect === "sqlite") {
       // One process owns the embedded store; claims left behind belong to a previous run.
@@ -68,6 +71,8 @@ export async function startServer(config: Config, role: Role, log: Logger): Prom
       log,
     );
     dispatcher.start();
+    retention = new RetentionJob(store, config.retentionDays, log);
+    retention.start();
   }
 
   let app: App | null = null;
@@ -95,12 +100,14 @@ export async function startServer(config: Config, role: Role, log: Logger): Prom
     store,
     app,
     dispatcher,
+    retention,
     generatedAdminKey,
     url,
     stop() {
       stopping ??= (async () => {
         await app?.close();
         await dispatcher?.stop();
+        await retention?.stop();
         await sender.close();
         await store.close();
       })();

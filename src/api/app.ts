@@ -1,16 +1,17 @@
+import rateLimit from "@fastify/rate-limit";
 import swagger from "@fastify/swagger";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { LogController } from "fastify";
 import type { Logger } from "pino";
-import type { ApiContext, App } from "./context.js";
+import { hashApiKey } from "../domain/ids.js";
 import { VERSION } from "../version.js";
+import type { ApiContext, App } from "./context.js";
 import { deliveryRoutes } from "./deliveries.js";
-import { handleError } from "./errors.js";
+import { ApiError, handleError } from "./errors.js";
 import { eventTypeRoutes } from "./event-types.js";
 import { eventRoutes } from "./events.js";
 import { tenantRoutes } from "./tenants.js";
 import { webhookRoutes, webhookTestRoute } from "./webhooks.js";
-
 
 /** Builds the HTTP API: every route group with its schemas, one error envelope, OpenAPI 3.1. */
 export async function buildApp(ctx: ApiContext, logger: Logger): Promise<App> {
@@ -25,6 +26,9 @@ export async function buildApp(ctx: ApiContext, logger: Logger): Promise<App> {
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  // The API speaks JSON only: without this, Fastify's built-in text/plain parser hands the raw
+  // string to the route schema and a wrong content type answers 422 instead of 415.
+  app.removeContentTypeParser("text/plain");
   app.decorateRequest("principal", null);
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) => {
@@ -54,6 +58,21 @@ export async function buildApp(ctx: ApiContext, logger: Logger): Promise<App> {
   });
 
   await app.register(async (v1) => {
+    // Per key (or per address without one), counted in this node's memory.
+    await v1.register(rateLimit, {
+      max: ctx.config.apiRateLimitPerSecond,
+      timeWindow: 1000,
+      keyGenerator: (request) => {
+        const header = request.headers.authorization;
+        return header ? hashApiKey(header) : request.ip;
+      },
+      errorResponseBuilder: (_request, context) =>
+        new ApiError(
+          429,
+          "rate_limited",
+          `rate limit of ${context.max} requests per second exceeded; retry after ${context.after}`,
+        ),
+    });
     v1.addHook("onRequest", async (request) => {
       request.principal = await ctx.auth.authenticate(request);
     });

@@ -4,12 +4,16 @@ import { ConfigError, loadConfig } from "../config.js";
 import { createLogger } from "../logger.js";
 import { type Role, startServer } from "../server.js";
 import { openStore } from "../store/index.js";
+import { rotateMasterKey } from "./rotate-master-key.js";
 
 const HELP = `switchboard — signed, retried, logged webhooks for law-firm calling platforms
 
 Usage:
   switchboard start [--role api|worker|all]   run the server (default role: all)
   switchboard migrate                         apply database migrations and exit
+  switchboard rotate-master-key               re-encrypt stored secrets under a new master key
+                                              (SWITCHBOARD_NEW_MASTER_KEY, or a generated one);
+                                              stop the servers first
   switchboard --help                          show this help
 
 Configuration is read from the environment (see README.md):
@@ -57,6 +61,12 @@ async function main(argv: string[]): Promise<void> {
     await store.migrate();
     await store.close();
     process.stdout.write(`migrations applied (${store.dialect})\n`);
+    return;
+  }
+  if (command === "rotate-master-key") {
+    process.stdout.write(
+      await rotateMasterKey(config, process.env.SWITCHBOARD_NEW_MASTER_KEY?.trim() || null),
+    );
     return;
   }
   if (command !== "start") fail(`unknown command "${command}"\n\n${HELP}`, 2);

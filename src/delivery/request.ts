@@ -39,7 +39,7 @@ export function envelopeOf(event: EventRecord): {
   id: string;
   event: string;
   timestamp: string;
-  data: Record<string, unknown>;
+  data: Record<string, unknown> | null;
 } {
   return {
     id: event.id,

@@ -54,7 +54,12 @@ export function classifyError(error: unknown): { kind: AttemptErrorKind; message
       return { kind: "dns", message: current.message };
     }
     if (TLS_CODE.test(code)) return { kind: "tls", message: current.message };
-    if (code.startsWith("HPE_") || current instanceof undiciErrors.ResponseExceededMaxSizeError) {
+    // undici's HTTPParserError carries no code when the answer is not HTTP at all.
+    if (
+      code.startsWith("HPE_") ||
+      current instanceof undiciErrors.HTTPParserError ||
+      current instanceof undiciErrors.ResponseExceededMaxSizeError
+    ) {
       return { kind: "invalid_response", message: current.message };
     }
     if (current.cause === undefined) break;

@@ -98,7 +98,12 @@ export class EventIngest {
   }
 }
 
-function validate(input: EventInput, path: string, now: number, tenantId: string): EventRecord {
+function validate(
+  input: EventInput,
+  path: string,
+  now: number,
+  tenantId: string,
+): EventRecord & { data: Record<string, unknown> } {
   if (!findEventType(input.type)) {
     const suggestions = suggestEventTypes(input.type);
     const hint =

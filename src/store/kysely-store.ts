@@ -1,6 +1,7 @@
 import { type Kysely, Migrator } from "kysely";
 import { migrationProvider } from "./migrations/index.js";
 import * as queue from "./queue.js";
+import { purgePayloads } from "./retention.js";
 import { eventFromRow, eventToRow, HELD_UNTIL_ENABLED, page, webhookFromRow, webhookToRow } from "./rows.js";
 import type { Database } from "./schema.js";
 import type {
@@ -226,6 +227,28 @@ export class KyselyStore implements Store {
     return row ? webhookFromRow(row) : null;
   }
 
+  reencryptSecrets(reencrypt: (stored: string) => string): Promise<number> {
+    return this.db.transaction().execute(async (tx) => {
+      const rows = await tx
+        .selectFrom("webhooks")
+        .select(["id", "secret", "previous_secret", "auth", "app_key"])
+        .execute();
+      for (const row of rows) {
+        await tx
+          .updateTable("webhooks")
+          .set({
+            secret: reencrypt(row.secret),
+            previous_secret: row.previous_secret === null ? null : reencrypt(row.previous_secret),
+            auth: reencrypt(row.auth),
+            app_key: row.app_key === null ? null : reencrypt(row.app_key),
+          })
+          .where("id", "=", row.id)
+          .execute();
+      }
+      return rows.length;
+    });
+  }
+
   async deleteWebhook(tenantId: string, id: string, now: number): Promise<boolean> {
     return this.db.transaction().execute(async (tx) => {
       const result = await tx
@@ -379,6 +402,14 @@ export class KyselyStore implements Store {
       .where("lease_owner", "is not", null)
       .executeTakeFirst();
     return Number(result.numUpdatedRows);
+  }
+
+  purgePayloads(
+    cutoff: number,
+    afterId: string | null,
+    limit: number,
+  ): Promise<{ purged: number; lastId: string | null }> {
+    return purgePayloads(this.db, cutoff, afterId, limit);
   }
 
   dueStats(now: number): Promise<DueStats> {

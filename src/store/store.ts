@@ -57,7 +57,8 @@ export interface EventRecord {
   id: string;
   tenant_id: string;
   type: string;
-  data: Record<string, unknown>;
+  /** Null once retention has purged the payload. */
+  data: Record<string, unknown> | null;
   campaign_id: string | null;
   case_type: string | null;
   idempotency_key: string | null;
@@ -196,6 +197,11 @@ export interface Store {
     rotation: { secret: string; previous_secret: string; previous_secret_expires_at: number },
     now: number,
   ): Promise<WebhookRecord | null>;
+  /**
+   * Re-encrypts every stored secret (signing secrets, auth, app keys) of every webhook, deleted
+   * ones included, in one transaction. Returns how many webhooks were rewritten.
+   */
+  reencryptSecrets(reencrypt: (stored: string) => string): Promise<number>;
   /** Soft delete: the row stays for the logs; pending deliveries are cancelled. */
   deleteWebhook(tenantId: string, id: string, now: number): Promise<boolean>;
 
@@ -276,4 +282,14 @@ export interface Store {
    */
   resetClaims(now: number): Promise<number>;
   dueStats(now: number): Promise<DueStats>;
+  /**
+   * Retention: empties the payloads of up to `limit` events created before `cutoff` (skipping
+   * events that still have pending deliveries) and the bodies of their attempts, scanning ids
+   * after `afterId`. The rows — and so every count — stay.
+   */
+  purgePayloads(
+    cutoff: number,
+    afterId: string | null,
+    limit: number,
+  ): Promise<{ purged: number; lastId: string | null }>;
 }

@@ -1,0 +1,132 @@
+import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import Database from "better-sqlite3";
+import pino from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/config.js";
+import { RetentionJob } from "../../src/delivery/retention.js";
+import { Receiver } from "../helpers/receiver.js";
+import { startTestServer, type TestServer } from "../helpers/server.js";
+import { storeKinds } from "../helpers/stores.js";
+
+const run = promisify(execFile);
+
+describe("secrets at rest (sqlite file)", () => {
+  let sb: TestServer;
+  beforeAll(async () => {
+    sb = await startTestServer("sqlite");
+  });
+  afterAll(async () => {
+    await sb?.stop();
+  });
+
+  it("stores no signing secret, credential or app key in clear", async () => {
+    const { key } = await sb.tenant();
+    const created = await sb.call("POST", "/v1/webhooks", {
+      key,
+      body: {
+        url: "https://hooks.example.com/in",
+        auth: { type: "bearer", token: "tok_very_secret_bearer_value_123" },
+        app_key: "app_key_plaintext_value_456",
+      },
+    });
+    expect(created.status).toBe(201);
+    const secret: string = created.body.secret;
+    const raw = new Database(join(sb.storage.dataDir, "switchboard.db"), { readonly: true });
+    const dump = JSON.stringify(raw.prepare("select * from webhooks").all());
+    raw.close();
+    const file = readFileSync(join(sb.storage.dataDir, "switchboard.db")).toString("latin1");
+    for (const needle of [
+      secret,
+      secret.slice(6),
+      "tok_very_secret_bearer_value_123",
+      "app_key_plaintext_value_456",
+    ]) {
+      expect(dump).not.toContain(needle);
+      expect(file).not.toContain(needle);
+    }
+    expect(dump).toContain("enc:v1:");
+  });
+
+  it("rotate-master-key re-encrypts every secret and the server still signs with the same secret", async () => {
+    const receiver = await Receiver.start();
+    const masterKey = randomBytes(32).toString("base64");
+    const server = await startTestServer("sqlite", { SWITCHBOARD_MASTER_KEY: masterKey });
+    try {
+      const { key } = await server.tenant();
+      const created = await server.call("POST", "/v1/webhooks", { key, body: { url: receiver.url } });
+      const before = await server.call("GET", `/v1/webhooks/${created.body.id}/secret`, { key });
+      await server.server.stop();
+      const newKey = randomBytes(32).toString("base64");
+      const env = {
+        ...process.env,
+        SWITCHBOARD_DATA_DIR: server.storage.dataDir,
+        SWITCHBOARD_MASTER_KEY: masterKey,
+        SWITCHBOARD_NEW_MASTER_KEY: newKey,
+      };
+      const { stdout } = await run(
+        process.execPath,
+        ["--import", "tsx", "src/cli/main.ts", "rotate-master-key"],
+        { env },
+      );
+      expect(stdout).toContain("re-encrypted the secrets of 1 webhooks");
+      const restarted = await startTestServer("sqlite", {
+        SWITCHBOARD_DATA_DIR: server.storage.dataDir,
+        SWITCHBOARD_MASTER_KEY: newKey,
+      });
+      try {
+        const after = await restarted.call("GET", `/v1/webhooks/${created.body.id}/secret`, { key });
+        expect(after.status).toBe(200);
+        expect(after.body.secret).toBe(before.body.secret);
+      } finally {
+        await restarted.server.stop();
+      }
+    } finally {
+      await server.storage.cleanup();
+      await receiver.close();
+    }
+  });
+});
+
+describe.each(storeKinds())("limits and retention on %s", (kind) => {
+  let sb: TestServer;
+  beforeAll(async () => {
+    sb = await startTestServer(kind, { SWITCHBOARD_API_RATE_LIMIT: "20" });
+  });
+  afterAll(async () => {
+    await sb?.stop();
+  });
+
+  it("answers 429 with Retry-After once a key exceeds its rate limit", async () => {
+    const { key } = await sb.tenant();
+    const answers = await Promise.all(
+      Array.from({ length: 40 }, () => sb.call("GET", "/v1/webhooks", { key })),
+    );
+    const limited = answers.filter((a) => a.status === 429);
+    expect(limited.length).toBeGreaterThan(0);
+    expect(limited[0]?.body.error.code).toBe("rate_limited");
+    expect(Number(limited[0]?.headers.get("retry-after"))).toBeGreaterThanOrEqual(0);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+  });
+
+  it("retention purges old payloads and attempt bodies but keeps the rows", async () => {
+    const { key } = await sb.tenant();
+    const sent = await sb.call("POST", "/v1/events", {
+      key,
+      body: { type: "message.received", data: { message_id: "msg_1", body: "I was rear-ended on I-90" } },
+    });
+    expect(sent.status).toBe(202);
+    const config = loadConfig({ SWITCHBOARD_RETENTION_DAYS: "30" });
+    const job = new RetentionJob(sb.server.store, config.retentionDays, pino({ level: "silent" }));
+    expect(await job.runOnce(Date.now())).toBe(0);
+    const purged = await job.runOnce(Date.now() + 31 * 24 * 60 * 60 * 1000);
+    expect(purged).toBeGreaterThanOrEqual(1);
+    const event = await sb.call("GET", `/v1/events/${sent.body.id}`, { key });
+    expect(event.status).toBe(200);
+    expect(event.body.data).toBeNull();
+    expect(event.body.type).toBe("message.received");
+  });
+});
