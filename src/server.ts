@@ -49,6 +49,7 @@ export async function startServer(config: Config, role: Role, log: Logger): Prom
 
   let dispatcher: Dispatcher | null = null;
   let retention: RetentionJob | null = null;
+  let stopListening: (() => Promise<void>) | undefined;
   if (role !== "api") {
     if (store.dialect === "sqlite") {
       // One process owns the embedded store; claims left behind belong to a previous run.
@@ -71,14 +72,25 @@ export async function startServer(config: Config, role: Role, log: Logger): Prom
       log,
     );
     dispatcher.start();
+    const local = dispatcher;
+    stopListening = await store.dueSignal?.listen(
+      () => local.wake(),
+      (error) => log.warn({ err: error }, "LISTEN connection lost; polling until it is back"),
+    );
     retention = new RetentionJob(store, config.retentionDays, log);
     retention.start();
   }
 
+  // Deliveries made due here (by ingest, a retry or a replay) wake this node's dispatcher and,
+  // on PostgreSQL, every other node's.
+  const wake = (): void => {
+    dispatcher?.wake();
+    store.dueSignal?.notify().catch((error: unknown) => log.warn({ err: error }, "NOTIFY failed"));
+  };
   let app: App | null = null;
   let url: string | null = null;
   if (role !== "worker") {
-    const ingest = new EventIngest(store, dispatcher);
+    const ingest = new EventIngest(store, dispatcher, wake);
     app = await buildApp(
       {
         config,
@@ -88,7 +100,7 @@ export async function startServer(config: Config, role: Role, log: Logger): Prom
         ingest,
         tester: new WebhookTester(store, sender, resolver),
         metrics,
-        wake: () => dispatcher?.wake(),
+        wake,
       },
       log,
     );
@@ -106,6 +118,7 @@ export async function startServer(config: Config, role: Role, log: Logger): Prom
     stop() {
       stopping ??= (async () => {
         await app?.close();
+        await stopListening?.();
         await dispatcher?.stop();
         await retention?.stop();
         await sender.close();

@@ -6,6 +6,7 @@ import type { Logger } from "pino";
 import { hashApiKey } from "../domain/ids.js";
 import { VERSION } from "../version.js";
 import type { ApiContext, App } from "./context.js";
+import { registerDashboard } from "./dashboard.js";
 import { deliveryRoutes } from "./deliveries.js";
 import { ApiError, handleError } from "./errors.js";
 import { eventTypeRoutes } from "./event-types.js";
@@ -31,7 +32,10 @@ export async function buildApp(ctx: ApiContext, logger: Logger): Promise<App> {
   app.removeContentTypeParser("text/plain");
   app.decorateRequest("principal", null);
   app.setErrorHandler(handleError);
+  // The dashboard (web/dist) at `/`; its client-side routes fall back to index.html.
+  const dashboard = await registerDashboard(app);
   app.setNotFoundHandler((request, reply) => {
+    if (dashboard.fallback(request, reply)) return;
     reply
       .status(404)
       .send({ error: { code: "not_found", message: `no route ${request.method} ${request.url}` } });

@@ -15,6 +15,8 @@ const StatusSchema = Type.Union([
 
 export function presentDelivery(d: DeliveryRecord): Record<string, unknown> {
   const waiting = d.status === "pending";
+  // Waiting for a follow-up event (hold): until it arrives or `hold_until`, whichever is first.
+  const holding = waiting && d.attempts === 0 && d.lease_owner === null && d.hold_key !== null;
   return {
     id: d.id,
     event_id: d.event_id,
@@ -30,6 +32,9 @@ export function presentDelivery(d: DeliveryRecord): Record<string, unknown> {
     last_status_code: d.last_status_code,
     last_error: d.last_error,
     appended: d.appended,
+    held_until: holding ? iso(d.hold_until) : null,
+    hold: holding ? { until_event: d.hold_event_type, call_id: d.hold_key, until: iso(d.hold_until) } : null,
+    merged_event_id: d.merge_event_id,
     created_at: iso(d.created_at),
     updated_at: iso(d.updated_at),
   };
@@ -51,7 +56,8 @@ export function presentAttempt(a: AttemptRecord): Record<string, unknown> {
       a.response_status === null
         ? null
         : { status: a.response_status, headers: a.response_headers, body: a.response_body },
-    error: a.error_kind === null ? null : { kind: a.error_kind, message: a.error_message },
+    // A transport failure has a kind; an answer that was not a success is kind "response".
+    error: a.succeeded || a.error_message === null ? null : { kind: a.error_kind ?? "response", message: a.error_message },
     duration_ms: a.duration_ms,
     created_at: iso(a.created_at),
   };

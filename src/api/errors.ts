@@ -70,10 +70,6 @@ export function handleError(
     reply.status(mapped[0]).send(envelope(mapped[1], error.message));
     return;
   }
-  if (error instanceof SyntaxError || error.statusCode === 400) {
-    reply.status(400).send(envelope("malformed_json", `request body is not valid JSON: ${error.message}`));
-    return;
-  }
   if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
     reply.status(error.statusCode).send(envelope("bad_request", error.message));
     return;

@@ -6,6 +6,7 @@ import {
   findEventType,
   suggestEventTypes,
 } from "../domain/catalog/index.js";
+import { macrosFor } from "../domain/template.js";
 import type { ApiContext, App } from "./context.js";
 import { ApiError } from "./errors.js";
 
@@ -55,7 +56,9 @@ export async function eventTypeRoutes(app: App, _ctx: ApiContext): Promise<void>
           suggestions,
         });
       }
-      return { ...present(type), variables: eventTypeVariables(type.name) };
+      const variables = eventTypeVariables(type.name);
+      // `{from_nr}`-style shorthands a template may use for this type (any `{field}` means data.field).
+      return { ...present(type), variables, macros: macrosFor(variables) };
     },
   );
 }

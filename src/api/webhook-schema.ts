@@ -1,5 +1,5 @@
 import { type Static, Type } from "@sinclair/typebox";
-import { MAX_TIMEOUT_MS } from "../domain/webhook.js";
+import { MAX_HOLD_S, MAX_TIMEOUT_MS } from "../domain/webhook.js";
 
 const Str = (maxLength: number) => Type.String({ minLength: 1, maxLength });
 const StrList = (maxLength: number) => Type.Array(Str(maxLength), { maxItems: 200 });
@@ -58,8 +58,19 @@ export const WebhookBodySchema = Type.Object(
   {
     format: Type.Union([Type.Literal("json"), Type.Literal("form")]),
     template: Type.Optional(
-      Type.Record(Type.String({ maxLength: 200 }), Type.Unknown(), { maxProperties: 200 }),
+      Type.Union([
+        Type.Record(Type.String({ maxLength: 200 }), Type.Unknown(), { maxProperties: 200 }),
+        Type.String({ minLength: 1, maxLength: 100_000 }),
+      ]),
     ),
+  },
+  { additionalProperties: false },
+);
+
+export const WebhookHoldSchema = Type.Object(
+  {
+    until_event: Str(100),
+    max_wait_s: Type.Integer({ minimum: 1, maximum: MAX_HOLD_S }),
   },
   { additionalProperties: false },
 );
@@ -87,6 +98,10 @@ const fields = {
   timeout_ms: Type.Integer({ minimum: 100, maximum: MAX_TIMEOUT_MS }),
   retry: WebhookRetrySchema,
   success: WebhookSuccessSchema,
+  max_in_flight: Type.Union([Type.Integer({ minimum: 1, maximum: 100 }), Type.Null()]),
+  rate_limit_per_s: Type.Union([Type.Integer({ minimum: 1, maximum: 10_000 }), Type.Null()]),
+  signature_header: Type.Union([Str(100), Type.Null()]),
+  hold: Type.Union([WebhookHoldSchema, Type.Null()]),
 };
 
 export const WebhookCreateSchema = Type.Object(
@@ -105,6 +120,10 @@ export const WebhookCreateSchema = Type.Object(
     timeout_ms: Type.Optional(fields.timeout_ms),
     retry: Type.Optional(fields.retry),
     success: Type.Optional(fields.success),
+    max_in_flight: Type.Optional(fields.max_in_flight),
+    rate_limit_per_s: Type.Optional(fields.rate_limit_per_s),
+    signature_header: Type.Optional(fields.signature_header),
+    hold: Type.Optional(fields.hold),
   },
   { additionalProperties: false },
 );

@@ -64,6 +64,10 @@ export async function webhookRoutes(app: App, ctx: ApiContext): Promise<void> {
         timeout_ms: input.timeout_ms ?? DEFAULT_TIMEOUT_MS,
         retry: columns.retry ?? {},
         success: columns.success ?? {},
+        max_in_flight: input.max_in_flight ?? null,
+        rate_limit_per_s: input.rate_limit_per_s ?? null,
+        signature_header: input.signature_header ?? null,
+        hold: input.hold ?? null,
         secret: ctx.cipher.encrypt(secret),
         previous_secret: null,
         previous_secret_expires_at: null,
@@ -84,7 +88,13 @@ export async function webhookRoutes(app: App, ctx: ApiContext): Promise<void> {
         cursor: request.query.cursor,
         limit: request.query.limit ?? 50,
       });
-      return { data: result.data.map((w) => presentWebhook(w, ctx.cipher)), next_cursor: result.next_cursor };
+      const health = new Map(
+        (await ctx.store.getWebhookHealth(result.data.map((w) => w.id))).map((h) => [h.webhook_id, h]),
+      );
+      return {
+        data: result.data.map((w) => presentWebhook(w, ctx.cipher, health.get(w.id))),
+        next_cursor: result.next_cursor,
+      };
     },
   );
 
@@ -94,7 +104,8 @@ export async function webhookRoutes(app: App, ctx: ApiContext): Promise<void> {
     async (request) => {
       const webhook = await ctx.store.getWebhook(tenantOf(request), request.params.id);
       if (!webhook) throw notFound("webhook");
-      return presentWebhook(webhook, ctx.cipher);
+      const [health] = await ctx.store.getWebhookHealth([webhook.id]);
+      return presentWebhook(webhook, ctx.cipher, health);
     },
   );
 
@@ -181,6 +192,10 @@ export async function webhookTestRoute(app: App, ctx: ApiContext): Promise<void>
   app.post(
     "/v1/webhooks/:id/test",
     {
+      // No body at all is the same as `{}`.
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
       schema: {
         tags: ["webhooks"],
         summary: "Send a test event now and return the attempt",

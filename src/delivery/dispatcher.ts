@@ -5,9 +5,10 @@ import type { DeliveryHandoff } from "../events/ingest.js";
 import type { EventRecord, IngestResult, Store, WebhookRecord } from "../store/index.js";
 import { attemptRecord } from "./attempt-record.js";
 import { AttemptWriter } from "./attempt-writer.js";
+import { withFollowUp } from "./body.js";
 import { Fifo } from "./fifo.js";
 import type { Metrics } from "./metrics.js";
-import { buildRequest, type ResolvedWebhook } from "./request.js";
+import { prepareRequest, type ResolvedWebhook, sendPrepared } from "./request.js";
 import type { HttpSender, SendResult } from "./sender.js";
 import type { WebhookResolver } from "./webhook-resolver.js";
 
@@ -28,12 +29,18 @@ interface Job {
   attemptsBefore: number;
   firstAttemptAt: number | null;
   event: EventRecord;
+  /** The webhook as it was when the delivery was claimed (its lane may know a newer version). */
   webhook: ResolvedWebhook;
 }
 
 /** The claimed deliveries of one webhook waiting for one of its in-flight slots. */
 interface Lane {
   webhookId: string;
+  /**
+   * The newest known version of the webhook; every job of the lane is sent with it. Kept fresh
+   * by claims, by a periodic re-read while jobs wait, and by a 410 (which disables it here at once).
+   */
+  webhook: ResolvedWebhook;
   jobs: Fifo<Job>;
   inFlight: number;
   ready: boolean;
@@ -63,6 +70,7 @@ export class Dispatcher implements DeliveryHandoff {
   private woken = false;
   private idle: Array<() => void> = [];
   private renewTimer: NodeJS.Timeout | null = null;
+  private lastRefresh = 0;
 
   constructor(
     private readonly options: DispatcherOptions,
@@ -165,6 +173,14 @@ export class Dispatcher implements DeliveryHandoff {
   private async poll(): Promise<void> {
     while (!this.stopping) {
       this.woken = false;
+      if (Date.now() - this.lastRefresh >= this.options.pollIntervalMs) {
+        this.lastRefresh = Date.now();
+        try {
+          await this.refreshLanes();
+        } catch (error) {
+          this.log.error({ err: error }, "refreshing queued webhooks failed");
+        }
+      }
       let claimed = 0;
       const room = Math.min(this.options.batchSize, this.capacity - this.queued - this.inFlight);
       if (room > 0) {
@@ -200,8 +216,10 @@ export class Dispatcher implements DeliveryHandoff {
     );
     if (rows.length === 0) return 0;
     const fresh = rows.filter((row) => !this.held.has(row.id));
+    // Held deliveries released by a follow-up event merge its data: load both events.
+    const eventIds = fresh.flatMap((r) => (r.merge_event_id ? [r.event_id, r.merge_event_id] : [r.event_id]));
     const [events, webhooks] = await Promise.all([
-      this.store.getEventsByIds([...new Set(fresh.map((r) => r.event_id))]),
+      this.store.getEventsByIds([...new Set(eventIds)]),
       this.store.getWebhooksByIds([...new Set(fresh.map((r) => r.webhook_id))]),
     ]);
     const eventById = new Map(events.map((e) => [e.id, e]));
@@ -218,7 +236,7 @@ export class Dispatcher implements DeliveryHandoff {
         deliveryId: row.id,
         attemptsBefore: row.attempts,
         firstAttemptAt: row.first_attempt_at,
-        event,
+        event: row.merge_event_id ? withFollowUp(event, eventById.get(row.merge_event_id)) : event,
         webhook: this.resolver.resolve(webhook, now),
       });
     }
@@ -227,6 +245,64 @@ export class Dispatcher implements DeliveryHandoff {
     }
     this.pump();
     return rows.length;
+  }
+
+  /**
+   * Re-reads the webhooks that have deliveries waiting here, so a webhook disabled, deleted or
+   * changed meanwhile (through the API, on any node) is seen before its queued deliveries go out:
+   * those of a disabled webhook are parked, those of a deleted one cancelled.
+   */
+  private async refreshLanes(): Promise<void> {
+    const waiting = [...this.lanes.values()].filter((lane) => lane.jobs.length > 0);
+    if (waiting.length === 0) return;
+    const records = await this.store.getWebhooksByIds(waiting.map((lane) => lane.webhookId));
+    const now = Date.now();
+    const byId = new Map(records.map((record) => [record.id, record]));
+    for (const lane of waiting) {
+      const record = byId.get(lane.webhookId);
+      if (record) this.updateLane(lane, this.resolver.resolve(record, now));
+      if (!lane.webhook.enabled || lane.webhook.deleted) await this.giveBackQueued(lane);
+    }
+  }
+
+  /**
+   * Adopts a version of the lane's webhook unless the lane knows a newer one (or the same one
+   * already disabled here after a 410, before the store's copy says so).
+   */
+  private updateLane(lane: Lane, webhook: ResolvedWebhook): void {
+    const newer = webhook.updated_at > lane.webhook.updated_at;
+    if (newer || (webhook.updated_at === lane.webhook.updated_at && lane.webhook.enabled)) {
+      lane.webhook = webhook;
+    }
+  }
+
+  /** Parks (disabled webhook) or cancels (deleted webhook) the lane's queued deliveries. */
+  private async giveBackQueued(lane: Lane): Promise<void> {
+    const jobs = lane.jobs.drain();
+    if (jobs.length === 0) return;
+    this.queued -= jobs.length;
+    this.metrics.queued.set(this.queued);
+    try {
+      await this.giveBack(lane.webhook, jobs);
+    } finally {
+      for (const job of jobs) this.held.delete(job.deliveryId);
+      if (lane.inFlight === 0 && lane.jobs.length === 0 && this.lanes.get(lane.webhookId) === lane) {
+        this.lanes.delete(lane.webhookId);
+      }
+      if (this.inFlight === 0 && this.queued === 0) {
+        for (const resolve of this.idle.splice(0)) resolve();
+      }
+    }
+  }
+
+  private async giveBack(webhook: ResolvedWebhook, jobs: Job[]): Promise<void> {
+    const ids = jobs.map((job) => job.deliveryId);
+    if (webhook.deleted) {
+      await this.store.cancelDeliveries(this.owner, ids, "webhook deleted", Date.now());
+      this.metrics.deliveries.inc({ outcome: "cancelled" }, ids.length);
+    } else {
+      await this.store.parkDeliveries(this.owner, ids, Date.now());
+    }
   }
 
   /** Webhooks whose lanes hold a full share of work: the next claim passes over them. */
@@ -243,8 +319,10 @@ export class Dispatcher implements DeliveryHandoff {
     this.held.add(job.deliveryId);
     let lane = this.lanes.get(job.webhook.id);
     if (!lane) {
-      lane = { webhookId: job.webhook.id, jobs: new Fifo(), inFlight: 0, ready: false };
+      lane = { webhookId: job.webhook.id, webhook: job.webhook, jobs: new Fifo(), inFlight: 0, ready: false };
       this.lanes.set(job.webhook.id, lane);
+    } else {
+      this.updateLane(lane, job.webhook);
     }
     lane.jobs.push(job);
     this.queued++;
@@ -268,7 +346,7 @@ export class Dispatcher implements DeliveryHandoff {
       lane.inFlight++;
       this.inFlight++;
       this.markReady(lane);
-      void this.execute(job).finally(() => {
+      void this.execute(job, lane).finally(() => {
         lane.inFlight--;
         this.inFlight--;
         this.held.delete(job.deliveryId);
@@ -284,19 +362,15 @@ export class Dispatcher implements DeliveryHandoff {
     this.metrics.queued.set(this.queued);
   }
 
-  private async execute(job: Job): Promise<void> {
-    const { webhook } = job;
+  private async execute(job: Job, lane: Lane): Promise<void> {
+    const webhook = lane.webhook;
     try {
-      if (webhook.deleted) {
-        await this.store.cancelDeliveries(this.owner, [job.deliveryId], "webhook deleted", Date.now());
-        this.metrics.deliveries.inc({ outcome: "cancelled" });
+      if (webhook.deleted || !webhook.enabled) {
+        await this.giveBack(webhook, [job]);
+        await this.giveBackQueued(lane);
         return;
       }
-      if (!webhook.enabled) {
-        await this.store.parkDeliveries(this.owner, [job.deliveryId], Date.now());
-        return;
-      }
-      await this.attempt(job);
+      await this.attempt(job, lane);
     } catch (error) {
       // The claim stays until its lease ends, so the delivery is retried; nothing is lost.
       this.log.error(
@@ -306,11 +380,13 @@ export class Dispatcher implements DeliveryHandoff {
     }
   }
 
-  private async attempt(job: Job): Promise<void> {
-    const { webhook, event } = job;
+  private async attempt(job: Job, lane: Lane): Promise<void> {
+    const { event } = job;
+    const webhook = lane.webhook;
     const startedAt = Date.now();
-    const request = buildRequest(event, webhook, Math.floor(startedAt / 1000));
-    const result: SendResult = await this.sender.send(request, webhook.timeout_ms);
+    const prepared = prepareRequest(event, webhook, Math.floor(startedAt / 1000));
+    const request = prepared.request;
+    const result: SendResult = await sendPrepared(this.sender, prepared, webhook.timeout_ms);
     const now = Date.now();
     const decision = decideAttempt(
       result,
@@ -328,6 +404,9 @@ export class Dispatcher implements DeliveryHandoff {
       result.durationMs / 1000,
     );
     if (decision.status !== "pending") this.metrics.deliveries.inc({ outcome: decision.status });
+    // 410 Gone: send nothing more to it from this moment (queued jobs are parked below), not
+    // only once the attempt is on record — other attempts finish and free slots meanwhile.
+    if (decision.disableWebhook) lane.webhook = { ...lane.webhook, enabled: false };
     const recorded = await this.writer.record({
       attempt: attemptRecord({
         deliveryId: job.deliveryId,
@@ -356,6 +435,11 @@ export class Dispatcher implements DeliveryHandoff {
       this.resolver.markDisabled(webhook.id);
       await this.store.disableWebhook(webhook.id, decision.disableWebhook, now);
       this.log.warn({ webhook_id: webhook.id, reason: decision.disableWebhook }, "webhook disabled");
+      // Disabled in the store now, so the queued deliveries are parked until it is enabled.
+      await this.giveBackQueued(lane);
+    } else if (decision.disableWebhook && lane.webhook.updated_at === webhook.updated_at) {
+      // The claim was lost, so this node does not disable it; nor may its lane stay stopped.
+      lane.webhook = webhook;
     }
   }
 

@@ -1,7 +1,12 @@
-import { signPayload } from "../domain/signing.js";
+import { githubSignature, signPayload } from "../domain/signing.js";
+import { TemplateRenderError } from "../domain/template.js";
 import type { HttpMethod, WebhookAuth, WebhookBody } from "../domain/webhook.js";
 import type { EventRecord } from "../store/index.js";
 import { VERSION } from "../version.js";
+import { renderBody } from "./body.js";
+import type { HttpSender, SendResult } from "./sender.js";
+
+export { envelopeOf, formFields } from "./body.js";
 
 export const USER_AGENT = `Switchboard/${VERSION}`;
 
@@ -24,6 +29,8 @@ export interface ResolvedWebhook {
   secrets: string[];
   /** Header names whose values are credentials (redacted in attempt logs). */
   secretHeaderNames: string[];
+  /** Header for an extra GitHub-style `sha256=<hex HMAC of the body>` (current secret). */
+  signature_header?: string | null;
   updated_at: number;
 }
 
@@ -32,44 +39,6 @@ export interface OutgoingRequest {
   url: string;
   headers: Record<string, string>;
   body: string | null;
-}
-
-/** The envelope of DESIGN.md's wire format. */
-export function envelopeOf(event: EventRecord): {
-  id: string;
-  event: string;
-  timestamp: string;
-  data: Record<string, unknown> | null;
-} {
-  return {
-    id: event.id,
-    event: event.type,
-    timestamp: new Date(event.occurred_at).toISOString(),
-    data: event.data,
-  };
-}
-
-const jsonBodies = new WeakMap<EventRecord, string>();
-
-/** The default JSON body, serialised once per event however many endpoints it goes to. */
-function jsonBodyOf(event: EventRecord): string {
-  let body = jsonBodies.get(event);
-  if (body === undefined) {
-    body = JSON.stringify(envelopeOf(event));
-    jsonBodies.set(event, body);
-  }
-  return body;
-}
-
-/** Flat form fields: scalars as they are, objects and arrays as JSON text. */
-function formFields(values: Record<string, unknown>): URLSearchParams {
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(values)) {
-    if (value === undefined || value === null) params.append(key, "");
-    else if (typeof value === "object") params.append(key, JSON.stringify(value));
-    else params.append(key, String(value));
-  }
-  return params;
 }
 
 function authHeaders(auth: WebhookAuth): Record<string, string> {
@@ -89,50 +58,81 @@ function authHeaders(auth: WebhookAuth): Record<string, string> {
 
 /**
  * Builds the signed request for one attempt. `timestampSeconds` is the attempt's own time, so a
- * retry is signed afresh while `webhook-id` (the event id) stays the same.
+ * retry is signed afresh while `webhook-id` (the event id) stays the same. Throws
+ * {@link TemplateRenderError} when the body template fails to render (see {@link prepareRequest}).
  */
 export function buildRequest(
   event: EventRecord,
   webhook: ResolvedWebhook,
   timestampSeconds: number,
 ): OutgoingRequest {
-  const envelope = webhook.body.format === "json" && webhook.method !== "GET" ? null : envelopeOf(event);
-  let body: string | null;
-  let contentType: string | null;
+  const { body, contentType, query } = renderBody(event, webhook);
   let url = webhook.url;
-  if (webhook.method === "GET") {
-    const query = formFields({
-      id: event.id,
-      event: event.type,
-      timestamp: envelope?.timestamp,
-      data: event.data,
-    });
+  if (query !== null && query !== "") {
     const target = new URL(webhook.url);
-    for (const [key, value] of query) target.searchParams.append(key, value);
+    target.search = target.search.length > 1 ? `${target.search.slice(1)}&${query}` : query;
     url = target.toString();
-    body = null;
-    contentType = null;
-  } else if (webhook.body.format === "form" && envelope) {
-    body = formFields({
-      id: envelope.id,
-      event: envelope.event,
-      timestamp: envelope.timestamp,
-      ...envelope.data,
-    }).toString();
-    contentType = "application/x-www-form-urlencoded";
-  } else {
-    body = jsonBodyOf(event);
-    contentType = "application/json";
   }
+  const headers = baseHeaders(webhook);
+  headers["webhook-id"] = event.id;
+  headers["webhook-timestamp"] = String(timestampSeconds);
+  headers["webhook-signature"] = signPayload(webhook.secrets, event.id, timestampSeconds, body ?? "");
+  if (webhook.signature_header && webhook.secrets[0] !== undefined) {
+    headers[webhook.signature_header] = githubSignature(webhook.secrets[0], body ?? "");
+  }
+  if (contentType) headers["content-type"] = contentType;
+  return { method: webhook.method, url, headers, body };
+}
+
+/** Custom, auth, user-agent and app-key headers: everything but the body's own. */
+function baseHeaders(webhook: ResolvedWebhook): Record<string, string> {
   const headers: Record<string, string> = {
     ...webhook.headers,
     ...authHeaders(webhook.auth),
     "user-agent": USER_AGENT,
-    "webhook-id": event.id,
-    "webhook-timestamp": String(timestampSeconds),
-    "webhook-signature": signPayload(webhook.secrets, event.id, timestampSeconds, body ?? ""),
   };
-  if (contentType) headers["content-type"] = contentType;
   if (webhook.app_key !== null) headers["x-public-api-key"] = webhook.app_key;
-  return { method: webhook.method, url, headers, body };
+  return headers;
+}
+
+export type PreparedRequest =
+  | { ok: true; request: OutgoingRequest }
+  /** The template failed: nothing is sent; `request` is what the attempt log shows. */
+  | { ok: false; request: OutgoingRequest; message: string };
+
+/** {@link buildRequest}, with a template render error returned instead of thrown. */
+export function prepareRequest(
+  event: EventRecord,
+  webhook: ResolvedWebhook,
+  timestampSeconds: number,
+): PreparedRequest {
+  try {
+    return { ok: true, request: buildRequest(event, webhook, timestampSeconds) };
+  } catch (error) {
+    if (!(error instanceof TemplateRenderError)) throw error;
+    const headers = baseHeaders(webhook);
+    headers["webhook-id"] = event.id;
+    return {
+      ok: false,
+      request: { method: webhook.method, url: webhook.url, headers, body: null },
+      message: error.message,
+    };
+  }
+}
+
+/** Sends a prepared request; one whose template failed is a `render` failure, nothing sent. */
+export async function sendPrepared(
+  sender: Pick<HttpSender, "send">,
+  prepared: PreparedRequest,
+  timeoutMs: number,
+): Promise<SendResult> {
+  if (prepared.ok) return sender.send(prepared.request, timeoutMs);
+  return {
+    status: null,
+    headers: null,
+    body: null,
+    errorKind: "render",
+    errorMessage: prepared.message,
+    durationMs: 0,
+  };
 }

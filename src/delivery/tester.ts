@@ -4,7 +4,7 @@ import { decideAttempt } from "../domain/outcome.js";
 import type { RetryPolicy, SuccessConditions } from "../domain/webhook.js";
 import type { AttemptRecord, DeliveryRecord, EventRecord, Store, WebhookRecord } from "../store/index.js";
 import { attemptRecord } from "./attempt-record.js";
-import { buildRequest } from "./request.js";
+import { prepareRequest, sendPrepared } from "./request.js";
 import type { HttpSender } from "./sender.js";
 import type { WebhookResolver } from "./webhook-resolver.js";
 
@@ -41,8 +41,9 @@ export class WebhookTester {
       occurred_at: startedAt,
       created_at: startedAt,
     };
-    const request = buildRequest(event, webhook, Math.floor(startedAt / 1000));
-    const result = await this.sender.send(request, webhook.timeout_ms);
+    const prepared = prepareRequest(event, webhook, Math.floor(startedAt / 1000));
+    const request = prepared.request;
+    const result = await sendPrepared(this.sender, prepared, webhook.timeout_ms);
     const now = Date.now();
     const decision = decideAttempt(
       result,
@@ -69,6 +70,10 @@ export class WebhookTester {
       last_status_code: result.status,
       last_error: decision.error,
       appended: decision.appended ?? null,
+      hold_key: null,
+      hold_event_type: null,
+      hold_until: null,
+      merge_event_id: null,
       created_at: startedAt,
       updated_at: now,
     };

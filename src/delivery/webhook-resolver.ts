@@ -40,7 +40,11 @@ export class WebhookResolver {
       retry: record.retry,
       success: record.success,
       secrets,
-      secretHeaderNames: auth.type === "api_key" ? [auth.header] : [],
+      secretHeaderNames: [
+        ...(auth.type === "api_key" ? [auth.header] : []),
+        ...(record.signature_header ? [record.signature_header] : []),
+      ],
+      signature_header: record.signature_header ?? null,
       updated_at: record.updated_at,
     };
     if (this.cache.size > 50_000) this.cache.clear();

@@ -1,4 +1,5 @@
 import { eventSelectorMatches, isCampaignScoped } from "./catalog/index.js";
+import { compileMatch, type EventMatcher } from "./filters.js";
 import type { WebhookRouting } from "./webhook.js";
 
 /** What routing looks at on an event (campaign and case type already taken from data if absent). */
@@ -7,7 +8,13 @@ export interface RoutableEvent {
   campaign_id: string | null;
   case_type: string | null;
   data: Record<string, unknown>;
+  /** For `filters.match` queries over the envelope. */
+  id?: string;
+  occurred_at?: number;
 }
+
+/** A webhook's routing settings with its `filters.match` query compiled (once per version). */
+export type CompiledRouting = WebhookRouting & { matcher?: EventMatcher };
 
 /** A string field of event data, or null when absent or not a string. */
 export function stringField(data: Record<string, unknown>, key: string): string | null {
@@ -29,8 +36,10 @@ function admits(list: readonly string[] | undefined, value: string | null): bool
  *   campaign, because they are not tied to one.
  * - `filters.case_types`, `directions`, `agent_ids`, `lead_scores`: when set, the event must
  *   carry one of the listed values (an event without that field does not match).
+ * - `filters.match`: a MongoDB-style query over the envelope (`event`, `id`, `timestamp`, `data`,
+ *   `campaign_id`, `case_type`); pass `matcher` precompiled on hot paths, else it is compiled here.
  */
-export function webhookMatchesEvent(webhook: WebhookRouting, event: RoutableEvent): boolean {
+export function webhookMatchesEvent(webhook: CompiledRouting, event: RoutableEvent): boolean {
   if (!webhook.enabled) return false;
   if (
     webhook.events.length > 0 &&
@@ -47,5 +56,17 @@ export function webhookMatchesEvent(webhook: WebhookRouting, event: RoutableEven
   if (!admits(filters.directions, stringField(event.data, "direction"))) return false;
   if (!admits(filters.agent_ids, stringField(event.data, "agent_id"))) return false;
   if (!admits(filters.lead_scores, stringField(event.data, "lead_score"))) return false;
+  if (filters.match !== undefined) {
+    const matcher = webhook.matcher ?? compileMatch(filters.match);
+    const envelope = {
+      event: event.type,
+      campaign_id: event.campaign_id,
+      case_type: event.case_type,
+      data: event.data,
+      ...(event.id !== undefined ? { id: event.id } : {}),
+      ...(event.occurred_at !== undefined ? { timestamp: new Date(event.occurred_at).toISOString() } : {}),
+    };
+    if (!matcher(envelope)) return false;
+  }
   return true;
 }

@@ -14,9 +14,23 @@ export type WebhookAuth =
 
 export interface WebhookBody {
   format: "json" | "form";
-  /** Output field → Liquid template (nested objects allowed). */
-  template?: Record<string, unknown>;
+  /**
+   * Output field → Liquid template (nested objects allowed), or one string template rendered as
+   * the whole body (form: the whole `a=…&b=…` text, outputs URL-encoded). See domain/template.ts.
+   */
+  template?: Record<string, unknown> | string;
 }
+
+/**
+ * Hold deliveries of events that carry a `data.call_id` until an event of type `until_event`
+ * with the same call id arrives (its data is then merged in), or `max_wait_s` runs out.
+ */
+export interface WebhookHold {
+  until_event: string;
+  max_wait_s: number;
+}
+
+export const MAX_HOLD_S = 86_400;
 
 /** Named retry presets; `schedule` (seconds between attempts) overrides the preset's waits. */
 export type RetryPreset = "standard" | "every_30m_for_7d" | "exponential";
@@ -69,6 +83,8 @@ export interface WebhookDeliveryConfig {
   timeout_ms: number;
   retry: RetryPolicy;
   success: SuccessConditions;
+  /** Header for a GitHub-style `sha256=<hex HMAC of the body>`; null → none. */
+  signature_header: string | null;
 }
 
 export const DEFAULT_TIMEOUT_MS = 15_000;

@@ -1,9 +1,17 @@
 import { ApiError } from "../api/errors.js";
 import { findEventType, suggestEventTypes, validateEventData } from "../domain/catalog/index.js";
+import { cachedMatcher } from "../domain/filters.js";
 import { generateId } from "../domain/ids.js";
-import { stringField, webhookMatchesEvent } from "../domain/routing.js";
+import { type CompiledRouting, stringField, webhookMatchesEvent } from "../domain/routing.js";
 import type { WebhookFilters } from "../domain/webhook.js";
-import type { EventRecord, IngestResult, NewEvent, Store, WebhookRecord } from "../store/index.js";
+import type {
+  DeliveryHold,
+  EventRecord,
+  IngestResult,
+  NewEvent,
+  Store,
+  WebhookRecord,
+} from "../store/index.js";
 
 export interface EventInput {
   type: string;
@@ -25,8 +33,6 @@ export interface DeliveryHandoff {
   accepts(counts: Map<string, number>): Set<string>;
   /** The claimed deliveries of just-committed events. */
   handoff(results: IngestResult[], webhooks: Map<string, WebhookRecord>): void;
-  /** Unclaimed deliveries were stored: poll soon. */
-  wake(): void;
 }
 
 export interface IngestedEvent {
@@ -44,6 +50,7 @@ export class EventIngest {
   constructor(
     private readonly store: Store,
     private readonly handoff: DeliveryHandoff | null,
+    /** Called when deliveries were stored unclaimed, for the dispatchers to poll. */
     private readonly notify: () => void = () => {},
   ) {}
 
@@ -56,24 +63,24 @@ export class EventIngest {
     const prepared = inputs.map((input, index) => validate(input, pathPrefix(index), now, tenantId));
     const webhooks = await this.store.listEnabledWebhooks(tenantId);
     const byId = new Map(webhooks.map((w) => [w.id, w]));
+    const routings = webhooks.map((w) => routingOf(w));
     const newEvents: NewEvent[] = prepared.map((event) => {
-      const webhookIds = webhooks
-        .filter((w) =>
-          webhookMatchesEvent(
-            {
-              enabled: w.enabled,
-              events: w.events,
-              campaign_id: w.campaign_id,
-              filters: w.filters as WebhookFilters,
-            },
-            event,
-          ),
-        )
-        .map((w) => w.id);
-      return { event, webhookIds, deliveryIds: webhookIds.map(() => generateId("dlv_")) };
+      const matched = webhooks.filter((_w, i) => webhookMatchesEvent(routings[i] as CompiledRouting, event));
+      const holds = matched.map((w) => holdFor(w, event, now));
+      return {
+        event,
+        webhookIds: matched.map((w) => w.id),
+        deliveryIds: matched.map(() => generateId("dlv_")),
+        ...(holds.some((h) => h !== null) ? { holds } : {}),
+      };
     });
+    // Held deliveries are not handed to the dispatcher: they wait in the store.
     const counts = new Map<string, number>();
-    for (const e of newEvents) for (const id of e.webhookIds) counts.set(id, (counts.get(id) ?? 0) + 1);
+    for (const e of newEvents) {
+      e.webhookIds.forEach((id, i) => {
+        if (!e.holds?.[i]) counts.set(id, (counts.get(id) ?? 0) + 1);
+      });
+    }
     const handoff = this.handoff;
     const accepted = handoff && counts.size > 0 ? handoff.accepts(counts) : new Set<string>();
     const claim =
@@ -82,10 +89,9 @@ export class EventIngest {
         : null;
     const results = await this.store.ingestEvents(tenantId, newEvents, now, claim);
     if (handoff && claim) handoff.handoff(results, byId);
-    if (accepted.size < counts.size) {
-      handoff?.wake();
-      this.notify();
-    }
+    // Deliveries stored unclaimed (or released from a hold): wake the dispatchers (this node's
+    // and, via NOTIFY, others').
+    if (accepted.size < counts.size || results.some((r) => (r.released ?? 0) > 0)) this.notify();
     return Promise.all(
       results.map(async (r) => ({
         id: r.event.id,
@@ -96,6 +102,30 @@ export class EventIngest {
       })),
     );
   }
+}
+
+/** A webhook's routing settings, its `filters.match` compiled once per webhook version. */
+function routingOf(w: WebhookRecord): CompiledRouting {
+  const filters = w.filters as WebhookFilters;
+  return {
+    enabled: w.enabled,
+    events: w.events,
+    campaign_id: w.campaign_id,
+    filters,
+    ...(filters.match !== undefined
+      ? { matcher: cachedMatcher(`${w.id}:${w.updated_at}`, filters.match) }
+      : {}),
+  };
+}
+
+/**
+ * Whether this event's delivery to this webhook waits for a follow-up: the webhook holds, the
+ * event carries a `data.call_id` and is not itself the follow-up type.
+ */
+function holdFor(w: WebhookRecord, event: EventRecord, now: number): DeliveryHold | null {
+  const callId = event.data?.call_id;
+  if (!w.hold || event.type === w.hold.until_event || typeof callId !== "string") return null;
+  return { key: callId, eventType: w.hold.until_event, until: now + w.hold.max_wait_s * 1000 };
 }
 
 function validate(

@@ -1,4 +1,5 @@
 import { type Kysely, Migrator } from "kysely";
+import { releaseHeld } from "./holds.js";
 import { migrationProvider } from "./migrations/index.js";
 import * as queue from "./queue.js";
 import { purgePayloads } from "./retention.js";
@@ -10,6 +11,7 @@ import type {
   AttemptRecord,
   DeliveryRecord,
   DeliveryStatus,
+  DueSignal,
   DueStats,
   EventRecord,
   IngestClaim,
@@ -19,6 +21,7 @@ import type {
   Page,
   Store,
   Tenant,
+  WebhookHealth,
   WebhookPatch,
   WebhookRecord,
 } from "./store.js";
@@ -28,11 +31,19 @@ export class KyselyStore implements Store {
   constructor(
     readonly db: Kysely<Database>,
     readonly dialect: "sqlite" | "postgres",
-    private readonly onClose: () => Promise<void> = async () => {},
+    /** The PostgreSQL schema holding the tables (and the migration bookkeeping), if not the default. */
+    private readonly schema: string | null = null,
+    readonly dueSignal: DueSignal | null = null,
   ) {}
 
   async migrate(): Promise<void> {
-    const migrator = new Migrator({ db: this.db, provider: migrationProvider });
+    const migrator = new Migrator({
+      db: this.db,
+      provider: migrationProvider,
+      // Without this Kysely looks for its bookkeeping tables in every schema of the database and
+      // trips over another deployment's.
+      ...(this.schema ? { migrationTableSchema: this.schema } : {}),
+    });
     const { error, results } = await migrator.migrateToLatest();
     const failed = results?.find((r) => r.status === "Error");
     if (error || failed) {
@@ -43,7 +54,6 @@ export class KyselyStore implements Store {
 
   async close(): Promise<void> {
     await this.db.destroy();
-    await this.onClose();
   }
 
   async getSetting(name: string): Promise<string | null> {
@@ -290,6 +300,15 @@ export class KyselyStore implements Store {
     return queue.ingestEvents(this.db, tenantId, events, now, claimFor);
   }
 
+  async releaseHeldDeliveries(
+    tenantId: string,
+    release: { key: string; eventType: string; eventId: string },
+    now: number,
+  ): Promise<number> {
+    const counts = await this.db.transaction().execute((tx) => releaseHeld(tx, tenantId, [release], now));
+    return counts.get(release.eventId) ?? 0;
+  }
+
   async getEvent(tenantId: string, id: string): Promise<EventRecord | null> {
     const row = await this.db
       .selectFrom("events")
@@ -410,6 +429,20 @@ export class KyselyStore implements Store {
     limit: number,
   ): Promise<{ purged: number; lastId: string | null }> {
     return purgePayloads(this.db, cutoff, afterId, limit);
+  }
+
+  async getWebhookHealth(ids: string[]): Promise<WebhookHealth[]> {
+    if (ids.length === 0) return [];
+    return this.db.selectFrom("webhook_health").selectAll().where("webhook_id", "in", ids).execute();
+  }
+
+  async saveWebhookHealth(health: WebhookHealth): Promise<void> {
+    const { webhook_id, ...rest } = health;
+    await this.db
+      .insertInto("webhook_health")
+      .values(health)
+      .onConflict((oc) => oc.column("webhook_id").doUpdateSet(rest))
+      .execute();
   }
 
   dueStats(now: number): Promise<DueStats> {

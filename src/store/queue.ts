@@ -3,6 +3,7 @@
  * and attempts lives here, one function per operation, so the hot paths can be read whole.
  */
 import { type Kysely, sql } from "kysely";
+import { releaseHeld } from "./holds.js";
 import {
   attemptFromRow,
   attemptToRow,
@@ -28,7 +29,7 @@ import type {
 
 type Db = Kysely<Database>;
 
-/** Rows per multi-row INSERT: 16 columns × 400 rows stays under both dialects' parameter limits. */
+/** Rows per multi-row INSERT: 20 columns × 400 rows stays under both dialects' parameter limits. */
 const INSERT_CHUNK = 400;
 
 /** Splits rows for multi-row statements. */
@@ -77,9 +78,13 @@ export function ingestEvents(
       } else {
         fresh.push(eventToRow(event));
       }
-      const claimed = item.webhookIds.map((webhookId) => claimFor?.webhookIds.has(webhookId) === true);
+      // Held deliveries wait for their follow-up event: never handed to a dispatcher at once.
+      const claimed = item.webhookIds.map(
+        (webhookId, i) => claimFor?.webhookIds.has(webhookId) === true && !item.holds?.[i],
+      );
       item.webhookIds.forEach((webhookId, i) => {
         const mine = claimed[i] === true && claimFor !== null;
+        const hold = item.holds?.[i] ?? null;
         deliveries.push({
           id: item.deliveryIds[i] as string,
           tenant_id: tenantId,
@@ -87,13 +92,17 @@ export function ingestEvents(
           webhook_id: webhookId,
           status: "pending",
           attempts: 0,
-          next_attempt_at: mine ? claimFor.leaseUntil : now,
+          next_attempt_at: hold ? hold.until : mine ? claimFor.leaseUntil : now,
           lease_owner: mine ? claimFor.owner : null,
           first_attempt_at: null,
           last_attempt_at: null,
           last_status_code: null,
           last_error: null,
           appended: null,
+          hold_key: hold?.key ?? null,
+          hold_event_type: hold?.eventType ?? null,
+          hold_until: hold?.until ?? null,
+          merge_event_id: null,
           created_at: now,
           updated_at: now,
         });
@@ -108,6 +117,17 @@ export function ingestEvents(
     }
     for (const chunk of chunks(fresh)) await tx.insertInto("events").values(chunk).execute();
     for (const chunk of chunks(deliveries)) await tx.insertInto("deliveries").values(chunk).execute();
+    // Events of this batch may be the follow-ups held deliveries wait for (including deliveries
+    // created just above): released in the same transaction, so none is missed or lost.
+    const releases = results.flatMap((r) => {
+      const key = r.duplicate ? undefined : r.event.data?.call_id;
+      return typeof key === "string" ? [{ key, eventType: r.event.type, eventId: r.event.id }] : [];
+    });
+    const released = await releaseHeld(tx, tenantId, releases, now);
+    for (const result of results) {
+      const count = released.get(result.event.id);
+      if (count !== undefined && !result.duplicate) result.released = count;
+    }
     return results;
   });
 }

@@ -1,4 +1,5 @@
 import type { Selectable } from "kysely";
+import type { WebhookHold } from "../domain/webhook.js";
 import type { AttemptTable, DeliveryTable, EventTable, WebhookTable } from "./schema.js";
 import type { AttemptRecord, DeliveryRecord, EventRecord, Page, WebhookRecord } from "./store.js";
 
@@ -27,6 +28,10 @@ export function webhookFromRow(row: Selectable<WebhookTable>): WebhookRecord & {
     timeout_ms: row.timeout_ms,
     retry: JSON.parse(row.retry) as Record<string, unknown>,
     success: JSON.parse(row.success) as Record<string, unknown>,
+    max_in_flight: row.max_in_flight,
+    rate_limit_per_s: row.rate_limit_per_s,
+    signature_header: row.signature_header,
+    hold: row.hold === null ? null : (JSON.parse(row.hold) as WebhookHold),
     secret: row.secret,
     previous_secret: row.previous_secret,
     previous_secret_expires_at: row.previous_secret_expires_at,
@@ -54,6 +59,9 @@ export function webhookToRow(webhook: Partial<WebhookRecord>): Partial<WebhookCo
       case "retry":
       case "success":
         row[key] = JSON.stringify(value);
+        break;
+      case "hold":
+        row.hold = value === null ? null : JSON.stringify(value);
         break;
       default:
         (row as Record<string, unknown>)[key] = value;

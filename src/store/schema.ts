@@ -59,6 +59,28 @@ export interface WebhookTable {
   created_at: number;
   updated_at: number;
   deleted_at: number | null;
+  /** Attempts in flight to this endpoint at once; null → the default. */
+  max_in_flight: number | null;
+  /** Attempts started per second at most; null → unlimited. */
+  rate_limit_per_s: number | null;
+  /** Header carrying a GitHub-style `sha256=<hex HMAC of the body>`; null → none. */
+  signature_header: string | null;
+  /** JSON `{until_event, max_wait_s}`: hold deliveries for a follow-up event; null → none. */
+  hold: string | null;
+}
+
+export interface WebhookHealthTable {
+  webhook_id: string;
+  circuit_state: "closed" | "open" | "half_open";
+  consecutive_failures: number;
+  retry_at: number | null;
+  /** Start of the current unbroken run of failed attempts, null after a success. */
+  failing_since: number | null;
+  /** When the tenant was warned (webhook.failing) about this run. */
+  failing_notified_at: number | null;
+  last_success_at: number | null;
+  last_failure_at: number | null;
+  updated_at: number;
 }
 
 export interface EventTable {
@@ -92,6 +114,14 @@ export interface DeliveryTable {
   last_status_code: number | null;
   last_error: string | null;
   appended: string | null;
+  /** While held: the `data.call_id` the follow-up event must carry. */
+  hold_key: string | null;
+  /** While held: the event type that releases it. */
+  hold_event_type: string | null;
+  /** While held: when it goes as it is (also its `next_attempt_at`). */
+  hold_until: number | null;
+  /** The follow-up event that released it; its data is merged into the payload. */
+  merge_event_id: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -124,6 +154,7 @@ export interface Database {
   api_keys: ApiKeyTable;
   settings: SettingTable;
   webhooks: WebhookTable;
+  webhook_health: WebhookHealthTable;
   events: EventTable;
   deliveries: DeliveryTable;
   attempts: AttemptTable;

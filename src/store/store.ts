@@ -1,3 +1,4 @@
+import type { WebhookHold } from "../domain/webhook.js";
 import type { DeliveryStatus } from "./schema.js";
 
 export type { DeliveryStatus } from "./schema.js";
@@ -38,6 +39,14 @@ export interface WebhookRecord {
   timeout_ms: number;
   retry: Record<string, unknown>;
   success: Record<string, unknown>;
+  /** Attempts in flight to this endpoint at once; null → the default (10). */
+  max_in_flight: number | null;
+  /** Attempts started per second at most; null → unlimited. */
+  rate_limit_per_s: number | null;
+  /** Header for a GitHub-style `sha256=<hex HMAC>` of the body; null → none. */
+  signature_header: string | null;
+  /** Hold deliveries until a follow-up event for the same call; null → send at once. */
+  hold: WebhookHold | null;
   /** Encrypted. */
   secret: string;
   previous_secret: string | null;
@@ -80,6 +89,14 @@ export interface DeliveryRecord {
   last_status_code: number | null;
   last_error: string | null;
   appended: string | null;
+  /** While held: the `data.call_id` the releasing event must carry (null when not held). */
+  hold_key: string | null;
+  /** While held: the event type that releases it. */
+  hold_event_type: string | null;
+  /** While held: when it goes as it is if nothing releases it. */
+  hold_until: number | null;
+  /** The follow-up event that released it; its data is merged into the payload when sent. */
+  merge_event_id: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -112,6 +129,18 @@ export interface NewEvent {
   webhookIds: string[];
   /** Delivery ids, one per webhook id, same order. */
   deliveryIds: string[];
+  /**
+   * Per webhook id (same order; absent → none held): the delivery waits for a follow-up event.
+   * Held deliveries are never pre-claimed.
+   */
+  holds?: Array<DeliveryHold | null>;
+}
+
+/** A delivery held until an event of `eventType` with `data.call_id` = `key`, or `until`. */
+export interface DeliveryHold {
+  key: string;
+  eventType: string;
+  until: number;
 }
 
 /** Deliveries to these webhooks are created already claimed by `owner` until `leaseUntil`. */
@@ -129,6 +158,8 @@ export interface IngestResult {
   /** Which of them were created claimed for the local dispatcher (same order). */
   claimed: boolean[];
   duplicate: boolean;
+  /** Held deliveries this event released (it was their follow-up event); made due at once. */
+  released?: number;
 }
 
 export interface Page<T> {
@@ -154,13 +185,36 @@ export interface AttemptOutcome {
   };
 }
 
+/** A webhook's health as the dispatcher last recorded it. */
+export interface WebhookHealth {
+  webhook_id: string;
+  circuit_state: "closed" | "open" | "half_open";
+  consecutive_failures: number;
+  retry_at: number | null;
+  failing_since: number | null;
+  failing_notified_at: number | null;
+  last_success_at: number | null;
+  last_failure_at: number | null;
+  updated_at: number;
+}
+
 export interface DueStats {
   due: number;
   oldestDueAt: number | null;
 }
 
+/** How nodes tell each other that deliveries became due (PostgreSQL LISTEN/NOTIFY). */
+export interface DueSignal {
+  /** Tells every listening node that deliveries are due. */
+  notify(): Promise<void>;
+  /** Calls `onDue` whenever any node notifies; resolves to a function that stops listening. */
+  listen(onDue: () => void, onError: (error: unknown) => void): Promise<() => Promise<void>>;
+}
+
 export interface Store {
   readonly dialect: "sqlite" | "postgres";
+  /** Null for the embedded store, where one process does everything and wakes itself. */
+  readonly dueSignal: DueSignal | null;
   migrate(): Promise<void>;
   close(): Promise<void>;
 
@@ -216,6 +270,16 @@ export interface Store {
     now: number,
     claimFor: IngestClaim | null,
   ): Promise<IngestResult[]>;
+  /**
+   * Releases the tenant's held, never-attempted deliveries waiting for an event of `eventType`
+   * with `data.call_id` = `key`: they become due now and merge `eventId`'s data when sent.
+   * (`ingestEvents` does this itself, in its transaction, for every event it stores.)
+   */
+  releaseHeldDeliveries(
+    tenantId: string,
+    release: { key: string; eventType: string; eventId: string },
+    now: number,
+  ): Promise<number>;
   getEvent(tenantId: string, id: string): Promise<EventRecord | null>;
   getEventsByIds(ids: string[]): Promise<EventRecord[]>;
   listEvents(
@@ -282,6 +346,8 @@ export interface Store {
    */
   resetClaims(now: number): Promise<number>;
   dueStats(now: number): Promise<DueStats>;
+  getWebhookHealth(ids: string[]): Promise<WebhookHealth[]>;
+  saveWebhookHealth(health: WebhookHealth): Promise<void>;
   /**
    * Retention: empties the payloads of up to `limit` events created before `cutoff` (skipping
    * events that still have pending deliveries) and the bodies of their attempts, scanning ids

@@ -2,7 +2,7 @@ import { iso } from "../api/schemas.js";
 import { maskSecret } from "../domain/redact.js";
 import type { WebhookAuth } from "../domain/webhook.js";
 import type { SecretCipher } from "../secrets/cipher.js";
-import type { WebhookRecord } from "../store/index.js";
+import type { WebhookHealth, WebhookRecord } from "../store/index.js";
 
 /** The auth settings with credentials masked, as API answers show them. */
 export function maskAuth(auth: WebhookAuth): Record<string, string> {
@@ -23,7 +23,23 @@ export function decryptAuth(cipher: SecretCipher, stored: string): WebhookAuth {
 }
 
 /** A webhook as the API shows it: every contract field, credentials masked, secret absent. */
-export function presentWebhook(webhook: WebhookRecord, cipher: SecretCipher): Record<string, unknown> {
+/** Health as the API shows it; a webhook nothing was sent to yet is healthy. */
+export function presentHealth(health: WebhookHealth | undefined): Record<string, unknown> {
+  return {
+    circuit: health?.circuit_state ?? "closed",
+    consecutive_failures: health?.consecutive_failures ?? 0,
+    retry_at: iso(health?.retry_at ?? null),
+    failing_since: iso(health?.failing_since ?? null),
+    last_success_at: iso(health?.last_success_at ?? null),
+    last_failure_at: iso(health?.last_failure_at ?? null),
+  };
+}
+
+export function presentWebhook(
+  webhook: WebhookRecord,
+  cipher: SecretCipher,
+  health?: WebhookHealth,
+): Record<string, unknown> {
   return {
     id: webhook.id,
     url: webhook.url,
@@ -41,6 +57,11 @@ export function presentWebhook(webhook: WebhookRecord, cipher: SecretCipher): Re
     timeout_ms: webhook.timeout_ms,
     retry: webhook.retry,
     success: webhook.success,
+    max_in_flight: webhook.max_in_flight,
+    rate_limit_per_s: webhook.rate_limit_per_s,
+    signature_header: webhook.signature_header,
+    hold: webhook.hold,
+    health: presentHealth(health),
     created_at: iso(webhook.created_at),
     updated_at: iso(webhook.updated_at),
   };

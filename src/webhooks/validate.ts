@@ -1,8 +1,10 @@
 import { invalid } from "../api/errors.js";
 import type { WebhookPatchInput } from "../api/webhook-schema.js";
-import { isValidEventSelector } from "../domain/catalog/index.js";
+import { findEventType, isValidEventSelector } from "../domain/catalog/index.js";
 import { checkDestinationUrl } from "../domain/destination.js";
+import { validateMatchQuery } from "../domain/filters.js";
 import { validateRetryPolicy } from "../domain/retry.js";
+import { compileTemplate } from "../domain/template.js";
 import type { RetryPolicy } from "../domain/webhook.js";
 
 /** Header names a user may not set: the transport's own and the signature headers. */
@@ -45,5 +47,56 @@ export function validateWebhookInput(input: WebhookPatchInput, allowPrivateTarge
       throw invalid("/body/auth/header", `"${input.auth.header}" cannot carry an API key`);
     }
     if (/[\r\n\0]/.test(input.auth.value)) throw invalid("/body/auth/value", "may not contain CR, LF or NUL");
+  }
+  validatePayloadShaping(input);
+}
+
+/** Headers Switchboard sets itself, which a signature header may not replace either. */
+const SIGNATURE_HEADER_TAKEN = new Set(["content-type", "user-agent", "authorization", "x-public-api-key"]);
+
+const pointer = (segments: string[]): string =>
+  segments.map((s) => `/${s.replace(/~/g, "~0").replace(/\//g, "~1")}`).join("");
+
+/** Templates compile, `filters.match` is a safe query, the signature header and hold make sense. */
+function validatePayloadShaping(input: WebhookPatchInput): void {
+  const template = input.body?.template;
+  if (template !== undefined) {
+    const compiled = compileTemplate(template);
+    if (!compiled.ok) {
+      const { path, message, line, column } = compiled.error;
+      throw invalid(`/body/body/template${pointer(path)}`, `${message} (line ${line}, column ${column})`, {
+        reason: "template_syntax",
+        line,
+        column,
+      });
+    }
+  }
+  if (input.filters?.match !== undefined) {
+    const problem = validateMatchQuery(input.filters.match);
+    if (problem) throw invalid(`/body/filters/match${problem.path}`, problem.message);
+  }
+  const signatureHeader = input.signature_header;
+  if (typeof signatureHeader === "string") {
+    const lower = signatureHeader.toLowerCase();
+    if (!HEADER_NAME.test(signatureHeader))
+      throw invalid("/body/signature_header", "is not a valid header name");
+    if (RESERVED_HEADERS.has(lower) || lower.startsWith("webhook-") || SIGNATURE_HEADER_TAKEN.has(lower)) {
+      throw invalid(
+        "/body/signature_header",
+        `"${signatureHeader}" is set by Switchboard and cannot carry a signature`,
+      );
+    }
+  }
+  if (input.hold) {
+    const type = findEventType(input.hold.until_event);
+    if (!type) {
+      throw invalid("/body/hold/until_event", `"${input.hold.until_event}" is not a catalog event type`);
+    }
+    if (!Object.hasOwn(type.schema.properties, "call_id")) {
+      throw invalid(
+        "/body/hold/until_event",
+        `"${type.name}" events carry no call_id, so they cannot release a held delivery`,
+      );
+    }
   }
 }

@@ -2,6 +2,7 @@ import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
 import { KyselyStore } from "../kysely-store.js";
 import type { Database as Schema } from "../schema.js";
+import { PostgresDueSignal } from "./due-signal.js";
 
 // bigint columns hold millisecond timestamps, well inside Number's exact range.
 const INT8_OID = 20;
@@ -48,7 +49,9 @@ export async function openPostgresStore(url: string, poolSize: number): Promise<
       await client.end();
     }
   }
-  const pool = new pg.Pool(postgresPoolConfig(target, poolSize));
+  const poolConfig = postgresPoolConfig(target, poolSize);
+  const pool = new pg.Pool(poolConfig);
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
-  return new KyselyStore(db, "postgres");
+  const signal = new PostgresDueSignal(pool, poolConfig, target.schema);
+  return new KyselyStore(db, "postgres", target.schema, signal);
 }

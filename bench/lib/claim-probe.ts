@@ -1,0 +1,118 @@
+/**
+ * Times the dispatcher's claim query directly against a store's file or schema, using the store's
+ * own function (src/store/queue.ts claimDueDeliveries) inside a transaction that is rolled back, so
+ * the backlog is left as it was. Also captures the SQL it ran and its plan (EXPLAIN QUERY PLAN on
+ * SQLite, EXPLAIN (ANALYZE, BUFFERS) on PostgreSQL, also rolled back).
+ */
+import Database from "better-sqlite3";
+import { Kysely, type LogEvent, PostgresDialect, SqliteDialect, sql } from "kysely";
+import pg from "pg";
+import { claimDueDeliveries } from "../../src/store/queue.js";
+import type { Database as Schema } from "../../src/store/schema.js";
+import { percentile, round } from "./context.js";
+import { postgresBaseUrl, type Storage } from "./storage.js";
+
+class Rollback extends Error {}
+
+export interface ClaimProbe {
+  pending: number;
+  batch: number;
+  runs: number;
+  claimed: number;
+  median_ms: number;
+  p90_ms: number;
+  min_ms: number;
+  max_ms: number;
+  sql: string;
+  plan: string[];
+}
+
+export async function probeClaim(storage: Storage, batch: number, runs: number): Promise<ClaimProbe> {
+  let captured: { sql: string; parameters: unknown[] } | null = null;
+  const log = (event: LogEvent) => {
+    if (event.level === "query" && /^\s*update deliveries/i.test(event.query.sql)) {
+      captured = { sql: event.query.sql, parameters: [...event.query.parameters] };
+    }
+  };
+  let db: Kysely<Schema>;
+  let explain: (text: string, parameters: unknown[]) => Promise<string[]>;
+  let close: () => Promise<void>;
+  if (storage.kind === "sqlite") {
+    const raw = new Database(storage.sqliteFile as string);
+    raw.pragma("busy_timeout = 5000");
+    db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: raw }), log });
+    explain = async (text, parameters) =>
+      (raw.prepare(`explain query plan ${text}`).all(...parameters) as Array<{ detail: string }>).map(
+        (row) => row.detail,
+      );
+    close = () => db.destroy();
+  } else {
+    const pool = new pg.Pool({
+      connectionString: postgresBaseUrl() as string,
+      max: 2,
+      options: `-c search_path=${storage.schema}`,
+    });
+    db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }), log });
+    explain = async (text, parameters) => {
+      const client = await pool.connect();
+      try {
+        await client.query("begin");
+        const result = await client.query<{ "QUERY PLAN": string }>(
+          `explain (analyze, buffers) ${text}`,
+          parameters,
+        );
+        return result.rows.map((row) => row["QUERY PLAN"]);
+      } finally {
+        await client.query("rollback");
+        client.release();
+      }
+    };
+    close = () => db.destroy();
+  }
+  try {
+    const count = await sql<{
+      n: number | string;
+    }>`select count(*) as n from deliveries where status = 'pending'`.execute(db);
+    const pending = Number(count.rows[0]?.n ?? 0);
+    const times: number[] = [];
+    let claimed = 0;
+    for (let run = 0; run < runs; run++) {
+      try {
+        await db.transaction().execute(async (tx) => {
+          const now = Date.now();
+          const started = performance.now();
+          const rows = await claimDueDeliveries(
+            tx,
+            storage.kind,
+            "bench-probe",
+            now,
+            now + 90_000,
+            batch,
+            [],
+          );
+          times.push(performance.now() - started);
+          claimed = rows.length;
+          throw new Rollback();
+        });
+      } catch (error) {
+        if (!(error instanceof Rollback)) throw error;
+      }
+    }
+    const query = captured as { sql: string; parameters: unknown[] } | null;
+    if (!query) throw new Error("the claim query was not captured");
+    return {
+      pending,
+      batch,
+      runs,
+      claimed,
+      median_ms: round(percentile(times, 0.5), 3),
+      p90_ms: round(percentile(times, 0.9), 3),
+      min_ms: round(Math.min(...times), 3),
+      max_ms: round(Math.max(...times), 3),
+      sql: query.sql.replace(/\s+/g, " ").trim(),
+      plan: await explain(query.sql, query.parameters),
+    };
+  } finally {
+    await close();
+  }
+}

@@ -1,0 +1,269 @@
+/** The dashboard's only back end: the Switchboard HTTP API (same origin, `/v1/...`). */
+
+export interface Session {
+  key: string;
+  /** True when signed in with the admin key (acting for `tenantId` via `Switchboard-Tenant`). */
+  admin: boolean;
+  tenantId: string | null;
+  tenantName: string | null;
+}
+
+const STORAGE_KEY = "switchboard.session";
+
+export function loadSession(): Session | null {
+  try {
+    const raw = sessionStorage.getItem(STORAGE_KEY);
+    if (!raw) return null;
+    const parsed = JSON.parse(raw) as Partial<Session>;
+    if (typeof parsed.key !== "string" || parsed.key === "") return null;
+    return {
+      key: parsed.key,
+      admin: parsed.admin === true,
+      tenantId: typeof parsed.tenantId === "string" ? parsed.tenantId : null,
+      tenantName: typeof parsed.tenantName === "string" ? parsed.tenantName : null,
+    };
+  } catch {
+    return null;
+  }
+}
+
+export function saveSession(session: Session | null): void {
+  try {
+    if (session === null) sessionStorage.removeItem(STORAGE_KEY);
+    else sessionStorage.setItem(STORAGE_KEY, JSON.stringify(session));
+  } catch {
+    // Storage can be unavailable (private mode); the session then lasts as long as the page.
+  }
+}
+
+/** An error answer of the API (`{"error": {code, message, details}}`) or a network failure. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: Record<string, unknown> | undefined,
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+
+  /** JSON pointer of the failing input (`/body/url`), when the server named one. */
+  get path(): string | null {
+    const path = this.details?.path;
+    return typeof path === "string" ? path : null;
+  }
+}
+
+export interface Credentials {
+  key: string;
+  tenantId: string | null;
+}
+
+/** One API call; resolves with the parsed JSON answer (null for 204), rejects with {@link ApiError}. */
+export async function apiRequest<T>(
+  credentials: Credentials,
+  method: string,
+  path: string,
+  body?: unknown,
+  signal?: AbortSignal,
+): Promise<T> {
+  const headers: Record<string, string> = {
+    accept: "application/json",
+    authorization: `Bearer ${credentials.key}`,
+  };
+  if (credentials.tenantId) headers["switchboard-tenant"] = credentials.tenantId;
+  let payload: string | undefined;
+  if (body !== undefined) {
+    headers["content-type"] = "application/json";
+    payload = JSON.stringify(body);
+  }
+  let response: Response;
+  try {
+    response = await fetch(path, { method, headers, body: payload, signal });
+  } catch (error) {
+    if (signal?.aborted) throw error;
+    throw new ApiError(
+      0,
+      "network_error",
+      "Could not reach the Switchboard server. Check that it is running, then try again.",
+      undefined,
+    );
+  }
+  const text = await response.text();
+  let parsed: unknown = null;
+  if (text !== "") {
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = null;
+    }
+  }
+  if (!response.ok) {
+    const envelope = (parsed as { error?: { code?: unknown; message?: unknown; details?: unknown } } | null)
+      ?.error;
+    throw new ApiError(
+      response.status,
+      typeof envelope?.code === "string" ? envelope.code : "http_error",
+      typeof envelope?.message === "string" ? envelope.message : `The server answered HTTP ${response.status}.`,
+      envelope?.details && typeof envelope.details === "object"
+        ? (envelope.details as Record<string, unknown>)
+        : undefined,
+    );
+  }
+  return parsed as T;
+}
+
+export const isAbort = (error: unknown): boolean => error instanceof DOMException && error.name === "AbortError";
+
+export function errorMessage(error: unknown): string {
+  if (error instanceof ApiError) return error.message;
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
+
+// ---- Shapes of the API's answers (the fields the dashboard reads) ----
+
+export interface Page<T> {
+  data: T[];
+  next_cursor: string | null;
+}
+
+export interface Tenant {
+  id: string;
+  name: string;
+  timezone: string;
+  created_at: string;
+}
+
+export type AuthSettings =
+  | { type: "none" }
+  | { type: "api_key"; header: string; value: string }
+  | { type: "basic"; username: string; password: string }
+  | { type: "bearer"; token: string };
+
+export interface Filters {
+  campaign_ids?: string[];
+  case_types?: string[];
+  directions?: Array<"inbound" | "outbound">;
+  agent_ids?: string[];
+  lead_scores?: string[];
+  match?: Record<string, unknown>;
+}
+
+export interface RetrySettings {
+  preset?: "standard" | "every_30m_for_7d" | "exponential";
+  schedule?: number[];
+  max_attempts?: number;
+  total_timeout_s?: number;
+  base_s?: number;
+  cap_s?: number;
+}
+
+export interface SuccessSettings {
+  status_codes?: number[];
+  response_key?: string;
+  expected_value?: unknown;
+}
+
+export interface Health {
+  circuit?: string;
+  consecutive_failures?: number;
+  retry_at?: string | null;
+  failing_since?: string | null;
+  last_success_at?: string | null;
+  last_failure_at?: string | null;
+}
+
+export interface Webhook {
+  id: string;
+  url: string;
+  description: string;
+  enabled: boolean;
+  disabled_reason: string | null;
+  events: string[];
+  campaign_id: string | null;
+  filters: Filters;
+  method: "POST" | "GET" | "PUT" | "DELETE";
+  headers: Record<string, string>;
+  auth: AuthSettings;
+  app_key: string | null;
+  body: { format: "json" | "form"; template?: string | Record<string, unknown> };
+  timeout_ms: number;
+  retry: RetrySettings;
+  success: SuccessSettings;
+  max_in_flight?: number | null;
+  rate_limit_per_s?: number | null;
+  signature_header?: string | null;
+  hold?: { until_event: string; max_wait_s: number } | null;
+  health?: Health;
+  created_at: string;
+  updated_at: string;
+  /** Only in the answer to create. */
+  secret?: string;
+}
+
+export type DeliveryStatus = "pending" | "succeeded" | "failed" | "cancelled";
+
+export interface Delivery {
+  id: string;
+  event_id: string;
+  webhook_id: string;
+  status: DeliveryStatus;
+  attempt_count: number;
+  next_attempt_at: string | null;
+  in_flight?: boolean;
+  held?: boolean;
+  first_attempt_at: string | null;
+  last_attempt_at: string | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface Attempt {
+  id: string;
+  delivery_id: string;
+  attempt_number: number;
+  succeeded: boolean;
+  request: { method: string; url: string; headers: Record<string, string>; body: string | null };
+  response: { status: number; headers: Record<string, string> | null; body: string | null } | null;
+  error: { kind: string; message: string | null } | null;
+  duration_ms: number | null;
+  created_at: string;
+}
+
+export interface DeliveryDetail extends Delivery {
+  attempts: Attempt[];
+}
+
+export interface EventType {
+  name: string;
+  category: string;
+  description: string;
+  schema: Record<string, unknown>;
+  example: Record<string, unknown>;
+}
+
+export interface EventTypeDetail extends EventType {
+  variables: string[];
+}
+
+export interface EventCatalog {
+  data: EventType[];
+  categories: Array<{ name: string; types: string[] }>;
+}
+
+export interface TestResult {
+  event_id: string;
+  delivery_id: string;
+  succeeded: boolean;
+  attempt: Attempt;
+}
+
+export interface SecretAnswer {
+  secret: string;
+  previous_secret: string | null;
+  previous_secret_expires_at: string | null;
+}
