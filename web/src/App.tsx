@@ -78,7 +78,11 @@ export function App() {
           <nav aria-label="Main" className="nav">
             <Link
               href="/"
-              aria-current={["webhooks", "webhook", "new-webhook", "edit-webhook"].includes(route.page) ? "page" : undefined}
+              aria-current={
+                ["webhooks", "webhook", "new-webhook", "edit-webhook"].includes(route.page)
+                  ? "page"
+                  : undefined
+              }
             >
               Webhooks
             </Link>

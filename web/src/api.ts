@@ -105,7 +105,9 @@ export async function apiRequest<T>(
     throw new ApiError(
       response.status,
       typeof envelope?.code === "string" ? envelope.code : "http_error",
-      typeof envelope?.message === "string" ? envelope.message : `The server answered HTTP ${response.status}.`,
+      typeof envelope?.message === "string"
+        ? envelope.message
+        : `The server answered HTTP ${response.status}.`,
       envelope?.details && typeof envelope.details === "object"
         ? (envelope.details as Record<string, unknown>)
         : undefined,
@@ -114,7 +116,8 @@ export async function apiRequest<T>(
   return parsed as T;
 }
 
-export const isAbort = (error: unknown): boolean => error instanceof DOMException && error.name === "AbortError";
+export const isAbort = (error: unknown): boolean =>
+  error instanceof DOMException && error.name === "AbortError";
 
 export function errorMessage(error: unknown): string {
   if (error instanceof ApiError) return error.message;

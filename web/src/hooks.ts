@@ -21,7 +21,7 @@ export type Call = <T>(method: string, path: string, body?: unknown, signal?: Ab
 export function useApi(): Call {
   const { session, signOut } = useSession();
   return useCallback(
-    async <T,>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> => {
+    async <T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> => {
       try {
         return await apiRequest<T>(session, method, path, body, signal);
       } catch (error) {

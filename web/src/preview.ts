@@ -47,8 +47,10 @@ export function lookup(scope: Envelope, path: string): unknown {
 
 const macroPath = (name: string): string => CALL_MACROS[name] ?? `data.${name}`;
 
-const TOKEN = /\{\{-?\s*([^}]*?)\s*-?\}\}|\{%[\s\S]*?%\}|\{([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)\}/g;
-const WHOLE_OUTPUT = /^\s*\{\{-?\s*([^}|]*?)\s*-?\}\}\s*$|^\s*\{([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)\}\s*$/;
+const TOKEN =
+  /\{\{-?\s*([^}]*?)\s*-?\}\}|\{%[\s\S]*?%\}|\{([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)\}/g;
+const WHOLE_OUTPUT =
+  /^\s*\{\{-?\s*([^}|]*?)\s*-?\}\}\s*$|^\s*\{([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)\}\s*$/;
 
 function text(value: unknown): string {
   if (value === undefined || value === null) return "";

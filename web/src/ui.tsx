@@ -10,7 +10,15 @@ export function Loading({ label }: { label: string }) {
   );
 }
 
-export function ErrorState({ title, error, onRetry }: { title: string; error: unknown; onRetry?: () => void }) {
+export function ErrorState({
+  title,
+  error,
+  onRetry,
+}: {
+  title: string;
+  error: unknown;
+  onRetry?: () => void;
+}) {
   const code = error instanceof ApiError && error.status > 0 ? ` (HTTP ${error.status}, ${error.code})` : "";
   return (
     <div className="state state-error" role="alert">
@@ -109,7 +117,9 @@ export function CodeBlock({ label, children }: { label: string; children: string
     <figure className="code">
       <figcaption>{label}</figcaption>
       {/* biome-ignore lint/a11y/noNoninteractiveTabindex: scrollable regions must be keyboard reachable. */}
-      <pre tabIndex={0}>{children === null || children === undefined || children === "" ? "(empty)" : children}</pre>
+      <pre tabIndex={0}>
+        {children === null || children === undefined || children === "" ? "(empty)" : children}
+      </pre>
     </figure>
   );
 }
@@ -154,7 +164,11 @@ export function CopyButton({ text, label = "Copy" }: { text: string; label?: str
         {label}
       </button>
       <span className="copy-state" role="status" aria-live="polite">
-        {state === "copied" ? "Copied" : state === "failed" ? "Copy failed — select the text and copy it" : ""}
+        {state === "copied"
+          ? "Copied"
+          : state === "failed"
+            ? "Copy failed — select the text and copy it"
+            : ""}
       </span>
     </>
   );

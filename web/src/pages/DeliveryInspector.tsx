@@ -24,17 +24,21 @@ export function DeliveryInspector({
   const ref = useRef<HTMLElement>(null);
   const headingRef = useRef<HTMLHeadingElement>(null);
 
+  const d = detail.data;
+  const loaded = d !== null;
+  // Bring the inspector into view (and focus its heading for keyboard users) once it has content.
   useEffect(() => {
     ref.current?.scrollIntoView({ block: "start" });
     headingRef.current?.focus({ preventScroll: true });
-  }, []);
+  }, [loaded]);
 
-  const d = detail.data;
   // After a retry, or while the delivery is on its way, poll until something changes.
   const waiting =
     d !== null &&
     ((retrying !== null && d.attempt_count <= retrying.from && Date.now() < retrying.until) ||
-      (d.status === "pending" && (d.in_flight === true || (d.next_attempt_at !== null && Date.parse(d.next_attempt_at) < Date.now() + 10_000))));
+      (d.status === "pending" &&
+        (d.in_flight === true ||
+          (d.next_attempt_at !== null && Date.parse(d.next_attempt_at) < Date.now() + 10_000))));
   useEffect(() => {
     if (!waiting || detail.state !== "ready") return;
     const timer = setTimeout(() => setTick((t) => t + 1), 700);
@@ -68,7 +72,12 @@ export function DeliveryInspector({
         </h2>
         <div className="actions">
           {d && (d.status === "failed" || (d.status === "pending" && !d.in_flight)) && (
-            <button type="button" className="button button-primary" onClick={retry} disabled={retrying !== null}>
+            <button
+              type="button"
+              className="button button-primary"
+              onClick={retry}
+              disabled={retrying !== null}
+            >
               {retrying ? "Retrying…" : "Retry now"}
             </button>
           )}
@@ -85,7 +94,9 @@ export function DeliveryInspector({
           The delivery could not be retried: {retryError}
         </p>
       )}
-      {detail.state === "error" && !d && <ErrorState title="Could not load the delivery" error={detail.error} onRetry={reload} />}
+      {detail.state === "error" && !d && (
+        <ErrorState title="Could not load the delivery" error={detail.error} onRetry={reload} />
+      )}
       {!d && detail.state === "loading" && <Loading label="Loading the delivery…" />}
       {d && (
         <>
@@ -93,7 +104,10 @@ export function DeliveryInspector({
             <div>
               <dt>Status</dt>
               <dd data-testid="inspector-status">
-                <StatusBadge status={d.status} extra={d.held ? "held" : d.in_flight ? "sending" : undefined} />
+                <StatusBadge
+                  status={d.status}
+                  extra={d.held ? "held" : d.in_flight ? "sending" : undefined}
+                />
               </dd>
             </div>
             <div>
@@ -118,7 +132,9 @@ export function DeliveryInspector({
             )}
           </dl>
           {d.attempts.length === 0 ? (
-            <p className="muted">No attempt yet{d.held ? ": the delivery is held until its release event arrives." : "."}</p>
+            <p className="muted">
+              No attempt yet{d.held ? ": the delivery is held until its release event arrives." : "."}
+            </p>
           ) : (
             <ol className="attempts" reversed>
               {[...d.attempts]
@@ -161,17 +177,22 @@ function AttemptView({ attempt: a, open }: { attempt: Attempt; open: boolean }) 
                 {a.request.method} {a.request.url}
               </p>
               <HeaderTable label="Request headers" headers={a.request.headers} />
-              <CodeBlock label="Request body">{a.request.body === null ? null : pretty(a.request.body)}</CodeBlock>
+              <CodeBlock label="Request body">
+                {a.request.body === null ? null : pretty(a.request.body)}
+              </CodeBlock>
             </div>
             <div>
               <h3>Response</h3>
               {a.response ? (
                 <>
                   <p>
-                    Status <strong data-testid="response-status">{a.response.status}</strong> · {formatDuration(a.duration_ms)}
+                    Status <strong data-testid="response-status">{a.response.status}</strong> ·{" "}
+                    {formatDuration(a.duration_ms)}
                   </p>
                   <HeaderTable label="Response headers" headers={a.response.headers} />
-                  <CodeBlock label="Response body">{a.response.body === null ? null : pretty(a.response.body)}</CodeBlock>
+                  <CodeBlock label="Response body">
+                    {a.response.body === null ? null : pretty(a.response.body)}
+                  </CodeBlock>
                 </>
               ) : (
                 <p className="muted">No response{a.error ? ` (${a.error.kind})` : ""}.</p>

@@ -85,8 +85,8 @@ function KeyForm({ message, onSignIn }: { message: string | null; onSignIn: (ses
       <h1 id="signin-title">Sign in</h1>
       <p className="muted">
         Use your firm's Switchboard API key. It is kept in this browser tab only (session storage) and sent to
-        the API as <code>Authorization: Bearer …</code>. An administrator can use the admin key and then pick a
-        tenant.
+        the API as <code>Authorization: Bearer …</code>. An administrator can use the admin key and then pick
+        a tenant.
       </p>
       {message && <Notice kind="info">{message}</Notice>}
       <form onSubmit={submit} noValidate>
@@ -105,7 +105,12 @@ function KeyForm({ message, onSignIn }: { message: string | null; onSignIn: (ses
               aria-describedby={error ? "api-key-error" : undefined}
               placeholder="sk_…"
             />
-            <button type="button" className="button" onClick={() => setReveal((r) => !r)} aria-pressed={reveal}>
+            <button
+              type="button"
+              className="button"
+              onClick={() => setReveal((r) => !r)}
+              aria-pressed={reveal}
+            >
               {reveal ? "Hide" : "Show"}
             </button>
           </div>
@@ -177,8 +182,8 @@ function TenantPicker({
     <section className="card signin" aria-labelledby="picker-title">
       <h1 id="picker-title">Choose a tenant</h1>
       <p className="muted">
-        You signed in with the admin key. Pick the law firm to work on; the dashboard then acts for it with the{" "}
-        <code>Switchboard-Tenant</code> header.
+        You signed in with the admin key. Pick the law firm to work on; the dashboard then acts for it with
+        the <code>Switchboard-Tenant</code> header.
       </p>
       {state === "error" && (
         <ErrorState title="Could not list tenants" error={error} onRetry={() => setAttempt((a) => a + 1)} />
@@ -211,7 +216,12 @@ function TenantPicker({
             ))}
           </fieldset>
           {cursor && (
-            <button type="button" className="button" onClick={() => load(cursor)} disabled={state === "loading"}>
+            <button
+              type="button"
+              className="button"
+              onClick={() => load(cursor)}
+              disabled={state === "loading"}
+            >
               {state === "loading" ? "Loading…" : "Load more tenants"}
             </button>
           )}

@@ -1,4 +1,4 @@
-import { type FormEvent, useEffect, useRef, useState } from "react";
+import { type FormEvent, useEffect, useState } from "react";
 import {
   type Delivery,
   type DeliveryStatus,
@@ -13,7 +13,16 @@ import { clearFlash, peekFlash } from "../flash";
 import { eventsSummary, formatDuration, formatSeconds, formatTime, relativeTime } from "../format";
 import { useApi, useResource } from "../hooks";
 import { Link, navigate } from "../router";
-import { CopyButton, EnabledBadge, Empty, ErrorState, HealthBadge, Loading, Notice, StatusBadge } from "../ui";
+import {
+  CopyButton,
+  Empty,
+  EnabledBadge,
+  ErrorState,
+  HealthBadge,
+  Loading,
+  Notice,
+  StatusBadge,
+} from "../ui";
 import { DeliveryInspector } from "./DeliveryInspector";
 
 export function WebhookDetail({ id, delivery }: { id: string; delivery: string | null }) {
@@ -61,7 +70,9 @@ export function WebhookDetail({ id, delivery }: { id: string; delivery: string |
             <HealthBadge health={w.health} />
             <span className="mono muted">{w.id}</span>
           </div>
-          {!w.enabled && w.disabled_reason && <p className="note">Disabled automatically: {w.disabled_reason}</p>}
+          {!w.enabled && w.disabled_reason && (
+            <p className="note">Disabled automatically: {w.disabled_reason}</p>
+          )}
         </div>
         <div className="actions">
           <Link className="button" href={`/webhooks/${w.id}/edit`}>
@@ -80,11 +91,13 @@ export function WebhookDetail({ id, delivery }: { id: string; delivery: string |
           )}
         </Notice>
       )}
-      {webhook.state === "error" && <ErrorState title="Could not refresh the webhook" error={webhook.error} onRetry={reload} />}
+      {webhook.state === "error" && (
+        <ErrorState title="Could not refresh the webhook" error={webhook.error} onRetry={reload} />
+      )}
 
       <div className="detail-grid">
         <TestPanel webhook={w} onSent={refreshDeliveries} />
-        <SecretPanel webhook={w} />
+        <SecretPanel webhook={w} onRotated={() => setShowFlash(false)} />
         <ReplayPanel webhook={w} onReplayed={refreshDeliveries} />
       </div>
 
@@ -111,7 +124,9 @@ function EnableToggle({ webhook, onChange }: { webhook: Webhook; onChange: (w: W
     setBusy(true);
     setError(null);
     try {
-      const updated = await call<Webhook>("PATCH", `/v1/webhooks/${webhook.id}`, { enabled: !webhook.enabled });
+      const updated = await call<Webhook>("PATCH", `/v1/webhooks/${webhook.id}`, {
+        enabled: !webhook.enabled,
+      });
       onChange({ ...webhook, ...updated, health: updated.health ?? webhook.health });
     } catch (caught) {
       setError(errorMessage(caught));
@@ -138,7 +153,10 @@ function TestPanel({ webhook, onSent }: { webhook: Webhook; onSent: () => void }
   const [catalog] = useCatalog();
   const [type, setType] = useState("webhook.test");
   const [state, setState] = useState<
-    { kind: "idle" } | { kind: "sending" } | { kind: "done"; result: TestResult } | { kind: "error"; message: string }
+    | { kind: "idle" }
+    | { kind: "sending" }
+    | { kind: "done"; result: TestResult }
+    | { kind: "error"; message: string }
   >({ kind: "idle" });
   const send = async (event: FormEvent) => {
     event.preventDefault();
@@ -155,19 +173,25 @@ function TestPanel({ webhook, onSent }: { webhook: Webhook; onSent: () => void }
   return (
     <section className="card" aria-labelledby="test-title">
       <h2 id="test-title">Send a test</h2>
-      <p className="muted">Sends the catalog example of an event type to this endpoint now, signed like a real delivery.</p>
+      <p className="muted">
+        Sends the catalog example of an event type to this endpoint now, signed like a real delivery.
+      </p>
       <form onSubmit={send} className="stack">
         <div className="field">
           <label htmlFor="test-type">Event type</label>
           <select id="test-type" value={type} onChange={(e) => setType(e.target.value)}>
-            {!types.some((t) => t.name === "webhook.test") && <option value="webhook.test">webhook.test</option>}
+            {!types.some((t) => t.name === "webhook.test") && (
+              <option value="webhook.test">webhook.test</option>
+            )}
             {types.map((t) => (
               <option key={t.name} value={t.name}>
                 {t.name}
               </option>
             ))}
           </select>
-          {catalog.state === "error" && <p className="hint">The catalog did not load; only webhook.test is offered.</p>}
+          {catalog.state === "error" && (
+            <p className="hint">The catalog did not load; only webhook.test is offered.</p>
+          )}
         </div>
         <button type="submit" className="button button-primary" disabled={state.kind === "sending"}>
           {state.kind === "sending" ? "Sending…" : "Send test"}
@@ -207,7 +231,7 @@ function TestOutcome({ webhookId, result }: { webhookId: string; result: TestRes
 
 const truncate = (s: string, n: number): string => (s.length > n ? `${s.slice(0, n)}…` : s);
 
-function SecretPanel({ webhook }: { webhook: Webhook }) {
+function SecretPanel({ webhook, onRotated }: { webhook: Webhook; onRotated: () => void }) {
   const call = useApi();
   const [secret, setSecret] = useState<SecretAnswer | null>(null);
   const [busy, setBusy] = useState<"reveal" | "rotate" | null>(null);
@@ -236,7 +260,12 @@ function SecretPanel({ webhook }: { webhook: Webhook }) {
       );
       setConfirming(false);
       setRotated(answer.previous_secret_expires_at);
-      setSecret({ secret: answer.secret, previous_secret: null, previous_secret_expires_at: answer.previous_secret_expires_at });
+      onRotated();
+      setSecret({
+        secret: answer.secret,
+        previous_secret: null,
+        previous_secret_expires_at: answer.previous_secret_expires_at,
+      });
     } catch (caught) {
       setError(errorMessage(caught));
     } finally {
@@ -257,7 +286,11 @@ function SecretPanel({ webhook }: { webhook: Webhook }) {
           </div>
           <div className="actions">
             <CopyButton text={secret.secret} />
-            <button type="button" className="button button-small button-quiet" onClick={() => setSecret(null)}>
+            <button
+              type="button"
+              className="button button-small button-quiet"
+              onClick={() => setSecret(null)}
+            >
               Hide
             </button>
           </div>
@@ -282,7 +315,12 @@ function SecretPanel({ webhook }: { webhook: Webhook }) {
           <div className="confirm">
             <p>Rotate the secret? Deliveries carry both signatures for 24 hours, so receivers can switch.</p>
             <div className="actions">
-              <button type="button" className="button button-danger" onClick={rotate} disabled={busy !== null}>
+              <button
+                type="button"
+                className="button button-danger"
+                onClick={rotate}
+                disabled={busy !== null}
+              >
                 {busy === "rotate" ? "Rotating…" : "Yes, rotate"}
               </button>
               <button type="button" className="button button-quiet" onClick={() => setConfirming(false)}>
@@ -291,7 +329,12 @@ function SecretPanel({ webhook }: { webhook: Webhook }) {
             </div>
           </div>
         ) : (
-          <button type="button" className="button" onClick={() => setConfirming(true)} disabled={busy !== null}>
+          <button
+            type="button"
+            className="button"
+            onClick={() => setConfirming(true)}
+            disabled={busy !== null}
+          >
             Rotate secret
           </button>
         )}
@@ -348,11 +391,18 @@ function ReplayPanel({ webhook, onReplayed }: { webhook: Webhook; onReplayed: ()
   return (
     <section className="card" aria-labelledby="replay-title">
       <h2 id="replay-title">Replay failed deliveries</h2>
-      <p className="muted">Sends every failed delivery created since a date again, with the same webhook-id.</p>
+      <p className="muted">
+        Sends every failed delivery created since a date again, with the same webhook-id.
+      </p>
       <form onSubmit={submit} className="stack">
         <div className="field">
           <label htmlFor="replay-since">Failed since</label>
-          <input id="replay-since" type="datetime-local" value={since} onChange={(e) => setSince(e.target.value)} />
+          <input
+            id="replay-since"
+            type="datetime-local"
+            value={since}
+            onChange={(e) => setSince(e.target.value)}
+          />
         </div>
         <button type="submit" className="button" disabled={busy}>
           {busy ? "Replaying…" : "Replay failed"}
@@ -386,7 +436,9 @@ function retryText(w: Webhook): string {
 }
 
 function Settings({ webhook: w }: { webhook: Webhook }) {
-  const filters = Object.entries(w.filters).filter(([, v]) => v !== undefined && !(Array.isArray(v) && v.length === 0));
+  const filters = Object.entries(w.filters).filter(
+    ([, v]) => v !== undefined && !(Array.isArray(v) && v.length === 0),
+  );
   const success = [
     w.success.status_codes?.length ? `status ${w.success.status_codes.join(", ")}` : null,
     w.success.response_key ? `${w.success.response_key} = ${JSON.stringify(w.success.expected_value)}` : null,
@@ -394,12 +446,20 @@ function Settings({ webhook: w }: { webhook: Webhook }) {
   const rows: Array<[string, string]> = [
     ["Events", eventsSummary(w.events)],
     ["Campaign", w.campaign_id ?? "Any"],
-    ["Filters", filters.length ? filters.map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(", ") : JSON.stringify(v)}`).join("; ") : "None"],
+    [
+      "Filters",
+      filters.length
+        ? filters.map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(", ") : JSON.stringify(v)}`).join("; ")
+        : "None",
+    ],
     ["Method", w.method],
     ["Headers", Object.keys(w.headers).length ? Object.keys(w.headers).join(", ") : "None"],
     ["Authentication", w.auth.type === "none" ? "None" : w.auth.type.replace("_", " ")],
     ["App key", w.app_key ?? "None"],
-    ["Body", `${w.body.format === "json" ? "JSON" : "Form"}${w.body.template !== undefined ? ", templated" : ""}`],
+    [
+      "Body",
+      `${w.body.format === "json" ? "JSON" : "Form"}${w.body.template !== undefined ? ", templated" : ""}`,
+    ],
     ["Timeout", formatDuration(w.timeout_ms)],
     ["Retries", retryText(w)],
     ["Success", success.length ? success.join("; ") : "Any 2xx"],
@@ -435,7 +495,15 @@ const FILTERS: Array<{ value: "" | DeliveryStatus; label: string }> = [
   { value: "cancelled", label: "Cancelled" },
 ];
 
-function Deliveries({ webhookId, selected, version }: { webhookId: string; selected: string | null; version: number }) {
+function Deliveries({
+  webhookId,
+  selected,
+  version,
+}: {
+  webhookId: string;
+  selected: string | null;
+  version: number;
+}) {
   const call = useApi();
   const [status, setStatus] = useState<"" | DeliveryStatus>("");
   // Cursors of the pages before the current one; the current page's cursor is the last entry.
@@ -472,7 +540,11 @@ function Deliveries({ webhookId, selected, version }: { webhookId: string; selec
           <label htmlFor="delivery-status" className="inline-label">
             Status
           </label>
-          <select id="delivery-status" value={status} onChange={(e) => changeStatus(e.target.value as "" | DeliveryStatus)}>
+          <select
+            id="delivery-status"
+            value={status}
+            onChange={(e) => changeStatus(e.target.value as "" | DeliveryStatus)}
+          >
             {FILTERS.map((f) => (
               <option key={f.value} value={f.value}>
                 {f.label}
@@ -484,7 +556,9 @@ function Deliveries({ webhookId, selected, version }: { webhookId: string; selec
           </button>
         </div>
       </div>
-      {page.state === "error" && <ErrorState title="Could not load deliveries" error={page.error} onRetry={reload} />}
+      {page.state === "error" && (
+        <ErrorState title="Could not load deliveries" error={page.error} onRetry={reload} />
+      )}
       {!page.data && page.state === "loading" && <Loading label="Loading deliveries…" />}
       {page.data && page.data.data.length === 0 && (
         <Empty title={status ? `No ${status} deliveries` : "No deliveries yet"}>
@@ -512,7 +586,13 @@ function Deliveries({ webhookId, selected, version }: { webhookId: string; selec
           </thead>
           <tbody>
             {page.data.data.map((d) => (
-              <DeliveryRow key={d.id} webhookId={webhookId} delivery={d} selected={d.id === selected} onRetried={reload} />
+              <DeliveryRow
+                key={d.id}
+                webhookId={webhookId}
+                delivery={d}
+                selected={d.id === selected}
+                onRetried={reload}
+              />
             ))}
           </tbody>
         </table>
@@ -571,7 +651,13 @@ function DeliveryRow({
       setBusy(false);
     }
   };
-  const extra = d.held ? "held" : d.in_flight ? "sending" : d.status === "pending" && d.next_attempt_at ? `next ${relativeTime(d.next_attempt_at)}` : undefined;
+  const extra = d.held
+    ? "held"
+    : d.in_flight
+      ? "sending"
+      : d.status === "pending" && d.next_attempt_at
+        ? `next ${relativeTime(d.next_attempt_at)}`
+        : undefined;
   return (
     <tr className={selected ? "row-selected" : undefined}>
       <td data-label="Status">
@@ -582,7 +668,13 @@ function DeliveryRow({
       </td>
       <td data-label="Attempts">{d.attempt_count}</td>
       <td data-label="Last answer">
-        {d.last_status_code !== null ? `HTTP ${d.last_status_code}` : d.last_error ? <span title={d.last_error}>{truncate(d.last_error, 60)}</span> : "—"}
+        {d.last_status_code !== null ? (
+          `HTTP ${d.last_status_code}`
+        ) : d.last_error ? (
+          <span title={d.last_error}>{truncate(d.last_error, 60)}</span>
+        ) : (
+          "—"
+        )}
       </td>
       <td data-label="Created">
         <time dateTime={d.created_at} title={formatTime(d.created_at)}>
@@ -590,11 +682,21 @@ function DeliveryRow({
         </time>
       </td>
       <td className="row-actions">
-        <Link className="button button-small" href={`/webhooks/${webhookId}?delivery=${d.id}`} aria-label={`Inspect delivery ${d.id}`}>
+        <Link
+          className="button button-small"
+          href={`/webhooks/${webhookId}?delivery=${d.id}`}
+          aria-label={`Inspect delivery ${d.id}`}
+        >
           Inspect
         </Link>
         {(d.status === "failed" || (d.status === "pending" && !d.in_flight)) && (
-          <button type="button" className="button button-small" onClick={retry} disabled={busy} aria-label={`Retry delivery ${d.id}`}>
+          <button
+            type="button"
+            className="button button-small"
+            onClick={retry}
+            disabled={busy}
+            aria-label={`Retry delivery ${d.id}`}
+          >
             {busy ? "Retrying…" : "Retry"}
           </button>
         )}
@@ -606,12 +708,4 @@ function DeliveryRow({
       </td>
     </tr>
   );
-}
-
-export function useScrollIntoView<T extends HTMLElement>(when: boolean) {
-  const ref = useRef<T>(null);
-  useEffect(() => {
-    if (when) ref.current?.scrollIntoView({ block: "start" });
-  }, [when]);
-  return ref;
 }

@@ -1,4 +1,12 @@
-import { type Dispatch, type FormEvent, type ReactNode, type SetStateAction, useEffect, useMemo, useState } from "react";
+import {
+  type Dispatch,
+  type FormEvent,
+  type ReactNode,
+  type SetStateAction,
+  useEffect,
+  useMemo,
+  useState,
+} from "react";
 import { ApiError, type EventType, type EventTypeDetail, errorMessage, type Webhook } from "../api";
 import { CAMPAIGN_CATEGORIES, loadEventType, useCatalog } from "../catalog";
 import { setFlash } from "../flash";
@@ -73,7 +81,15 @@ export function WebhookForm({ id }: { id: string | null }) {
   );
 }
 
-function FormBody({ id, webhook, types }: { id: string | null; webhook: Webhook | null; types: EventType[] }) {
+function FormBody({
+  id,
+  webhook,
+  types,
+}: {
+  id: string | null;
+  webhook: Webhook | null;
+  types: EventType[];
+}) {
   const call = useApi();
   const editing = id !== null;
   const [state, setState] = useState<FormState>(() => (webhook ? formFromWebhook(webhook) : emptyForm()));
@@ -127,7 +143,9 @@ function FormBody({ id, webhook, types }: { id: string | null; webhook: Webhook 
       setBusy(false);
       if (error instanceof ApiError && error.status === 422) {
         const field = fieldOfPath(error.path);
-        const reason = error.path ? error.message.replace(`${error.path}: `, "").replace(`${error.path} `, "") : error.message;
+        const reason = error.path
+          ? error.message.replace(`${error.path}: `, "").replace(`${error.path} `, "")
+          : error.message;
         if (field === "form") setFormError(error.message);
         else {
           setErrors({ [field]: capitalise(reason) });
@@ -164,7 +182,12 @@ function FormBody({ id, webhook, types }: { id: string | null; webhook: Webhook 
       </div>
 
       <Section title="Destination" description="Where and how Switchboard sends each event.">
-        <Field id="wh-url" label="Endpoint URL" error={urlError ?? undefined} hint={urlHint(state.url, urlError)}>
+        <Field
+          id="wh-url"
+          label="Endpoint URL"
+          error={urlError ?? undefined}
+          hint={urlHint(state.url, urlError)}
+        >
           <input
             id="wh-url"
             type="url"
@@ -193,7 +216,12 @@ function FormBody({ id, webhook, types }: { id: string | null; webhook: Webhook 
           />
         </Field>
         <div className="grid-2">
-          <Field id="wh-method" label="HTTP method" error={errors.method} hint="GET sends the fields as a query string.">
+          <Field
+            id="wh-method"
+            label="HTTP method"
+            error={errors.method}
+            hint="GET sends the fields as a query string."
+          >
             <select
               id="wh-method"
               value={state.method}
@@ -264,7 +292,15 @@ function describedBy(id: string, error: string | null | undefined, hint: boolean
   return ids.length ? ids.join(" ") : undefined;
 }
 
-function Section({ title, description, children }: { title: string; description?: string; children: ReactNode }) {
+function Section({
+  title,
+  description,
+  children,
+}: {
+  title: string;
+  description?: string;
+  children: ReactNode;
+}) {
   const id = `section-${title.toLowerCase().replace(/[^a-z]+/g, "-")}`;
   return (
     <section className="card form-section" aria-labelledby={id}>
@@ -445,7 +481,12 @@ function EventsSection({
             : `Campaign filters are available only while every picked event is a ${CAMPAIGN_CATEGORIES.join(", ").replace(/, ([^,]*)$/, " or $1")} event: only those events belong to a campaign, while messages, cases, forms and the rest reach the webhook whatever the campaign.`}
         </p>
         <div className="grid-2">
-          <Field id="wh-campaign-id" label="Campaign-scoped webhook (campaign id)" optional error={errors.campaign}>
+          <Field
+            id="wh-campaign-id"
+            label="Campaign-scoped webhook (campaign id)"
+            optional
+            error={errors.campaign}
+          >
             <input
               id="wh-campaign-id"
               type="text"
@@ -495,7 +536,11 @@ function EventsSection({
               <span>Inbound</span>
             </label>
             <label className="choice">
-              <input type="checkbox" checked={state.outbound} onChange={(e) => set("outbound", e.target.checked)} />
+              <input
+                type="checkbox"
+                checked={state.outbound}
+                onChange={(e) => set("outbound", e.target.checked)}
+              />
               <span>Outbound</span>
             </label>
           </div>
@@ -595,7 +640,12 @@ function RequestSection({
             <button
               type="button"
               className="button button-small button-quiet"
-              onClick={() => set("headers", state.headers.filter((h) => h.id !== row.id))}
+              onClick={() =>
+                set(
+                  "headers",
+                  state.headers.filter((h) => h.id !== row.id),
+                )
+              }
               aria-label={`Remove header ${row.name || index + 1}`}
             >
               Remove
@@ -619,7 +669,11 @@ function RequestSection({
             id="wh-auth-type"
             value={state.authType}
             onChange={(e) => {
-              setState((current) => ({ ...current, authType: e.target.value as AuthType, authChanged: true }));
+              setState((current) => ({
+                ...current,
+                authType: e.target.value as AuthType,
+                authChanged: true,
+              }));
             }}
           >
             <option value="none">None</option>
@@ -662,7 +716,11 @@ function RequestSection({
               <button type="button" className="button button-small" onClick={() => set("appKeyMode", "set")}>
                 Change
               </button>
-              <button type="button" className="button button-small button-quiet" onClick={() => set("appKeyMode", "clear")}>
+              <button
+                type="button"
+                className="button button-small button-quiet"
+                onClick={() => set("appKeyMode", "clear")}
+              >
                 Remove
               </button>
             </div>
@@ -720,7 +778,12 @@ function AuthFields({ state, set }: { state: FormState; set: Setter }) {
       return (
         <div className="grid-2">
           <Field id="wh-auth-header" label="Header name">
-            <input id="wh-auth-header" type="text" value={state.authHeader} onChange={(e) => set("authHeader", e.target.value)} />
+            <input
+              id="wh-auth-header"
+              type="text"
+              value={state.authHeader}
+              onChange={(e) => set("authHeader", e.target.value)}
+            />
           </Field>
           <Field id="wh-auth-value" label="API key">
             <input
@@ -815,10 +878,21 @@ function BodySection({
   const variables = detail.type === chosen ? detail.value?.variables : undefined;
 
   return (
-    <Section title="Body" description="What each delivery carries. Without a template it is the signed JSON envelope.">
+    <Section
+      title="Body"
+      description="What each delivery carries. Without a template it is the signed JSON envelope."
+    >
       <div className="grid-2">
-        <Field id="wh-format" label="Body format" error={errors.body && state.templateMode === "none" ? errors.body : undefined}>
-          <select id="wh-format" value={state.format} onChange={(e) => set("format", e.target.value as "json" | "form")}>
+        <Field
+          id="wh-format"
+          label="Body format"
+          error={errors.body && state.templateMode === "none" ? errors.body : undefined}
+        >
+          <select
+            id="wh-format"
+            value={state.format}
+            onChange={(e) => set("format", e.target.value as "json" | "form")}
+          >
             <option value="json">JSON (application/json)</option>
             <option value="form">Form (application/x-www-form-urlencoded)</option>
           </select>
@@ -842,9 +916,9 @@ function BodySection({
           error={errors.body}
           hint={
             <>
-              Liquid: <code>{"{{ data.call_id }}"}</code>, filters such as <code>{"{{ data.customer.name | upcase }}"}</code>, or
-              the shorthand <code>{"{from_nr}"}</code>. In a mapping, a value that is exactly one <code>{"{{ … }}"}</code>{" "}
-              keeps its JSON type.
+              Liquid: <code>{"{{ data.call_id }}"}</code>, filters such as{" "}
+              <code>{"{{ data.customer.name | upcase }}"}</code>, or the shorthand <code>{"{from_nr}"}</code>.
+              In a mapping, a value that is exactly one <code>{"{{ … }}"}</code> keeps its JSON type.
             </>
           }
         >
@@ -854,7 +928,9 @@ function BodySection({
             rows={state.templateMode === "fields" ? 8 : 5}
             spellCheck={false}
             value={state.templateMode === "fields" ? state.templateFields : state.templateText}
-            onChange={(e) => set(state.templateMode === "fields" ? "templateFields" : "templateText", e.target.value)}
+            onChange={(e) =>
+              set(state.templateMode === "fields" ? "templateFields" : "templateText", e.target.value)
+            }
             aria-invalid={errors.body ? true : undefined}
             aria-describedby={describedBy("wh-template", errors.body, true)}
           />
@@ -900,8 +976,8 @@ function BodySection({
             Preview <span className="badge badge-muted">preview</span>
           </h3>
           <p className="hint">
-            Rendered in your browser from the catalog example of <code>{chosen || "—"}</code>. This preview substitutes
-            variables only; Liquid filters and tags are applied by the server when it sends.
+            Rendered in your browser from the catalog example of <code>{chosen || "—"}</code>. This preview
+            substitutes variables only; Liquid filters and tags are applied by the server when it sends.
           </p>
           {template.error && state.templateMode !== "none" ? (
             <p className="muted">Fix the template to see the preview.</p>
@@ -970,7 +1046,11 @@ function DeliverySection({
           />
         </Field>
         <Field id="wh-retry-mode" label="Retries" error={errors.retry}>
-          <select id="wh-retry-mode" value={state.retryMode} onChange={(e) => set("retryMode", e.target.value as RetryMode)}>
+          <select
+            id="wh-retry-mode"
+            value={state.retryMode}
+            onChange={(e) => set("retryMode", e.target.value as RetryMode)}
+          >
             {(Object.keys(RETRY_LABELS) as RetryMode[]).map((mode) => (
               <option key={mode} value={mode}>
                 {RETRY_LABELS[mode]}
@@ -999,10 +1079,22 @@ function DeliverySection({
       {state.retryMode === "exponential" && (
         <div className="grid-2">
           <Field id="wh-base" label="First delay (s)" optional hint="Default 10 s, doubling each time.">
-            <input id="wh-base" type="number" min={1} value={state.baseS} onChange={(e) => set("baseS", e.target.value)} />
+            <input
+              id="wh-base"
+              type="number"
+              min={1}
+              value={state.baseS}
+              onChange={(e) => set("baseS", e.target.value)}
+            />
           </Field>
           <Field id="wh-cap" label="Longest delay (s)" optional hint="Default 6 h.">
-            <input id="wh-cap" type="number" min={1} value={state.capS} onChange={(e) => set("capS", e.target.value)} />
+            <input
+              id="wh-cap"
+              type="number"
+              min={1}
+              value={state.capS}
+              onChange={(e) => set("capS", e.target.value)}
+            />
           </Field>
         </div>
       )}
@@ -1017,7 +1109,12 @@ function DeliverySection({
             onChange={(e) => set("maxAttempts", e.target.value)}
           />
         </Field>
-        <Field id="wh-total-timeout" label="Give up after (s)" optional hint="Counted from the first attempt.">
+        <Field
+          id="wh-total-timeout"
+          label="Give up after (s)"
+          optional
+          hint="Counted from the first attempt."
+        >
           <input
             id="wh-total-timeout"
             type="number"
@@ -1042,7 +1139,12 @@ function DeliverySection({
               onChange={(e) => set("successCodes", e.target.value)}
             />
           </Field>
-          <Field id="wh-response-key" label="Response key" optional hint="Dot path in a JSON answer, e.g. result.ok.">
+          <Field
+            id="wh-response-key"
+            label="Response key"
+            optional
+            hint="Dot path in a JSON answer, e.g. result.ok."
+          >
             <input
               id="wh-response-key"
               type="text"
@@ -1051,7 +1153,12 @@ function DeliverySection({
               aria-describedby="wh-response-key-hint"
             />
           </Field>
-          <Field id="wh-expected-value" label="Expected value" optional hint="JSON (true, 1, &quot;ok&quot;) or text.">
+          <Field
+            id="wh-expected-value"
+            label="Expected value"
+            optional
+            hint="JSON (true, 1, &quot;ok&quot;) or text."
+          >
             <input
               id="wh-expected-value"
               type="text"
@@ -1066,13 +1173,25 @@ function DeliverySection({
       <fieldset className="field subsection">
         <legend>Hold until a later event</legend>
         <label className="choice">
-          <input id="wh-hold" type="checkbox" checked={state.hold} onChange={(e) => set("hold", e.target.checked)} />
-          <span>Hold deliveries of a call's events until another event of the same call arrives (its data is merged in)</span>
+          <input
+            id="wh-hold"
+            type="checkbox"
+            checked={state.hold}
+            onChange={(e) => set("hold", e.target.checked)}
+          />
+          <span>
+            Hold deliveries of a call's events until another event of the same call arrives (its data is
+            merged in)
+          </span>
         </label>
         {state.hold && (
           <div className="grid-2">
             <Field id="wh-hold-event" label="Released by" error={errors.hold}>
-              <select id="wh-hold-event" value={state.holdEvent} onChange={(e) => set("holdEvent", e.target.value)}>
+              <select
+                id="wh-hold-event"
+                value={state.holdEvent}
+                onChange={(e) => set("holdEvent", e.target.value)}
+              >
                 <option value="">Choose an event…</option>
                 {holdTypes.map((t) => (
                   <option key={t.name} value={t.name}>
@@ -1081,7 +1200,11 @@ function DeliverySection({
                 ))}
               </select>
             </Field>
-            <Field id="wh-hold-wait" label="Longest wait (s)" hint="At most 86400 (24 h); then it is sent as it is.">
+            <Field
+              id="wh-hold-wait"
+              label="Longest wait (s)"
+              hint="At most 86400 (24 h); then it is sent as it is."
+            >
               <input
                 id="wh-hold-wait"
                 type="number"

@@ -3,7 +3,7 @@ import type { Delivery, Page, Webhook } from "../api";
 import { eventsSummary, formatTime, relativeTime } from "../format";
 import { type Call, useApi, useResource, useSession } from "../hooks";
 import { Link } from "../router";
-import { EnabledBadge, Empty, ErrorState, HealthBadge, Loading } from "../ui";
+import { Empty, EnabledBadge, ErrorState, HealthBadge, Loading } from "../ui";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Statistics read at most this many pages of deliveries per webhook. */
@@ -58,17 +58,20 @@ export function WebhookList() {
   const call = useApi();
   const { session } = useSession();
   const [pages, setPages] = useState<string[]>([""]);
-  const [resource, reload] = useResource(`webhooks:${session.tenantId}:${pages.join(",")}`, async (signal) => {
-    const all: Webhook[] = [];
-    let next: string | null = null;
-    for (const cursor of pages) {
-      const query = cursor ? `&cursor=${encodeURIComponent(cursor)}` : "";
-      const page = await call<Page<Webhook>>("GET", `/v1/webhooks?limit=50${query}`, undefined, signal);
-      all.push(...page.data);
-      next = page.next_cursor;
-    }
-    return { webhooks: all, next };
-  });
+  const [resource, reload] = useResource(
+    `webhooks:${session.tenantId}:${pages.join(",")}`,
+    async (signal) => {
+      const all: Webhook[] = [];
+      let next: string | null = null;
+      for (const cursor of pages) {
+        const query = cursor ? `&cursor=${encodeURIComponent(cursor)}` : "";
+        const page = await call<Page<Webhook>>("GET", `/v1/webhooks?limit=50${query}`, undefined, signal);
+        all.push(...page.data);
+        next = page.next_cursor;
+      }
+      return { webhooks: all, next };
+    },
+  );
 
   return (
     <section aria-labelledby="webhooks-title">
@@ -92,7 +95,9 @@ export function WebhookList() {
       {resource.state === "loading" && !resource.data && <Loading label="Loading webhooks…" />}
       {resource.data && resource.data.webhooks.length === 0 && (
         <Empty title="No webhooks yet">
-          <p>Add an endpoint and Switchboard will deliver signed events to it, with retries and a full log.</p>
+          <p>
+            Add an endpoint and Switchboard will deliver signed events to it, with retries and a full log.
+          </p>
           <Link className="button button-primary" href="/webhooks/new">
             Create your first webhook
           </Link>

@@ -98,7 +98,8 @@ export function emptyForm(): FormState {
     signatureHeader: "",
     format: "json",
     templateMode: "none",
-    templateFields: '{\n  "call": "{{ data.call_id }}",\n  "caller": "{from_nr}",\n  "seconds": "{duration}"\n}',
+    templateFields:
+      '{\n  "call": "{{ data.call_id }}",\n  "caller": "{from_nr}",\n  "seconds": "{duration}"\n}',
     templateText: "",
     hold: false,
     holdEvent: "",
@@ -118,7 +119,8 @@ export function emptyForm(): FormState {
   };
 }
 
-const str = (value: number | undefined | null): string => (value === undefined || value === null ? "" : String(value));
+const str = (value: number | undefined | null): string =>
+  value === undefined || value === null ? "" : String(value);
 
 /** A stored webhook → form state (credentials stay masked until changed). */
 export function formFromWebhook(w: Webhook): FormState {
@@ -298,7 +300,10 @@ export function parsedTemplate(state: FormState): {
  * The request body for POST (create) or PATCH (edit), with client-side errors by field. Only
  * credentials are left out when editing and unchanged (the API shows them masked).
  */
-export function toPayload(state: FormState, editing: boolean): { body: Record<string, unknown>; errors: FieldErrors } {
+export function toPayload(
+  state: FormState,
+  editing: boolean,
+): { body: Record<string, unknown>; errors: FieldErrors } {
   const errors: FieldErrors = {};
   const body: Record<string, unknown> = {};
 
@@ -341,7 +346,8 @@ export function toPayload(state: FormState, editing: boolean): { body: Record<st
     const name = row.name.trim();
     if (name === "" && row.value === "") continue;
     if (name === "") errors.headers ??= "Every header needs a name.";
-    else if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) errors.headers ??= `“${name}” is not a valid header name.`;
+    else if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name))
+      errors.headers ??= `“${name}” is not a valid header name.`;
     else if (Object.keys(headers).some((n) => n.toLowerCase() === name.toLowerCase()))
       errors.headers ??= `The header “${name}” is listed twice.`;
     else headers[name] = row.value;
@@ -379,7 +385,10 @@ export function toPayload(state: FormState, editing: boolean): { body: Record<st
 
   const template = parsedTemplate(state);
   if (template.error) errors.body = template.error;
-  body.body = template.template === undefined ? { format: state.format } : { format: state.format, template: template.template };
+  body.body =
+    template.template === undefined
+      ? { format: state.format }
+      : { format: state.format, template: template.template };
 
   if (state.hold) {
     if (state.holdEvent === "") errors.hold ??= "Pick the event that releases held deliveries.";
@@ -397,7 +406,8 @@ export function toPayload(state: FormState, editing: boolean): { body: Record<st
   const retry: Record<string, unknown> = {};
   if (state.retryMode === "custom") {
     const schedule = integerList(errors, "retry", "Schedule", state.schedule, 1, 604_800);
-    if (schedule.length === 0) errors.retry ??= "List the seconds to wait before each retry, e.g. 10, 60, 600.";
+    if (schedule.length === 0)
+      errors.retry ??= "List the seconds to wait before each retry, e.g. 10, 60, 600.";
     retry.schedule = schedule;
   } else {
     retry.preset = state.retryMode;

@@ -1,0 +1,395 @@
+/**
+ * The dashboard in a real browser: Debian's Chromium driven by playwright-core against a real
+ * server (SQLite) and a local receiver. Skipped, with the reason printed, where
+ * /usr/bin/chromium is missing (.ci/run installs it).
+ *
+ * Screenshots of each page are written to docs/screenshots/ (referenced from the README).
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DASHBOARD_DIR } from "../../src/api/dashboard.js";
+import { eventually, Receiver } from "../helpers/receiver.js";
+import { ADMIN_KEY, startTestServer, type TestServer } from "../helpers/server.js";
+
+const CHROMIUM = "/usr/bin/chromium";
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const SCREENSHOTS = join(ROOT, "docs", "screenshots");
+const hasChromium = existsSync(CHROMIUM);
+
+if (!hasChromium) {
+  console.warn(
+    `dashboard browser tests skipped: ${CHROMIUM} is missing (install Debian's chromium package to run them)`,
+  );
+}
+
+const DESKTOP = { width: 1280, height: 900 };
+const PHONE = { width: 390, height: 844 };
+
+describe.skipIf(!hasChromium)("dashboard (Chromium)", () => {
+  let sb: TestServer;
+  let receiver: Receiver;
+  let browser: Browser;
+  let tenant: { id: string; key: string };
+  /** The receiver answers 500 on /failing while this is true. */
+  let failing = true;
+  const contexts: BrowserContext[] = [];
+
+  beforeAll(async () => {
+    if (!existsSync(join(DASHBOARD_DIR, "index.html"))) {
+      // `npm install` / `npm ci` build it (prepare → build); build it here when they did not.
+      execFileSync("npm", ["run", "build:web", "--silent"], { cwd: ROOT, stdio: "inherit" });
+    }
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    const { chromium } = await import("playwright-core");
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+      ],
+    });
+    receiver = await Receiver.start((request, response) => {
+      if (request.url.startsWith("/failing") && failing) {
+        response.writeHead(500, { "content-type": "application/json" });
+        response.end('{"error":"intake system unavailable"}');
+        return;
+      }
+      response.writeHead(200, { "content-type": "application/json" });
+      response.end('{"received":true}');
+    });
+    sb = await startTestServer("sqlite");
+    tenant = await sb.tenant("Hale & Ortiz Injury Law");
+  }, 180_000);
+
+  afterAll(async () => {
+    for (const context of contexts) await context.close().catch(() => {});
+    await browser?.close();
+    await sb?.stop();
+    await receiver?.close();
+  });
+
+  /** A fresh tab; records console errors and uncaught exceptions. */
+  async function open(viewport = DESKTOP): Promise<{ page: Page; errors: string[] }> {
+    const context = await browser.newContext({ viewport });
+    contexts.push(context);
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    const errors: string[] = [];
+    page.on("console", (message) => {
+      if (message.type() === "error") errors.push(message.text());
+    });
+    page.on("pageerror", (error) => errors.push(`uncaught: ${error.message}`));
+    return { page, errors };
+  }
+
+  async function signIn(page: Page, key: string): Promise<void> {
+    await page.goto(sb.url);
+    await page.getByLabel("API key").fill(key);
+    await page.getByRole("button", { name: "Sign in" }).click();
+  }
+
+  const shot = (page: Page, name: string, fullPage = false) =>
+    page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage });
+
+  /** The page scrolls sideways when its content is wider than the viewport. */
+  const horizontalOverflow = (page: Page) =>
+    page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+
+  it("serves the dashboard at / and keeps API 404s as JSON", async () => {
+    const html = await fetch(`${sb.url}/webhooks/wh_123`, { headers: { accept: "text/html" } });
+    expect(html.status).toBe(200);
+    expect(await html.text()).toContain('<div id="root">');
+    const api = await fetch(`${sb.url}/v1/nothing-here`, { headers: { accept: "text/html" } });
+    expect(api.status).toBe(404);
+    expect((await api.json()).error.code).toBe("not_found");
+    const asset = await fetch(`${sb.url}/assets/missing.js`, { headers: { accept: "text/html" } });
+    expect(asset.status).toBe(404);
+  });
+
+  it("a wrong key shows a clear message", async () => {
+    const { page, errors } = await open();
+    await page.goto(sb.url);
+    await expect.poll(() => page.title()).toContain("Sign in");
+    await shot(page, "sign-in");
+    await signIn(page, "sk_this_is_not_a_real_key_0000000000000000000000");
+    const message = page.locator("#api-key-error");
+    await message.waitFor();
+    expect(await message.textContent()).toContain("That API key was not accepted");
+    expect(await page.getByLabel("API key").getAttribute("aria-invalid")).toBe("true");
+    await shot(page, "sign-in-wrong-key");
+    // The browser itself logs the refused request; nothing else may appear.
+    expect(errors.filter((e) => !/Failed to load resource.*401/.test(e))).toEqual([]);
+  });
+
+  it("the admin key picks a tenant", async () => {
+    const { page, errors } = await open();
+    await signIn(page, ADMIN_KEY);
+    await page.getByRole("heading", { name: "Choose a tenant" }).waitFor();
+    await page.getByLabel(/Hale & Ortiz Injury Law/).check();
+    await shot(page, "tenant-picker");
+    await page.getByRole("button", { name: "Continue" }).click();
+    await page.getByRole("heading", { name: "Webhooks" }).waitFor();
+    await page.getByText("No webhooks yet").waitFor();
+    await expect.poll(() => page.getByText(/Admin · Hale & Ortiz/).count()).toBe(1);
+    expect(errors).toEqual([]);
+  });
+
+  let webhookId = "";
+
+  it("signs in, creates a webhook through the form, tests it, inspects the attempt and rotates the secret", async () => {
+    const { page, errors } = await open();
+    await signIn(page, tenant.key);
+    await page.getByRole("heading", { name: "Webhooks" }).waitFor();
+    await page.getByText("No webhooks yet").waitFor();
+
+    await page.getByRole("link", { name: "New webhook" }).click();
+    await page.getByRole("heading", { name: "New webhook" }).waitFor();
+    const url = page.getByLabel("Endpoint URL");
+    await url.fill("hooks.example.com/intake");
+    await page.getByText("Enter an absolute URL").waitFor();
+    await url.fill(`${receiver.url}/hooks`);
+    expect(await page.locator("#wh-url-error").count()).toBe(0);
+    await page.getByLabel("Description").fill("Intake sheet");
+
+    // Events: a call event and a message event → no campaign filter, with the reason shown.
+    await page.getByLabel("Only the events I pick").check();
+    await page.locator('input[value="call.ended"]').check();
+    await page.locator('input[value="message.received"]').check();
+    expect(await page.getByLabel(/Campaign-scoped webhook/).isDisabled()).toBe(true);
+    await page.getByText(/Campaign filters are available only while every picked event/).waitFor();
+    await page.locator('input[value="message.received"]').uncheck();
+    expect(await page.getByLabel(/Campaign-scoped webhook/).isDisabled()).toBe(false);
+    await page.getByLabel(/Case types/).fill("auto_accident, slip_and_fall");
+
+    await page.getByRole("button", { name: "Add header" }).click();
+    await page.getByLabel("Header 1 name").fill("X-Firm");
+    await page.getByLabel("Header 1 value").fill("hale-ortiz");
+    await page.getByLabel("Authentication").selectOption("bearer");
+    await page.getByLabel("Bearer token").fill("tok_intake_123");
+
+    // Template with its variables and a live preview from the catalog example.
+    await page.getByLabel("Template", { exact: true }).selectOption("fields");
+    await page.getByText("{{ data.call_id }}", { exact: true }).first().waitFor();
+    const preview = page.getByTestId("template-preview");
+    await expect.poll(() => preview.textContent()).toContain('"call": "call_7Hq2mX9kT4"');
+    expect(await preview.textContent()).toContain('"seconds": 412');
+    await page.getByText(/This preview substitutes/).waitFor();
+    await page.locator('section[aria-labelledby="section-body"]').screenshot({
+      path: join(SCREENSHOTS, "webhook-form-template.png"),
+    });
+    await page.getByLabel("Template", { exact: true }).selectOption("none");
+
+    await page.getByLabel("Retries").selectOption("custom");
+    await page.getByLabel("Seconds to wait before each retry").fill("10, 60, 600");
+    await page.getByLabel(/Status codes/).fill("200, 202");
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await shot(page, "webhook-form");
+    await page.locator('section[aria-labelledby="section-events-and-filters"]').screenshot({
+      path: join(SCREENSHOTS, "webhook-form-events.png"),
+    });
+
+    await page.getByRole("button", { name: "Create webhook" }).click();
+    await page.getByText("Webhook created").waitFor();
+    const created = (await page.getByTestId("new-secret").textContent()) ?? "";
+    expect(created).toMatch(/^whsec_/);
+    webhookId = new URL(page.url()).pathname.split("/").pop() ?? "";
+    expect(webhookId).toMatch(/^wh_/);
+    const stored = await sb.call("GET", `/v1/webhooks/${webhookId}`, { key: tenant.key });
+    expect(stored.body).toMatchObject({
+      url: `${receiver.url}/hooks`,
+      description: "Intake sheet",
+      events: ["call.ended"],
+      filters: { case_types: ["auto_accident", "slip_and_fall"] },
+      headers: { "X-Firm": "hale-ortiz" },
+      auth: { type: "bearer" },
+      retry: { schedule: [10, 60, 600] },
+      success: { status_codes: [200, 202] },
+    });
+
+    // Send a test and see the result inline.
+    const before = receiver.requests.length;
+    await page.getByLabel("Event type").selectOption("call.ended");
+    await page.getByRole("button", { name: "Send test" }).click();
+    const result = page.getByTestId("test-result");
+    await result.getByText("Delivered").waitFor();
+    expect(await result.textContent()).toContain("HTTP 200");
+    expect(receiver.requests.length).toBe(before + 1);
+    expect(receiver.requests.at(-1)?.headers.authorization).toBe("Bearer tok_intake_123");
+
+    // The attempt in the inspector: request headers and body, response status and body.
+    await result.getByRole("link", { name: "Inspect this delivery" }).click();
+    const inspector = page.locator("section.inspector");
+    await inspector.getByTestId("attempt").first().waitFor();
+    expect(await inspector.getByTestId("response-status").first().textContent()).toBe("200");
+    expect(await inspector.textContent()).toContain("webhook-signature");
+    expect(await inspector.textContent()).toContain('"received": true');
+    expect(await inspector.textContent()).toContain("call_7Hq2mX9kT4");
+    await inspector.screenshot({ path: join(SCREENSHOTS, "delivery-inspector.png") });
+
+    // Reveal, then rotate the secret.
+    await page.getByRole("button", { name: "Reveal secret" }).click();
+    await expect.poll(() => page.getByTestId("secret-value").textContent()).toBe(created);
+    await page.getByRole("button", { name: "Rotate secret" }).click();
+    await page.getByRole("button", { name: "Yes, rotate" }).click();
+    await page.getByText(/Secret rotated/).waitFor();
+    const rotated = (await page.getByTestId("secret-value").textContent()) ?? "";
+    expect(rotated).toMatch(/^whsec_/);
+    expect(rotated).not.toBe(created);
+    const secret = await sb.call("GET", `/v1/webhooks/${webhookId}/secret`, { key: tenant.key });
+    expect(secret.body.secret).toBe(rotated);
+    expect(secret.body.previous_secret).toBe(created);
+
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await shot(page, "webhook-detail");
+    expect(errors).toEqual([]);
+  });
+
+  it("a failing delivery is retried from the inspector once the receiver recovers", async () => {
+    const { page, errors } = await open();
+    await signIn(page, tenant.key);
+    await page.getByRole("heading", { name: "Webhooks" }).waitFor();
+    await page.getByRole("link", { name: "New webhook" }).click();
+    await page.getByLabel("Endpoint URL").fill(`${receiver.url}/failing`);
+    await page.getByLabel("Description").fill("Case tracker (flaky)");
+    await page.getByLabel("Only the events I pick").check();
+    await page.getByRole("checkbox", { name: /Every case event/ }).check();
+    await page.getByLabel("Max attempts").fill("1");
+    await page.getByRole("button", { name: "Create webhook" }).click();
+    await page.getByText("Webhook created").waitFor();
+    const failingId = new URL(page.url()).pathname.split("/").pop() ?? "";
+
+    const example = (await sb.call("GET", "/v1/event-types/case.created", { key: tenant.key })).body.example;
+    const event = await sb.call("POST", "/v1/events", {
+      key: tenant.key,
+      body: { type: "case.created", data: example },
+    });
+    expect(event.status).toBe(202);
+    const delivery = await eventually(async () => {
+      const list = await sb.call("GET", `/v1/webhooks/${failingId}/deliveries?status=failed`, {
+        key: tenant.key,
+      });
+      return list.body.data[0] as { id: string } | undefined;
+    });
+
+    await page.getByLabel("Status", { exact: true }).selectOption("failed");
+    const row = page.locator("tr", { hasText: event.body.id });
+    await row.getByRole("link", { name: /Inspect/ }).click();
+    const inspector = page.locator("section.inspector");
+    await inspector.getByTestId("attempt").first().waitFor();
+    expect(await inspector.getByTestId("inspector-status").textContent()).toContain("Failed");
+    expect(await inspector.getByTestId("response-status").first().textContent()).toBe("500");
+    expect(await inspector.textContent()).toContain("intake system unavailable");
+    await inspector.screenshot({ path: join(SCREENSHOTS, "delivery-failed.png") });
+
+    failing = false;
+    await inspector.getByRole("button", { name: "Retry now" }).click();
+    await expect
+      .poll(() => inspector.getByTestId("inspector-status").textContent(), { timeout: 20_000 })
+      .toContain("Succeeded");
+    expect(await inspector.getByTestId("attempt").count()).toBe(2);
+    expect(await inspector.getByTestId("response-status").first().textContent()).toBe("200");
+    const after = await sb.call("GET", `/v1/deliveries/${delivery.id}`, { key: tenant.key });
+    expect(after.body.status).toBe("succeeded");
+
+    // Replay finds nothing left to resend.
+    await page.getByRole("button", { name: "Replay failed" }).click();
+    await page.getByText("No failed deliveries since then.").waitFor();
+    expect(errors).toEqual([]);
+  });
+
+  it("the webhooks list shows health, 24 h statistics and the last delivery", async () => {
+    const { page, errors } = await open();
+    await signIn(page, tenant.key);
+    const table = page.locator("table.webhook-table");
+    await table.waitFor();
+    const first = table.locator("tr", { hasText: "Intake sheet" });
+    await first.getByText("Healthy").waitFor();
+    await expect.poll(() => first.locator('td[data-label="Success (24 h)"]').textContent()).toBe("100%");
+    expect(await first.locator('td[data-label="Deliveries (24 h)"]').textContent()).toBe("1");
+    expect(await first.locator('td[data-label="Events"]').textContent()).toBe("call.ended");
+    const flaky = table.locator("tr", { hasText: "Case tracker" });
+    await expect.poll(() => flaky.locator('td[data-label="Success (24 h)"]').textContent()).toBe("100%");
+    expect(await flaky.locator('td[data-label="Last delivery"]').textContent()).not.toBe("Never");
+    await shot(page, "webhooks");
+    expect(errors).toEqual([]);
+  });
+
+  it("a destination the server refuses shows its reason next to the URL field", async () => {
+    const { page, errors } = await open();
+    await signIn(page, tenant.key);
+    await page.getByRole("link", { name: "New webhook" }).click();
+    await page.getByLabel("Endpoint URL").fill("http://intake:secret@127.0.0.1:9/hooks");
+    await page.getByRole("button", { name: "Create webhook" }).click();
+    const message = page.locator("#wh-url-error");
+    await message.waitFor();
+    expect(await message.textContent()).toMatch(/credential|user/i);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("wh-url");
+    expect(errors.filter((e) => !/Failed to load resource.*422/.test(e))).toEqual([]);
+  });
+
+  it("the event catalog lists every type with its schema and example", async () => {
+    const { page, errors } = await open();
+    await signIn(page, tenant.key);
+    await page.getByRole("link", { name: "Event catalog" }).click();
+    await page.getByRole("heading", { name: "Event catalog" }).waitFor();
+    const catalog = await sb.call("GET", "/v1/event-types", { key: tenant.key });
+    expect(await page.locator("article.event-type").count()).toBe(catalog.body.data.length);
+    const ended = page.locator('[id="type-call.ended"]');
+    await ended.getByText("Schema and example").click();
+    await ended.getByText("Schema of data").waitFor();
+    expect(await ended.textContent()).toContain("call_7Hq2mX9kT4");
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await shot(page, "event-catalog");
+    expect(errors).toEqual([]);
+  });
+
+  it("renders the list and a webhook at 390 px without horizontal scrolling", async () => {
+    const { page, errors } = await open(PHONE);
+    await signIn(page, tenant.key);
+    const table = page.locator("table.webhook-table");
+    await table.waitFor();
+    await table.getByText("Healthy").first().waitFor();
+    expect(await horizontalOverflow(page)).toBe(0);
+    await shot(page, "webhooks-mobile", true);
+
+    await page.getByRole("link", { name: `${receiver.url}/hooks` }).click();
+    await page.getByRole("heading", { name: "Recent deliveries" }).waitFor();
+    await page
+      .getByRole("link", { name: /Inspect delivery/ })
+      .first()
+      .click();
+    await page.locator("section.inspector").getByTestId("attempt").first().waitFor();
+    expect(await horizontalOverflow(page)).toBe(0);
+
+    await page.goto(`${sb.url}/webhooks/${webhookId}/edit`);
+    await page.getByRole("heading", { name: "Edit webhook" }).waitFor();
+    expect(await page.getByLabel("Endpoint URL").inputValue()).toBe(`${receiver.url}/hooks`);
+    expect(await horizontalOverflow(page)).toBe(0);
+    expect(errors).toEqual([]);
+  });
+
+  it("is keyboard reachable: Tab reaches the sign-in field and Enter submits", async () => {
+    const { page, errors } = await open();
+    await page.goto(sb.url);
+    await page.getByLabel("API key").waitFor();
+    let focused = "";
+    for (let i = 0; i < 5 && focused !== "api-key"; i++) {
+      await page.keyboard.press("Tab");
+      focused = await page.evaluate(() => document.activeElement?.id ?? "");
+    }
+    expect(focused).toBe("api-key");
+    await page.keyboard.type(tenant.key);
+    await page.keyboard.press("Enter");
+    await page.getByRole("heading", { name: "Webhooks" }).waitFor();
+    expect(errors).toEqual([]);
+  });
+});
