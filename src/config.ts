@@ -28,6 +28,14 @@ export interface Config {
   retentionDays: number;
   /** API requests per second allowed per key (per node). */
   apiRateLimitPerSecond: number;
+  endpoints: {
+    /** A webhook whose attempts have all failed for this long is disabled (warned at half). */
+    autoDisableAfterMs: number;
+    /** Consecutive failed attempts that open an endpoint's circuit. */
+    breakerThreshold: number;
+    /** How long a circuit first stays open before a probe (doubles per failed probe, ≤ 15 min). */
+    breakerOpenMs: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -114,5 +122,11 @@ export function loadConfig(env: Env = process.env): Config {
     pgPoolSize: integer(env, "SWITCHBOARD_PG_POOL_SIZE", 10, 1, 500),
     retentionDays: integer(env, "SWITCHBOARD_RETENTION_DAYS", 30, 1, 3650),
     apiRateLimitPerSecond: integer(env, "SWITCHBOARD_API_RATE_LIMIT", 2000, 1, 1_000_000),
+    endpoints: {
+      autoDisableAfterMs:
+        integer(env, "SWITCHBOARD_AUTO_DISABLE_AFTER_S", 5 * 86_400, 1, 365 * 86_400) * 1000,
+      breakerThreshold: integer(env, "SWITCHBOARD_BREAKER_THRESHOLD", 10, 1, 10_000),
+      breakerOpenMs: integer(env, "SWITCHBOARD_BREAKER_OPEN_S", 30, 1, 3_600) * 1000,
+    },
   };
 }

@@ -4,6 +4,7 @@ import { Authenticator } from "./api/auth.js";
 import type { App } from "./api/context.js";
 import type { Config } from "./config.js";
 import { Dispatcher } from "./delivery/dispatcher.js";
+import { EndpointHealth } from "./delivery/endpoint-health.js";
 import { Metrics } from "./delivery/metrics.js";
 import { RetentionJob } from "./delivery/retention.js";
 import { HttpSender } from "./delivery/sender.js";
@@ -47,6 +48,16 @@ export async function startServer(config: Config, role: Role, log: Logger): Prom
   const sender = new HttpSender({ allowPrivateTargets: config.allowPrivateTargets });
   const resolver = new WebhookResolver(cipher);
 
+  // Platform events about webhooks themselves (webhook.failing, webhook.disabled) go through
+  // ingest like any other event, so tenants can subscribe to them.
+  let ingest: EventIngest | null = null;
+  const emit = async (tenantId: string, type: string, data: Record<string, unknown>): Promise<void> => {
+    try {
+      await ingest?.ingest(tenantId, [{ type, data }], () => "/event");
+    } catch (error) {
+      log.error({ err: error, type, tenant_id: tenantId }, "emitting a platform event failed");
+    }
+  };
   let dispatcher: Dispatcher | null = null;
   let retention: RetentionJob | null = null;
   let stopListening: (() => Promise<void>) | undefined;
@@ -68,6 +79,7 @@ export async function startServer(config: Config, role: Role, log: Logger): Prom
       store,
       sender,
       resolver,
+      new EndpointHealth(store, EndpointHealth.options(config.endpoints), emit, log),
       metrics,
       log,
     );
@@ -89,8 +101,8 @@ export async function startServer(config: Config, role: Role, log: Logger): Prom
   };
   let app: App | null = null;
   let url: string | null = null;
+  ingest = new EventIngest(store, dispatcher, wake);
   if (role !== "worker") {
-    const ingest = new EventIngest(store, dispatcher, wake);
     app = await buildApp(
       {
         config,

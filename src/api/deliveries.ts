@@ -57,7 +57,10 @@ export function presentAttempt(a: AttemptRecord): Record<string, unknown> {
         ? null
         : { status: a.response_status, headers: a.response_headers, body: a.response_body },
     // A transport failure has a kind; an answer that was not a success is kind "response".
-    error: a.succeeded || a.error_message === null ? null : { kind: a.error_kind ?? "response", message: a.error_message },
+    error:
+      a.succeeded || a.error_message === null
+        ? null
+        : { kind: a.error_kind ?? "response", message: a.error_message },
     duration_ms: a.duration_ms,
     created_at: iso(a.created_at),
   };

@@ -2,11 +2,12 @@ import type { Logger } from "pino";
 import { decideAttempt } from "../domain/outcome.js";
 import type { RetryPolicy, SuccessConditions } from "../domain/webhook.js";
 import type { DeliveryHandoff } from "../events/ingest.js";
-import type { EventRecord, IngestResult, Store, WebhookRecord } from "../store/index.js";
+import type { IngestResult, Store, WebhookRecord } from "../store/index.js";
 import { attemptRecord } from "./attempt-record.js";
 import { AttemptWriter } from "./attempt-writer.js";
 import { withFollowUp } from "./body.js";
-import { Fifo } from "./fifo.js";
+import type { EndpointHealth } from "./endpoint-health.js";
+import { type Job, type Lane, Lanes } from "./lanes.js";
 import type { Metrics } from "./metrics.js";
 import { prepareRequest, type ResolvedWebhook, sendPrepared } from "./request.js";
 import type { HttpSender, SendResult } from "./sender.js";
@@ -19,50 +20,25 @@ export interface DispatcherOptions {
   batchSize: number;
   pollIntervalMs: number;
   leaseMs: number;
-  /** Attempts in flight at once to one webhook. */
+  /** Attempts in flight at once to one webhook, unless the webhook sets `max_in_flight`. */
   perWebhookInFlight: number;
-}
-
-/** A claimed delivery with what it takes to send it. */
-interface Job {
-  deliveryId: string;
-  attemptsBefore: number;
-  firstAttemptAt: number | null;
-  event: EventRecord;
-  /** The webhook as it was when the delivery was claimed (its lane may know a newer version). */
-  webhook: ResolvedWebhook;
-}
-
-/** The claimed deliveries of one webhook waiting for one of its in-flight slots. */
-interface Lane {
-  webhookId: string;
-  /**
-   * The newest known version of the webhook; every job of the lane is sent with it. Kept fresh
-   * by claims, by a periodic re-read while jobs wait, and by a 410 (which disables it here at once).
-   */
-  webhook: ResolvedWebhook;
-  jobs: Fifo<Job>;
-  inFlight: number;
-  ready: boolean;
 }
 
 /**
  * Claims due deliveries, sends them, and records the attempts.
  *
- * Each webhook has its own lane with a bounded number of attempts in flight; lanes take turns
- * for the process-wide concurrency, so a slow endpoint only ever occupies its own slots. A lane
- * holds at most a few rounds of work: the claim query skips webhooks whose lanes are full, so a
- * dead endpoint's backlog stays in the store instead of crowding out healthy endpoints here.
+ * Each webhook has its own lane (lanes.ts) with a bounded number of attempts in flight; lanes
+ * take turns for the process-wide concurrency, so a slow endpoint only ever occupies its own
+ * slots. A lane holds at most a few rounds of work: the claim query skips webhooks whose lanes are
+ * full or whose circuit is open, so a dead endpoint's backlog stays in the store instead of
+ * crowding out healthy endpoints here.
  */
 export class Dispatcher implements DeliveryHandoff {
   readonly owner: string;
   readonly leaseMs: number;
-  private readonly lanes = new Map<string, Lane>();
-  private readonly ready = new Fifo<Lane>();
+  private readonly lanes: Lanes;
   /** Every delivery this process holds a claim on (queued or in flight). */
   private readonly held = new Set<string>();
-  private inFlight = 0;
-  private queued = 0;
   private readonly writer: AttemptWriter;
   private stopping = false;
   private pollLoop: Promise<void> | null = null;
@@ -77,12 +53,14 @@ export class Dispatcher implements DeliveryHandoff {
     private readonly store: Store,
     private readonly sender: HttpSender,
     private readonly resolver: WebhookResolver,
+    private readonly health: EndpointHealth,
     private readonly metrics: Metrics,
     private readonly log: Logger,
   ) {
     this.owner = options.owner;
     this.leaseMs = options.leaseMs;
     this.writer = new AttemptWriter(store, options.owner, log);
+    this.lanes = new Lanes(options.perWebhookInFlight, () => this.pump());
   }
 
   /** Claimed work this process will hold at most, across lanes. */
@@ -90,9 +68,9 @@ export class Dispatcher implements DeliveryHandoff {
     return Math.max(this.options.concurrency * 4, this.options.batchSize * 2);
   }
 
-  /** Work one lane may hold: a few rounds of its in-flight slots. */
-  private get laneCapacity(): number {
-    return this.options.perWebhookInFlight * 8;
+  /** Claimed deliveries here, queued or in flight. */
+  private get load(): number {
+    return this.lanes.queued + this.lanes.inFlight;
   }
 
   start(): void {
@@ -113,11 +91,13 @@ export class Dispatcher implements DeliveryHandoff {
   accepts(counts: Map<string, number>): Set<string> {
     const accepted = new Set<string>();
     if (this.stopping) return accepted;
-    let room = this.capacity - this.queued - this.inFlight;
+    let room = this.capacity - this.load;
+    const now = Date.now();
     for (const [webhookId, count] of counts) {
       const lane = this.lanes.get(webhookId);
       const laneLoad = lane ? lane.jobs.length + lane.inFlight : 0;
-      if (count <= room && laneLoad + count <= this.laneCapacity * 2) {
+      const open = this.health.blockedUntil(webhookId, now) !== null;
+      if (!open && count <= room && laneLoad + count <= this.lanes.capacityOf(lane) * 2) {
         accepted.add(webhookId);
         room -= count;
       }
@@ -151,14 +131,13 @@ export class Dispatcher implements DeliveryHandoff {
     if (this.renewTimer) clearInterval(this.renewTimer);
     await this.pollLoop;
     const unsent: string[] = [];
-    for (const lane of this.lanes.values()) {
-      for (const job of lane.jobs.drain()) {
+    for (const lane of [...this.lanes.all()]) {
+      for (const job of this.lanes.drain(lane)) {
         unsent.push(job.deliveryId);
         this.held.delete(job.deliveryId);
       }
     }
-    this.queued = 0;
-    if (this.inFlight > 0) await new Promise<void>((resolve) => this.idle.push(resolve));
+    if (this.lanes.inFlight > 0) await new Promise<void>((resolve) => this.idle.push(resolve));
     await this.writer.flush();
     if (unsent.length > 0) await this.store.releaseDeliveries(this.owner, unsent, Date.now());
     this.metrics.queued.set(0);
@@ -166,7 +145,7 @@ export class Dispatcher implements DeliveryHandoff {
 
   /** Resolves when nothing is queued or in flight here (tests, benchmarks). */
   async drained(): Promise<void> {
-    if (this.inFlight === 0 && this.queued === 0) return;
+    if (this.load === 0) return;
     await new Promise<void>((resolve) => this.idle.push(resolve));
   }
 
@@ -182,7 +161,7 @@ export class Dispatcher implements DeliveryHandoff {
         }
       }
       let claimed = 0;
-      const room = Math.min(this.options.batchSize, this.capacity - this.queued - this.inFlight);
+      const room = Math.min(this.options.batchSize, this.capacity - this.load);
       if (room > 0) {
         try {
           claimed = await this.claim(room);
@@ -207,13 +186,8 @@ export class Dispatcher implements DeliveryHandoff {
 
   private async claim(limit: number): Promise<number> {
     const now = Date.now();
-    const rows = await this.store.claimDueDeliveries(
-      this.owner,
-      now,
-      now + this.leaseMs,
-      limit,
-      this.fullLanes(),
-    );
+    const skip = [...this.lanes.full(), ...this.health.blocked(now)];
+    const rows = await this.store.claimDueDeliveries(this.owner, now, now + this.leaseMs, limit, skip);
     if (rows.length === 0) return 0;
     const fresh = rows.filter((row) => !this.held.has(row.id));
     // Held deliveries released by a follow-up event merge its data: load both events.
@@ -253,51 +227,40 @@ export class Dispatcher implements DeliveryHandoff {
    * those of a disabled webhook are parked, those of a deleted one cancelled.
    */
   private async refreshLanes(): Promise<void> {
-    const waiting = [...this.lanes.values()].filter((lane) => lane.jobs.length > 0);
+    const waiting = [...this.lanes.all()].filter((lane) => lane.jobs.length > 0);
     if (waiting.length === 0) return;
     const records = await this.store.getWebhooksByIds(waiting.map((lane) => lane.webhookId));
     const now = Date.now();
     const byId = new Map(records.map((record) => [record.id, record]));
     for (const lane of waiting) {
       const record = byId.get(lane.webhookId);
-      if (record) this.updateLane(lane, this.resolver.resolve(record, now));
+      if (record) Lanes.adopt(lane, this.resolver.resolve(record, now));
       if (!lane.webhook.enabled || lane.webhook.deleted) await this.giveBackQueued(lane);
     }
   }
 
-  /**
-   * Adopts a version of the lane's webhook unless the lane knows a newer one (or the same one
-   * already disabled here after a 410, before the store's copy says so).
-   */
-  private updateLane(lane: Lane, webhook: ResolvedWebhook): void {
-    const newer = webhook.updated_at > lane.webhook.updated_at;
-    if (newer || (webhook.updated_at === lane.webhook.updated_at && lane.webhook.enabled)) {
-      lane.webhook = webhook;
-    }
-  }
-
   /** Parks (disabled webhook) or cancels (deleted webhook) the lane's queued deliveries. */
-  private async giveBackQueued(lane: Lane): Promise<void> {
-    const jobs = lane.jobs.drain();
+  private async giveBackQueued(lane: Lane, dueAt?: number): Promise<void> {
+    const jobs = this.lanes.drain(lane);
     if (jobs.length === 0) return;
-    this.queued -= jobs.length;
-    this.metrics.queued.set(this.queued);
+    this.metrics.queued.set(this.lanes.queued);
     try {
-      await this.giveBack(lane.webhook, jobs);
+      await this.giveBack(lane.webhook, jobs, dueAt);
     } finally {
       for (const job of jobs) this.held.delete(job.deliveryId);
-      if (lane.inFlight === 0 && lane.jobs.length === 0 && this.lanes.get(lane.webhookId) === lane) {
-        this.lanes.delete(lane.webhookId);
-      }
-      if (this.inFlight === 0 && this.queued === 0) {
-        for (const resolve of this.idle.splice(0)) resolve();
-      }
+      this.settleIdle();
     }
   }
 
-  private async giveBack(webhook: ResolvedWebhook, jobs: Job[]): Promise<void> {
+  /**
+   * Gives claims back without an attempt: cancelled for a deleted webhook, parked for a disabled
+   * one, or due again at `dueAt` (an open circuit: not charged an attempt).
+   */
+  private async giveBack(webhook: ResolvedWebhook, jobs: Job[], dueAt?: number): Promise<void> {
     const ids = jobs.map((job) => job.deliveryId);
-    if (webhook.deleted) {
+    if (dueAt !== undefined && !webhook.deleted && webhook.enabled) {
+      await this.store.releaseDeliveries(this.owner, ids, dueAt);
+    } else if (webhook.deleted) {
       await this.store.cancelDeliveries(this.owner, ids, "webhook deleted", Date.now());
       this.metrics.deliveries.inc({ outcome: "cancelled" }, ids.length);
     } else {
@@ -305,61 +268,46 @@ export class Dispatcher implements DeliveryHandoff {
     }
   }
 
-  /** Webhooks whose lanes hold a full share of work: the next claim passes over them. */
-  private fullLanes(): string[] {
-    const full: string[] = [];
-    for (const lane of this.lanes.values()) {
-      if (lane.jobs.length + lane.inFlight >= this.laneCapacity) full.push(lane.webhookId);
-    }
-    return full;
-  }
-
   private enqueue(job: Job): void {
     if (this.held.has(job.deliveryId)) return;
     this.held.add(job.deliveryId);
-    let lane = this.lanes.get(job.webhook.id);
-    if (!lane) {
-      lane = { webhookId: job.webhook.id, webhook: job.webhook, jobs: new Fifo(), inFlight: 0, ready: false };
-      this.lanes.set(job.webhook.id, lane);
-    } else {
-      this.updateLane(lane, job.webhook);
-    }
-    lane.jobs.push(job);
-    this.queued++;
-    this.markReady(lane);
+    this.lanes.add(job);
   }
 
-  private markReady(lane: Lane): void {
-    if (!lane.ready && lane.jobs.length > 0 && lane.inFlight < this.options.perWebhookInFlight) {
-      lane.ready = true;
-      this.ready.push(lane);
+  private settleIdle(): void {
+    if (this.lanes.inFlight === 0 && (this.lanes.queued === 0 || this.stopping)) {
+      for (const resolve of this.idle.splice(0)) resolve();
     }
   }
 
+  /** Starts as many attempts as the concurrency, lane limits and circuits allow. */
   private pump(): void {
-    while (this.inFlight < this.options.concurrency && this.ready.length > 0) {
-      const lane = this.ready.shift() as Lane;
-      lane.ready = false;
-      const job = lane.jobs.shift();
-      if (!job) continue;
-      this.queued--;
-      lane.inFlight++;
-      this.inFlight++;
-      this.markReady(lane);
+    const now = Date.now();
+    for (;;) {
+      const next = this.lanes.next(this.options.concurrency);
+      if (!next) break;
+      const { lane, job } = next;
+      if (!this.health.admit(lane.webhookId, now)) {
+        // Open circuit: this and the lane's queued deliveries wait for the probe, uncharged.
+        const until = this.health.blockedUntil(lane.webhookId, now) ?? now + 1_000;
+        this.lanes.finish(lane);
+        void this.giveBack(lane.webhook, [job], until)
+          .then(() => this.giveBackQueued(lane, until))
+          .catch((error: unknown) =>
+            this.log.error({ err: error, webhook_id: lane.webhookId }, "releasing deliveries failed"),
+          )
+          .finally(() => this.held.delete(job.deliveryId));
+        continue;
+      }
       void this.execute(job, lane).finally(() => {
-        lane.inFlight--;
-        this.inFlight--;
         this.held.delete(job.deliveryId);
-        if (lane.inFlight === 0 && lane.jobs.length === 0) this.lanes.delete(lane.webhookId);
-        else this.markReady(lane);
+        this.lanes.finish(lane);
         this.pump();
-        if (this.inFlight === 0 && (this.queued === 0 || this.stopping)) {
-          for (const resolve of this.idle.splice(0)) resolve();
-        }
+        this.settleIdle();
       });
     }
-    this.metrics.inFlight.set(this.inFlight);
-    this.metrics.queued.set(this.queued);
+    this.metrics.inFlight.set(this.lanes.inFlight);
+    this.metrics.queued.set(this.lanes.queued);
   }
 
   private async execute(job: Job, lane: Lane): Promise<void> {
@@ -431,13 +379,25 @@ export class Dispatcher implements DeliveryHandoff {
       { delivery_id: job.deliveryId, event_id: event.id, webhook_id: webhook.id, result: label, recorded },
       "attempt finished",
     );
-    if (decision.disableWebhook && recorded) {
+    const exhausted = await this.health.record(
+      webhook,
+      {
+        succeeded: decision.succeeded,
+        status: result.status,
+        errorKind: result.errorKind,
+        error: decision.error,
+      },
+      now,
+    );
+    const disableReason = decision.disableWebhook ?? exhausted;
+    if (exhausted && !decision.disableWebhook) lane.webhook = { ...lane.webhook, enabled: false };
+    if (disableReason && recorded) {
       this.resolver.markDisabled(webhook.id);
-      await this.store.disableWebhook(webhook.id, decision.disableWebhook, now);
-      this.log.warn({ webhook_id: webhook.id, reason: decision.disableWebhook }, "webhook disabled");
+      await this.store.disableWebhook(webhook.id, disableReason, now);
+      this.log.warn({ webhook_id: webhook.id, reason: disableReason }, "webhook disabled");
       // Disabled in the store now, so the queued deliveries are parked until it is enabled.
       await this.giveBackQueued(lane);
-    } else if (decision.disableWebhook && lane.webhook.updated_at === webhook.updated_at) {
+    } else if (disableReason && lane.webhook.updated_at === webhook.updated_at) {
       // The claim was lost, so this node does not disable it; nor may its lane stay stopped.
       lane.webhook = webhook;
     }

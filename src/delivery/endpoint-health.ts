@@ -46,8 +46,19 @@ export class EndpointHealth {
     private readonly log: Logger,
   ) {}
 
-  static defaults(autoDisableMs = 5 * 24 * 60 * 60 * 1000): HealthOptions {
-    return { breaker: DEFAULT_BREAKER, autoDisableMs };
+  static options(config: {
+    autoDisableAfterMs: number;
+    breakerThreshold: number;
+    breakerOpenMs: number;
+  }): HealthOptions {
+    return {
+      breaker: {
+        failureThreshold: config.breakerThreshold,
+        initialOpenMs: config.breakerOpenMs,
+        maxOpenMs: Math.max(config.breakerOpenMs, DEFAULT_BREAKER.maxOpenMs),
+      },
+      autoDisableMs: config.autoDisableAfterMs,
+    };
   }
 
   /** May an attempt to this webhook start now? (Half-open lets one probe through.) */
@@ -74,7 +85,8 @@ export class EndpointHealth {
   blocked(now: number): string[] {
     const ids: string[] = [];
     for (const [id, state] of this.states) {
-      if (state.circuit.state === "open" && state.circuit.retryAt !== null && state.circuit.retryAt > now) ids.push(id);
+      if (state.circuit.state === "open" && state.circuit.retryAt !== null && state.circuit.retryAt > now)
+        ids.push(id);
     }
     return ids;
   }
@@ -85,7 +97,7 @@ export class EndpointHealth {
    */
   async record(
     webhook: { id: string; tenant_id: string; url: string },
-    attempt: { succeeded: boolean; status: number | null; errorKind: string | null },
+    attempt: { succeeded: boolean; status: number | null; errorKind: string | null; error: string | null },
     now: number,
   ): Promise<string | null> {
     const state = await this.load(webhook.id, now);
@@ -96,7 +108,11 @@ export class EndpointHealth {
     let changed = state.circuit.state !== before;
     if (state.circuit.state === "open" && before !== "open") {
       this.log.warn(
-        { webhook_id: webhook.id, failures: state.circuit.consecutiveFailures, retry_at: state.circuit.retryAt },
+        {
+          webhook_id: webhook.id,
+          failures: state.circuit.consecutiveFailures,
+          retry_at: state.circuit.retryAt,
+        },
         "circuit opened",
       );
     }
@@ -114,34 +130,48 @@ export class EndpointHealth {
         health.failing_since = now;
         changed = true;
       }
-      const failingFor = now - health.failing_since;
+      const since = health.failing_since;
+      const failingFor = now - since;
+      // The warning comes first even when one attempt crosses both marks (sparse retries).
+      if (failingFor >= this.options.autoDisableMs / 2 && health.failing_notified_at === null) {
+        health.failing_notified_at = now;
+        changed = true;
+        await this.emit(webhook.tenant_id, "webhook.failing", {
+          ...this.failure(webhook, since, attempt),
+          disables_at: new Date(since + this.options.autoDisableMs).toISOString(),
+        });
+      }
       if (failingFor >= this.options.autoDisableMs) {
-        disable = `every attempt has failed since ${new Date(health.failing_since).toISOString()}`;
+        disable = `every attempt has failed since ${new Date(since).toISOString()}`;
         await this.emit(webhook.tenant_id, "webhook.disabled", {
-          webhook_id: webhook.id,
-          url: webhook.url,
-          reason: disable,
-          failing_since: new Date(health.failing_since).toISOString(),
+          ...this.failure(webhook, since, attempt),
+          reason: "failing_too_long",
+          message: `Every delivery failed since ${new Date(since).toISOString()}, so the webhook was disabled.`,
           disabled_at: new Date(now).toISOString(),
         });
         health.failing_since = null;
         health.failing_notified_at = null;
         changed = true;
-      } else if (failingFor >= this.options.autoDisableMs / 2 && health.failing_notified_at === null) {
-        health.failing_notified_at = now;
-        changed = true;
-        await this.emit(webhook.tenant_id, "webhook.failing", {
-          webhook_id: webhook.id,
-          url: webhook.url,
-          failing_since: new Date(health.failing_since).toISOString(),
-          disable_at: new Date(health.failing_since + this.options.autoDisableMs).toISOString(),
-          last_status_code: attempt.status,
-          last_error: attempt.errorKind,
-        });
       }
     }
     if (changed || now - state.persistedAt >= TIMESTAMP_WRITE_MS) this.persist(state, now);
     return disable;
+  }
+
+  /** The catalog's common fields of webhook.failing and webhook.disabled. */
+  private failure(
+    webhook: { id: string; url: string },
+    since: number,
+    attempt: { status: number | null; error: string | null },
+  ): Record<string, unknown> {
+    return {
+      webhook_id: webhook.id,
+      url: webhook.url,
+      failing_since: new Date(since).toISOString(),
+      last_status_code: attempt.status,
+      ...(attempt.error ? { last_error: attempt.error } : {}),
+      auto_disable_after: Math.round(this.options.autoDisableMs / 1000),
+    };
   }
 
   private async load(webhookId: string, now: number): Promise<EndpointState> {

@@ -29,6 +29,10 @@ export interface ResolvedWebhook {
   secrets: string[];
   /** Header names whose values are credentials (redacted in attempt logs). */
   secretHeaderNames: string[];
+  /** Attempts in flight at once to this endpoint; null → the dispatcher's default. */
+  max_in_flight: number | null;
+  /** Attempts started per second at most; null → unlimited. */
+  rate_limit_per_s: number | null;
   /** Header for an extra GitHub-style `sha256=<hex HMAC of the body>` (current secret). */
   signature_header?: string | null;
   updated_at: number;

@@ -45,6 +45,8 @@ export class WebhookResolver {
         ...(record.signature_header ? [record.signature_header] : []),
       ],
       signature_header: record.signature_header ?? null,
+      max_in_flight: record.max_in_flight,
+      rate_limit_per_s: record.rate_limit_per_s,
       updated_at: record.updated_at,
     };
     if (this.cache.size > 50_000) this.cache.clear();

@@ -32,7 +32,13 @@ export const DEFAULT_BREAKER: BreakerPolicy = {
 };
 
 export function closedCircuit(policy: BreakerPolicy = DEFAULT_BREAKER): Circuit {
-  return { state: "closed", consecutiveFailures: 0, retryAt: null, openMs: policy.initialOpenMs, probeInFlight: false };
+  return {
+    state: "closed",
+    consecutiveFailures: 0,
+    retryAt: null,
+    openMs: policy.initialOpenMs,
+    probeInFlight: false,
+  };
 }
 
 /**
@@ -59,11 +65,23 @@ export function recordResult(
   if (succeeded) return closedCircuit(policy);
   if (circuit.state === "half_open") {
     const openMs = Math.min(circuit.openMs * 2, policy.maxOpenMs);
-    return { state: "open", consecutiveFailures: circuit.consecutiveFailures + 1, retryAt: now + openMs, openMs, probeInFlight: false };
+    return {
+      state: "open",
+      consecutiveFailures: circuit.consecutiveFailures + 1,
+      retryAt: now + openMs,
+      openMs,
+      probeInFlight: false,
+    };
   }
   const failures = circuit.consecutiveFailures + 1;
   if (circuit.state === "closed" && failures >= policy.failureThreshold) {
-    return { state: "open", consecutiveFailures: failures, retryAt: now + circuit.openMs, openMs: circuit.openMs, probeInFlight: false };
+    return {
+      state: "open",
+      consecutiveFailures: failures,
+      retryAt: now + circuit.openMs,
+      openMs: circuit.openMs,
+      probeInFlight: false,
+    };
   }
   return { ...circuit, consecutiveFailures: failures };
 }

@@ -100,9 +100,12 @@ describe.skipIf(!hasChromium)("dashboard (Chromium)", () => {
   const shot = (page: Page, name: string, fullPage = false) =>
     page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage });
 
+  /** Runs an expression in the page (a string: this project's TypeScript has no DOM types). */
+  const inPage = <T>(page: Page, expression: string) => page.evaluate(expression) as Promise<T>;
+
   /** The page scrolls sideways when its content is wider than the viewport. */
   const horizontalOverflow = (page: Page) =>
-    page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    inPage<number>(page, "document.documentElement.scrollWidth - document.documentElement.clientWidth");
 
   it("serves the dashboard at / and keeps API 404s as JSON", async () => {
     const html = await fetch(`${sb.url}/webhooks/wh_123`, { headers: { accept: "text/html" } });
@@ -110,7 +113,7 @@ describe.skipIf(!hasChromium)("dashboard (Chromium)", () => {
     expect(await html.text()).toContain('<div id="root">');
     const api = await fetch(`${sb.url}/v1/nothing-here`, { headers: { accept: "text/html" } });
     expect(api.status).toBe(404);
-    expect((await api.json()).error.code).toBe("not_found");
+    expect(((await api.json()) as { error: { code: string } }).error.code).toBe("not_found");
     const asset = await fetch(`${sb.url}/assets/missing.js`, { headers: { accept: "text/html" } });
     expect(asset.status).toBe(404);
   });
@@ -144,6 +147,7 @@ describe.skipIf(!hasChromium)("dashboard (Chromium)", () => {
   });
 
   let webhookId = "";
+  let failingId = "";
 
   it("signs in, creates a webhook through the form, tests it, inspects the attempt and rotates the secret", async () => {
     const { page, errors } = await open();
@@ -191,7 +195,7 @@ describe.skipIf(!hasChromium)("dashboard (Chromium)", () => {
     await page.getByLabel("Retries").selectOption("custom");
     await page.getByLabel("Seconds to wait before each retry").fill("10, 60, 600");
     await page.getByLabel(/Status codes/).fill("200, 202");
-    await page.evaluate(() => window.scrollTo(0, 0));
+    await inPage(page, "window.scrollTo(0, 0)");
     await shot(page, "webhook-form");
     await page.locator('section[aria-labelledby="section-events-and-filters"]').screenshot({
       path: join(SCREENSHOTS, "webhook-form-events.png"),
@@ -248,7 +252,7 @@ describe.skipIf(!hasChromium)("dashboard (Chromium)", () => {
     expect(secret.body.secret).toBe(rotated);
     expect(secret.body.previous_secret).toBe(created);
 
-    await page.evaluate(() => window.scrollTo(0, 0));
+    await inPage(page, "window.scrollTo(0, 0)");
     await shot(page, "webhook-detail");
     expect(errors).toEqual([]);
   });
@@ -265,7 +269,7 @@ describe.skipIf(!hasChromium)("dashboard (Chromium)", () => {
     await page.getByLabel("Max attempts").fill("1");
     await page.getByRole("button", { name: "Create webhook" }).click();
     await page.getByText("Webhook created").waitFor();
-    const failingId = new URL(page.url()).pathname.split("/").pop() ?? "";
+    failingId = new URL(page.url()).pathname.split("/").pop() ?? "";
 
     const example = (await sb.call("GET", "/v1/event-types/case.created", { key: tenant.key })).body.example;
     const event = await sb.call("POST", "/v1/events", {
@@ -323,6 +327,60 @@ describe.skipIf(!hasChromium)("dashboard (Chromium)", () => {
     expect(errors).toEqual([]);
   });
 
+  it("edits a webhook without touching its stored credentials, and disables and enables it", async () => {
+    const { page, errors } = await open();
+    await signIn(page, tenant.key);
+    await page.getByRole("link", { name: `${receiver.url}/hooks` }).click();
+    await page.getByRole("link", { name: "Edit", exact: true }).click();
+    await page.getByRole("heading", { name: "Edit webhook" }).waitFor();
+    // Credentials come back masked: the form keeps them unless asked to change them.
+    await page.getByRole("button", { name: "Change credentials" }).waitFor();
+    await page.getByLabel("Description").fill("Intake sheet (v2)");
+    await page.getByRole("button", { name: "Save changes" }).click();
+    await page.getByText("Changes saved.").waitFor();
+    await page.getByText("Intake sheet (v2)").waitFor();
+
+    await page.getByRole("button", { name: "Disable" }).click();
+    await page.getByRole("button", { name: "Enable" }).waitFor();
+    expect((await sb.call("GET", `/v1/webhooks/${webhookId}`, { key: tenant.key })).body.enabled).toBe(false);
+    await page.getByRole("button", { name: "Enable" }).click();
+    await page.getByRole("button", { name: "Disable" }).waitFor();
+
+    const stored = await sb.call("GET", `/v1/webhooks/${webhookId}`, { key: tenant.key });
+    expect(stored.body).toMatchObject({
+      description: "Intake sheet (v2)",
+      enabled: true,
+      auth: { type: "bearer" },
+    });
+    const test = await sb.call("POST", `/v1/webhooks/${webhookId}/test`, { key: tenant.key, body: {} });
+    expect(test.body.succeeded).toBe(true);
+    expect(receiver.requests.at(-1)?.headers.authorization).toBe("Bearer tok_intake_123");
+    expect(errors).toEqual([]);
+  });
+
+  it("pages through recent deliveries", async () => {
+    const example = (await sb.call("GET", "/v1/event-types/case.updated", { key: tenant.key })).body.example;
+    const batch = await sb.call("POST", "/v1/events/batch", {
+      key: tenant.key,
+      body: { events: Array.from({ length: 25 }, () => ({ type: "case.updated", data: example })) },
+    });
+    expect(batch.status).toBe(202);
+    const { page, errors } = await open();
+    await signIn(page, tenant.key);
+    await page.goto(`${sb.url}/webhooks/${failingId}`);
+    const table = page.locator("table.deliveries-table");
+    await table.waitFor();
+    await expect.poll(() => table.locator("tbody tr").count()).toBe(20);
+    await page.getByRole("button", { name: "Older →" }).click();
+    await page.getByText("Page 2").waitFor();
+    await expect.poll(() => table.locator("tbody tr").count()).toBe(6);
+    await page.getByRole("button", { name: "← Newer" }).click();
+    await page.getByText("Page 1").waitFor();
+    await page.getByLabel("Status", { exact: true }).selectOption("cancelled");
+    await page.getByText("No cancelled deliveries").waitFor();
+    expect(errors).toEqual([]);
+  });
+
   it("a destination the server refuses shows its reason next to the URL field", async () => {
     const { page, errors } = await open();
     await signIn(page, tenant.key);
@@ -332,7 +390,7 @@ describe.skipIf(!hasChromium)("dashboard (Chromium)", () => {
     const message = page.locator("#wh-url-error");
     await message.waitFor();
     expect(await message.textContent()).toMatch(/credential|user/i);
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe("wh-url");
+    expect(await inPage<string>(page, "document.activeElement?.id")).toBe("wh-url");
     expect(errors.filter((e) => !/Failed to load resource.*422/.test(e))).toEqual([]);
   });
 
@@ -347,7 +405,7 @@ describe.skipIf(!hasChromium)("dashboard (Chromium)", () => {
     await ended.getByText("Schema and example").click();
     await ended.getByText("Schema of data").waitFor();
     expect(await ended.textContent()).toContain("call_7Hq2mX9kT4");
-    await page.evaluate(() => window.scrollTo(0, 0));
+    await inPage(page, "window.scrollTo(0, 0)");
     await shot(page, "event-catalog");
     expect(errors).toEqual([]);
   });
@@ -369,6 +427,9 @@ describe.skipIf(!hasChromium)("dashboard (Chromium)", () => {
       .click();
     await page.locator("section.inspector").getByTestId("attempt").first().waitFor();
     expect(await horizontalOverflow(page)).toBe(0);
+    await page
+      .locator("section.inspector")
+      .screenshot({ path: join(SCREENSHOTS, "delivery-inspector-mobile.png") });
 
     await page.goto(`${sb.url}/webhooks/${webhookId}/edit`);
     await page.getByRole("heading", { name: "Edit webhook" }).waitFor();
@@ -384,7 +445,7 @@ describe.skipIf(!hasChromium)("dashboard (Chromium)", () => {
     let focused = "";
     for (let i = 0; i < 5 && focused !== "api-key"; i++) {
       await page.keyboard.press("Tab");
-      focused = await page.evaluate(() => document.activeElement?.id ?? "");
+      focused = await inPage<string>(page, "document.activeElement?.id ?? ''");
     }
     expect(focused).toBe("api-key");
     await page.keyboard.type(tenant.key);

@@ -43,6 +43,9 @@ export async function startTestServer(
     SWITCHBOARD_MASTER_KEY: randomBytes(32).toString("base64"),
     SWITCHBOARD_ALLOW_PRIVATE_TARGETS: "1",
     SWITCHBOARD_POLL_INTERVAL_MS: "100",
+    // Tests that make many deliveries fail on purpose would otherwise trip the circuit breaker;
+    // the breaker's own tests set a low threshold.
+    SWITCHBOARD_BREAKER_THRESHOLD: "1000",
     SWITCHBOARD_LOG_LEVEL: process.env.SWITCHBOARD_TEST_LOG_LEVEL ?? "silent",
     ...env,
   });

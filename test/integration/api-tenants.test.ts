@@ -266,33 +266,30 @@ describe.each(storeKinds())("tenants and keys on %s", (kind) => {
 
   // Kysely's Migrator must keep its bookkeeping in the deployment's own schema, or a second
   // deployment in the same database trips over the first one's tables.
-  it(
-    "a second server on its own schema of the same database starts while this one runs",
-    async () => {
-      const storage = createStorage(kind);
+  it("a second server on its own schema of the same database starts while this one runs", async () => {
+    const storage = createStorage(kind);
+    try {
+      const config = loadConfig({
+        SWITCHBOARD_DATA_DIR: storage.dataDir,
+        ...(storage.databaseUrl ? { SWITCHBOARD_DATABASE_URL: storage.databaseUrl } : {}),
+        SWITCHBOARD_PORT: "0",
+        SWITCHBOARD_ADMIN_KEY: ADMIN_KEY,
+        SWITCHBOARD_MASTER_KEY: randomBytes(32).toString("base64"),
+      });
+      const other = await startServer(config, "api", pino({ level: "silent" }));
       try {
-        const config = loadConfig({
-          SWITCHBOARD_DATA_DIR: storage.dataDir,
-          ...(storage.databaseUrl ? { SWITCHBOARD_DATABASE_URL: storage.databaseUrl } : {}),
-          SWITCHBOARD_PORT: "0",
-          SWITCHBOARD_ADMIN_KEY: ADMIN_KEY,
-          SWITCHBOARD_MASTER_KEY: randomBytes(32).toString("base64"),
+        const res = await fetch(`${other.url}/v1/tenants`, {
+          headers: { authorization: `Bearer ${ADMIN_KEY}` },
         });
-        const other = await startServer(config, "api", pino({ level: "silent" }));
-        try {
-          const res = await fetch(`${other.url}/v1/tenants`, {
-            headers: { authorization: `Bearer ${ADMIN_KEY}` },
-          });
-          expect(res.status).toBe(200);
-          expect(((await res.json()) as { data: unknown[] }).data).toEqual([]);
-        } finally {
-          await other.stop();
-        }
+        expect(res.status).toBe(200);
+        expect(((await res.json()) as { data: unknown[] }).data).toEqual([]);
       } finally {
-        await storage.cleanup();
+        await other.stop();
       }
-    },
-  );
+    } finally {
+      await storage.cleanup();
+    }
+  });
 
   async function allTenantIds(limit = 200): Promise<string[]> {
     const ids: string[] = [];

@@ -32,6 +32,8 @@ function webhook(over: Partial<ResolvedWebhook> = {}): ResolvedWebhook {
     secrets: [secret],
     secretHeaderNames: [],
     signature_header: null,
+    max_in_flight: null,
+    rate_limit_per_s: null,
     // A new version per fixture, as a saved change would give.
     updated_at: version++,
     ...over,

@@ -31,8 +31,9 @@ export function navigate(to: string, options: { replace?: boolean } = {}): void 
   if (!options.replace) window.scrollTo(0, 0);
 }
 
+const read = (): Route => parseRoute(location.pathname, location.search);
+
 export function useRoute(): Route {
-  const read = () => parseRoute(location.pathname, location.search);
   const [route, setRoute] = useState<Route>(read);
   useEffect(() => {
     const update = () => setRoute(read());
@@ -48,13 +49,13 @@ export function useRoute(): Route {
 
 /** A real link (keyboard, middle-click and "open in new tab" work) that navigates in place. */
 export function Link(props: AnchorHTMLAttributes<HTMLAnchorElement> & { href: string }) {
-  const { onClick, ...rest } = props;
+  const { onClick, href, ...rest } = props;
   const handle = (event: MouseEvent<HTMLAnchorElement>) => {
     onClick?.(event);
     if (event.defaultPrevented || event.button !== 0) return;
     if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
     event.preventDefault();
-    navigate(props.href);
+    navigate(href);
   };
-  return <a {...rest} onClick={handle} />;
+  return <a href={href} {...rest} onClick={handle} />;
 }

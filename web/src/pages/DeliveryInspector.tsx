@@ -27,6 +27,7 @@ export function DeliveryInspector({
   const d = detail.data;
   const loaded = d !== null;
   // Bring the inspector into view (and focus its heading for keyboard users) once it has content.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs again when the content arrives.
   useEffect(() => {
     ref.current?.scrollIntoView({ block: "start" });
     headingRef.current?.focus({ preventScroll: true });

@@ -472,7 +472,7 @@ function Settings({ webhook: w }: { webhook: Webhook }) {
   return (
     <details className="card settings">
       <summary>
-        <h2>Settings</h2>
+        <h2 className="settings-title">Settings</h2>
       </summary>
       <dl className="settings-list">
         {rows.map(([k, v]) => (
@@ -681,30 +681,32 @@ function DeliveryRow({
           {relativeTime(d.created_at)}
         </time>
       </td>
-      <td className="row-actions">
-        <Link
-          className="button button-small"
-          href={`/webhooks/${webhookId}?delivery=${d.id}`}
-          aria-label={`Inspect delivery ${d.id}`}
-        >
-          Inspect
-        </Link>
-        {(d.status === "failed" || (d.status === "pending" && !d.in_flight)) && (
-          <button
-            type="button"
+      <td>
+        <div className="row-actions">
+          <Link
             className="button button-small"
-            onClick={retry}
-            disabled={busy}
-            aria-label={`Retry delivery ${d.id}`}
+            href={`/webhooks/${webhookId}?delivery=${d.id}`}
+            aria-label={`Inspect delivery ${d.id}`}
           >
-            {busy ? "Retrying…" : "Retry"}
-          </button>
-        )}
-        {error && (
-          <span className="field-error" role="alert">
-            {error}
-          </span>
-        )}
+            Inspect
+          </Link>
+          {(d.status === "failed" || (d.status === "pending" && !d.in_flight)) && (
+            <button
+              type="button"
+              className="button button-small"
+              onClick={retry}
+              disabled={busy}
+              aria-label={`Retry delivery ${d.id}`}
+            >
+              {busy ? "Retrying…" : "Retry"}
+            </button>
+          )}
+          {error && (
+            <span className="field-error" role="alert">
+              {error}
+            </span>
+          )}
+        </div>
       </td>
     </tr>
   );

@@ -1,0 +1,174 @@
+import type { EventRecord } from "../store/index.js";
+import { Fifo } from "./fifo.js";
+import type { ResolvedWebhook } from "./request.js";
+
+/** A claimed delivery with what it takes to send it. */
+export interface Job {
+  deliveryId: string;
+  attemptsBefore: number;
+  firstAttemptAt: number | null;
+  event: EventRecord;
+  /** The webhook as it was when the delivery was claimed (its lane may know a newer version). */
+  webhook: ResolvedWebhook;
+}
+
+/** The claimed deliveries of one webhook, waiting for one of its in-flight slots. */
+export interface Lane {
+  webhookId: string;
+  /**
+   * The newest known version of the webhook; every job of the lane is sent with it. Kept fresh
+   * by claims, by a periodic re-read while jobs wait, and by a 410 (which disables it here at once).
+   */
+  webhook: ResolvedWebhook;
+  jobs: Fifo<Job>;
+  inFlight: number;
+  ready: boolean;
+  /** Token bucket for `rate_limit_per_s`: tokens left and when they were last topped up. */
+  tokens: number;
+  refilledAt: number;
+  /** A timer that makes the lane ready again when its next token is due. */
+  tokenTimer: NodeJS.Timeout | null;
+}
+
+/**
+ * The per-webhook lanes of one dispatcher and the order they take turns in.
+ *
+ * A lane is ready while it has jobs, a free in-flight slot (`max_in_flight`, default 10) and, when
+ * the webhook is rate limited, a token. Ready lanes are served round-robin, so every endpoint
+ * gets its share of the process-wide concurrency and a slow one only ever occupies its own slots.
+ */
+export class Lanes {
+  private readonly lanes = new Map<string, Lane>();
+  private readonly ready = new Fifo<Lane>();
+  queued = 0;
+  inFlight = 0;
+
+  constructor(
+    private readonly defaultInFlight: number,
+    /** Called when a rate-limited lane gets a token back, to resume sending. */
+    private readonly onReady: () => void,
+  ) {}
+
+  get(webhookId: string): Lane | undefined {
+    return this.lanes.get(webhookId);
+  }
+
+  all(): IterableIterator<Lane> {
+    return this.lanes.values();
+  }
+
+  limitOf(lane: Lane): number {
+    return lane.webhook.max_in_flight ?? this.defaultInFlight;
+  }
+
+  /** Work one lane may hold (queued + in flight): a few rounds of its in-flight slots. */
+  capacityOf(lane: Lane | undefined): number {
+    return (lane ? this.limitOf(lane) : this.defaultInFlight) * 8;
+  }
+
+  add(job: Job): void {
+    let lane = this.lanes.get(job.webhook.id);
+    if (!lane) {
+      lane = {
+        webhookId: job.webhook.id,
+        webhook: job.webhook,
+        jobs: new Fifo(),
+        inFlight: 0,
+        ready: false,
+        tokens: job.webhook.rate_limit_per_s ?? 0,
+        refilledAt: Date.now(),
+        tokenTimer: null,
+      };
+      this.lanes.set(job.webhook.id, lane);
+    } else {
+      Lanes.adopt(lane, job.webhook);
+    }
+    lane.jobs.push(job);
+    this.queued++;
+    this.markReady(lane);
+  }
+
+  /**
+   * Adopts a version of the lane's webhook unless the lane knows a newer one (or the same one
+   * already disabled here after a 410, before the store's copy says so).
+   */
+  static adopt(lane: Lane, webhook: ResolvedWebhook): void {
+    const newer = webhook.updated_at > lane.webhook.updated_at;
+    if (newer || (webhook.updated_at === lane.webhook.updated_at && lane.webhook.enabled)) {
+      lane.webhook = webhook;
+    }
+  }
+
+  /** The next job to start, round-robin across ready lanes, with its lane's slot taken. */
+  next(concurrency: number): { lane: Lane; job: Job } | null {
+    while (this.inFlight < concurrency && this.ready.length > 0) {
+      const lane = this.ready.shift() as Lane;
+      lane.ready = false;
+      const job = lane.jobs.shift();
+      if (!job) continue;
+      this.queued--;
+      lane.inFlight++;
+      this.inFlight++;
+      if (lane.webhook.rate_limit_per_s) lane.tokens--;
+      this.markReady(lane);
+      return { lane, job };
+    }
+    return null;
+  }
+
+  /** A started job finished: frees its slot and drops the lane once it is empty. */
+  finish(lane: Lane): void {
+    lane.inFlight--;
+    this.inFlight--;
+    this.dropIfEmpty(lane);
+    this.markReady(lane);
+  }
+
+  /** Takes every queued (not started) job out of a lane. */
+  drain(lane: Lane): Job[] {
+    const jobs = lane.jobs.drain();
+    this.queued -= jobs.length;
+    this.dropIfEmpty(lane);
+    return jobs;
+  }
+
+  /** Lanes holding their full share of work: the next claim passes over their webhooks. */
+  full(): string[] {
+    const ids: string[] = [];
+    for (const lane of this.lanes.values()) {
+      if (lane.jobs.length + lane.inFlight >= this.capacityOf(lane)) ids.push(lane.webhookId);
+    }
+    return ids;
+  }
+
+  private dropIfEmpty(lane: Lane): void {
+    if (lane.inFlight === 0 && lane.jobs.length === 0 && this.lanes.get(lane.webhookId) === lane) {
+      if (lane.tokenTimer) clearTimeout(lane.tokenTimer);
+      this.lanes.delete(lane.webhookId);
+    }
+  }
+
+  private markReady(lane: Lane): void {
+    if (lane.ready || lane.jobs.length === 0 || lane.inFlight >= this.limitOf(lane)) return;
+    const rate = lane.webhook.rate_limit_per_s;
+    if (rate) {
+      const now = Date.now();
+      lane.tokens = Math.min(rate, lane.tokens + ((now - lane.refilledAt) * rate) / 1000);
+      lane.refilledAt = now;
+      if (lane.tokens < 1) {
+        if (!lane.tokenTimer) {
+          const waitMs = Math.ceil(((1 - lane.tokens) * 1000) / rate);
+          lane.tokenTimer = setTimeout(() => {
+            lane.tokenTimer = null;
+            this.markReady(lane);
+            this.onReady();
+          }, waitMs);
+          lane.tokenTimer.unref();
+        }
+        return;
+      }
+    }
+    lane.ready = true;
+    this.ready.push(lane);
+  }
+}
