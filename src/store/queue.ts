@@ -239,10 +239,12 @@ export async function replayDeliveries(
   });
 }
 
+/** Share of a claim reserved for first attempts; retries get the rest, and either fills unused room. */
+const FIRST_ATTEMPT_SHARE = 0.75;
+
 /**
- * One statement claims a batch: due pending rows get the owner and a lease, which is expressed
- * by pushing `next_attempt_at` to the lease's end — an expired lease simply makes the row due
- * again, so a dead node's claims are taken over without a separate sweep.
+ * Claims a batch in two lanes — first attempts and retries, each read from its own partial index
+ * in due order — so a large retry backlog never starves fresh deliveries, nor the reverse.
  */
 export async function claimDueDeliveries(
   db: Db,
@@ -253,7 +255,33 @@ export async function claimDueDeliveries(
   limit: number,
   skipWebhookIds: string[],
 ): Promise<DeliveryRecord[]> {
+  const claim = (lane: "first" | "retry", n: number) =>
+    n <= 0 ? Promise.resolve([]) : claimLane(db, dialect, lane, owner, now, leaseUntil, n, skipWebhookIds);
+  const firstShare = Math.ceil(limit * FIRST_ATTEMPT_SHARE);
+  const first = await claim("first", firstShare);
+  const retries = await claim("retry", limit - first.length);
+  const more = first.length === firstShare ? await claim("first", limit - first.length - retries.length) : [];
+  return [...first, ...retries, ...more];
+}
+
+/**
+ * One statement claims up to `limit` due deliveries of one lane: they get the owner and a lease,
+ * expressed by pushing `next_attempt_at` to the lease's end — an expired lease simply makes the
+ * row due again, so a dead node's claims are taken over without a separate sweep.
+ */
+async function claimLane(
+  db: Db,
+  dialect: "sqlite" | "postgres",
+  lane: "first" | "retry",
+  owner: string,
+  now: number,
+  leaseUntil: number,
+  limit: number,
+  skipWebhookIds: string[],
+): Promise<DeliveryRecord[]> {
   const lock = dialect === "postgres" ? sql`for update skip locked` : sql``;
+  // Literal predicates, matching the partial indexes' own, so both databases pick them.
+  const attempts = lane === "first" ? sql`attempts = 0` : sql`attempts > 0`;
   const skip =
     skipWebhookIds.length > 0
       ? sql`and webhook_id not in (${sql.join(skipWebhookIds.slice(0, 500))})`
@@ -262,7 +290,7 @@ export async function claimDueDeliveries(
     update deliveries set lease_owner = ${owner}, next_attempt_at = ${leaseUntil}, updated_at = ${now}
     where id in (
       select id from deliveries
-      where status = 'pending' and next_attempt_at <= ${now} ${skip}
+      where status = 'pending' and ${attempts} and next_attempt_at <= ${now} ${skip}
       order by next_attempt_at
       limit ${limit}
       ${lock}
@@ -391,11 +419,21 @@ export async function recordTestDelivery(
 }
 
 export async function dueStats(db: Db, now: number): Promise<DueStats> {
-  const row = await db
-    .selectFrom("deliveries")
-    .select((eb) => [eb.fn.countAll<number | string>().as("due"), eb.fn.min("next_attempt_at").as("oldest")])
-    .where("status", "=", "pending")
-    .where("next_attempt_at", "<=", now)
-    .executeTakeFirst();
-  return { due: Number(row?.due ?? 0), oldestDueAt: row?.oldest == null ? null : Number(row.oldest) };
+  // One query per lane, each answered from its own partial index.
+  const lanes = await Promise.all(
+    [sql`attempts = 0`, sql`attempts > 0`].map((attempts) =>
+      sql<{ due: number | string; oldest: number | string | null }>`
+        select count(*) as due, min(next_attempt_at) as oldest from deliveries
+        where status = 'pending' and ${attempts} and next_attempt_at <= ${now}`.execute(db),
+    ),
+  );
+  let due = 0;
+  let oldestDueAt: number | null = null;
+  for (const { rows } of lanes) {
+    const row = rows[0];
+    due += Number(row?.due ?? 0);
+    if (row?.oldest != null)
+      oldestDueAt = Math.min(oldestDueAt ?? Number.POSITIVE_INFINITY, Number(row.oldest));
+  }
+  return { due, oldestDueAt };
 }

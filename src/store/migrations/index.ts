@@ -2,12 +2,14 @@ import type { Migration, MigrationProvider } from "kysely";
 import * as m0001 from "./0001_initial.js";
 import * as m0002 from "./0002_held_deliveries.js";
 import * as m0003 from "./0003_endpoint_health.js";
+import * as m0004 from "./0004_due_lanes.js";
 
 /** Append-only: a migration that has landed is never edited; a schema change is a new file. */
 const migrations: Record<string, Migration> = {
   "0001_initial": m0001,
   "0002_held_deliveries": m0002,
   "0003_endpoint_health": m0003,
+  "0004_due_lanes": m0004,
 };
 
 export const migrationProvider: MigrationProvider = {

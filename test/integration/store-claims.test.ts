@@ -1,0 +1,159 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generateId } from "../../src/domain/ids.js";
+import { openStore, type Store } from "../../src/store/index.js";
+import { createStorage, storeKinds, type TestStorage } from "../helpers/stores.js";
+
+/** The claim protocol, straight against each store: lanes, leases and lost claims. */
+describe.each(storeKinds())("claims on %s", (kind) => {
+  let storage: TestStorage;
+  let store: Store;
+  let tenantId: string;
+  let webhookId: string;
+
+  beforeAll(async () => {
+    storage = createStorage(kind);
+    store = await openStore({ databaseUrl: storage.databaseUrl, dataDir: storage.dataDir, pgPoolSize: 4 });
+    await store.migrate();
+    tenantId = generateId("ten_");
+    await store.createTenant({ id: tenantId, name: "Claims", timezone: "UTC", created_at: 1 });
+    webhookId = generateId("wh_");
+    await store.createWebhook({
+      id: webhookId,
+      tenant_id: tenantId,
+      url: "https://example.com",
+      description: "",
+      enabled: true,
+      disabled_reason: null,
+      events: [],
+      campaign_id: null,
+      filters: {},
+      method: "POST",
+      headers: {},
+      auth: "x",
+      app_key: null,
+      body: { format: "json" },
+      timeout_ms: 1000,
+      retry: {},
+      success: {},
+      signature_header: null,
+      hold: null,
+      max_in_flight: null,
+      rate_limit_per_s: null,
+      secret: "x",
+      previous_secret: null,
+      previous_secret_expires_at: null,
+      created_at: 1,
+      updated_at: 1,
+    });
+  });
+  afterAll(async () => {
+    await store?.close();
+    await storage?.cleanup();
+  });
+
+  /** Stores `count` events with one delivery each, all due at `now`; returns the delivery ids. */
+  async function deliveries(count: number, now: number): Promise<string[]> {
+    const items = Array.from({ length: count }, () => ({
+      event: {
+        id: generateId("evt_"),
+        tenant_id: tenantId,
+        type: "call.started",
+        data: { call_id: "c" },
+        campaign_id: null,
+        case_type: null,
+        idempotency_key: null,
+        occurred_at: now,
+        created_at: now,
+      },
+      webhookIds: [webhookId],
+      deliveryIds: [generateId("dlv_")],
+      holds: [null],
+    }));
+    await store.ingestEvents(tenantId, items, now, null);
+    return items.map((i) => i.deliveryIds[0] as string);
+  }
+
+  /** Records a failed attempt for each claimed delivery, due again at `dueAt`. */
+  async function fail(owner: string, ids: string[], dueAt: number): Promise<void> {
+    await store.recordAttempts(
+      owner,
+      ids.map((id) => ({
+        attempt: {
+          id: generateId("att_"),
+          tenant_id: tenantId,
+          delivery_id: id,
+          webhook_id: webhookId,
+          event_id: "evt_x",
+          attempt_number: 1,
+          succeeded: false,
+          request_method: "POST",
+          request_url: "https://example.com",
+          request_headers: {},
+          request_body: null,
+          response_status: 500,
+          response_headers: {},
+          response_body: null,
+          error_kind: null,
+          error_message: "status 500",
+          duration_ms: 1,
+          created_at: dueAt,
+        },
+        delivery: {
+          id,
+          status: "pending",
+          next_attempt_at: dueAt,
+          last_status_code: 500,
+          last_error: "status 500",
+        },
+      })),
+      dueAt,
+    );
+  }
+
+  it("serves first attempts even when a larger, older retry backlog is due", async () => {
+    const t = 1_000_000;
+    const backlog = await deliveries(60, t);
+    const claimed = await store.claimDueDeliveries("node-a", t, t + 1, 60);
+    expect(claimed).toHaveLength(60);
+    await fail("node-a", backlog, t + 10);
+    const fresh = await deliveries(20, t + 50);
+    const batch = await store.claimDueDeliveries("node-b", t + 100, t + 100_000, 20);
+    const firsts = batch.filter((d) => d.attempts === 0).map((d) => d.id);
+    expect(firsts.length).toBe(15);
+    expect(fresh).toEqual(expect.arrayContaining(firsts));
+    // Retries fill the rest of the batch; a later claim takes what is left of both lanes.
+    expect(batch.filter((d) => d.attempts === 1)).toHaveLength(5);
+    const rest = await store.claimDueDeliveries("node-b", t + 100, t + 100_000, 500);
+    expect(rest).toHaveLength(60);
+  });
+
+  it("lets another node take over a claim whose lease ran out, and the old owner can no longer record it", async () => {
+    const t = 5_000_000;
+    const [id] = await deliveries(1, t);
+    const mine = await store.claimDueDeliveries("node-a", t, t + 1_000, 500);
+    expect(mine.map((d) => d.id)).toContain(id);
+    expect(
+      (await store.claimDueDeliveries("node-b", t + 500, t + 2_000, 500)).map((d) => d.id),
+    ).not.toContain(id);
+    const taken = await store.claimDueDeliveries("node-b", t + 1_000, t + 60_000, 500);
+    expect(taken.map((d) => d.id)).toContain(id);
+    await fail("node-a", [id as string], t + 1_500);
+    const delivery = await store.getDelivery(tenantId, id as string);
+    expect(delivery?.lease_owner).toBe("node-b");
+    expect(delivery?.attempts).toBe(0);
+    expect(await store.listAttempts(tenantId, id as string)).toHaveLength(0);
+  });
+
+  it("two claimers never get the same delivery", async () => {
+    const t = 9_000_000;
+    const created = await deliveries(200, t);
+    const [a, b] = await Promise.all([
+      store.claimDueDeliveries("node-a", t, t + 60_000, 150),
+      store.claimDueDeliveries("node-b", t, t + 60_000, 150),
+    ]);
+    const ids = [...(a ?? []), ...(b ?? [])].map((d) => d.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    // (Earlier tests' expired claims are due again too, so there may be more than these.)
+    expect(ids).toEqual(expect.arrayContaining(created));
+  });
+});
