@@ -47,6 +47,13 @@ export class Dispatcher implements DeliveryHandoff {
   private idle: Array<() => void> = [];
   private renewTimer: NodeJS.Timeout | null = null;
   private lastRefresh = 0;
+  /**
+   * Why the last claim took less than it could: lanes it passed over because they were full, or
+   * no room at all here. As soon as such a lane (or this process) has drained to half, the poller
+   * is woken rather than left asleep until its next tick with due work waiting in the store.
+   */
+  private fullAtClaim = new Set<string>();
+  private roomBoundAtClaim = false;
 
   constructor(
     private readonly options: DispatcherOptions,
@@ -88,18 +95,20 @@ export class Dispatcher implements DeliveryHandoff {
     this.wakeUp?.();
   }
 
-  accepts(counts: Map<string, number>): Set<string> {
-    const accepted = new Set<string>();
+  accepts(counts: Map<string, number>): Map<string, number> {
+    const accepted = new Map<string, number>();
     if (this.stopping) return accepted;
     let room = this.capacity - this.load;
     const now = Date.now();
     for (const [webhookId, count] of counts) {
+      if (room <= 0) break;
+      if (this.health.blockedUntil(webhookId, now) !== null) continue;
       const lane = this.lanes.get(webhookId);
-      const laneLoad = lane ? lane.jobs.length + lane.inFlight : 0;
-      const open = this.health.blockedUntil(webhookId, now) !== null;
-      if (!open && count <= room && laneLoad + count <= this.lanes.capacityOf(lane) * 2) {
-        accepted.add(webhookId);
-        room -= count;
+      const laneRoom = this.lanes.capacityOf(lane) * 2 - (lane ? lane.jobs.length + lane.inFlight : 0);
+      const take = Math.min(count, laneRoom, room);
+      if (take > 0) {
+        accepted.set(webhookId, take);
+        room -= take;
       }
     }
     return accepted;
@@ -162,6 +171,7 @@ export class Dispatcher implements DeliveryHandoff {
       }
       let claimed = 0;
       const room = Math.min(this.options.batchSize, this.capacity - this.load);
+      this.roomBoundAtClaim = room <= 0;
       if (room > 0) {
         try {
           claimed = await this.claim(room);
@@ -186,7 +196,9 @@ export class Dispatcher implements DeliveryHandoff {
 
   private async claim(limit: number): Promise<number> {
     const now = Date.now();
-    const skip = [...this.lanes.full(), ...this.health.blocked(now)];
+    const full = this.lanes.full();
+    this.fullAtClaim = new Set(full);
+    const skip = [...full, ...this.health.blocked(now)];
     const rows = await this.store.claimDueDeliveries(this.owner, now, now + this.leaseMs, limit, skip);
     if (rows.length === 0) return 0;
     const fresh = rows.filter((row) => !this.held.has(row.id));
@@ -274,6 +286,19 @@ export class Dispatcher implements DeliveryHandoff {
     this.lanes.add(job);
   }
 
+  private wakeIfDrained(lane: Lane): void {
+    if (
+      this.fullAtClaim.has(lane.webhookId) &&
+      lane.jobs.length + lane.inFlight <= this.lanes.capacityOf(lane) / 2
+    ) {
+      this.fullAtClaim.delete(lane.webhookId);
+      this.wake();
+    } else if (this.roomBoundAtClaim && this.load <= this.capacity / 2) {
+      this.roomBoundAtClaim = false;
+      this.wake();
+    }
+  }
+
   private settleIdle(): void {
     if (this.lanes.inFlight === 0 && (this.lanes.queued === 0 || this.stopping)) {
       for (const resolve of this.idle.splice(0)) resolve();
@@ -302,6 +327,7 @@ export class Dispatcher implements DeliveryHandoff {
       void this.execute(job, lane).finally(() => {
         this.held.delete(job.deliveryId);
         this.lanes.finish(lane);
+        this.wakeIfDrained(lane);
         this.pump();
         this.settleIdle();
       });

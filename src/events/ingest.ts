@@ -30,7 +30,7 @@ export interface DeliveryHandoff {
    * Of these webhooks (with how many new deliveries each), the ones whose deliveries the
    * dispatcher takes right now; the rest are stored unclaimed for the poller.
    */
-  accepts(counts: Map<string, number>): Set<string>;
+  accepts(counts: Map<string, number>): Map<string, number>;
   /** The claimed deliveries of just-committed events. */
   handoff(results: IngestResult[], webhooks: Map<string, WebhookRecord>): void;
 }
@@ -82,16 +82,17 @@ export class EventIngest {
       });
     }
     const handoff = this.handoff;
-    const accepted = handoff && counts.size > 0 ? handoff.accepts(counts) : new Set<string>();
+    const accepted = handoff && counts.size > 0 ? handoff.accepts(counts) : new Map<string, number>();
     const claim =
       handoff && accepted.size > 0
-        ? { owner: handoff.owner, leaseUntil: now + handoff.leaseMs, webhookIds: accepted }
+        ? { owner: handoff.owner, leaseUntil: now + handoff.leaseMs, perWebhook: accepted }
         : null;
+    const unclaimed = [...counts].some(([id, count]) => (accepted.get(id) ?? 0) < count);
     const results = await this.store.ingestEvents(tenantId, newEvents, now, claim);
     if (handoff && claim) handoff.handoff(results, byId);
     // Deliveries stored unclaimed (or released from a hold): wake the dispatchers (this node's
     // and, via NOTIFY, others').
-    if (accepted.size < counts.size || results.some((r) => (r.released ?? 0) > 0)) this.notify();
+    if (unclaimed || results.some((r) => (r.released ?? 0) > 0)) this.notify();
     return Promise.all(
       results.map(async (r) => ({
         id: r.event.id,

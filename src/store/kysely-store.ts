@@ -2,6 +2,7 @@ import { type Kysely, Migrator } from "kysely";
 import { releaseHeld } from "./holds.js";
 import { migrationProvider } from "./migrations/index.js";
 import * as queue from "./queue.js";
+import { recordAttempts } from "./record-attempts.js";
 import { purgePayloads } from "./retention.js";
 import { eventFromRow, eventToRow, HELD_UNTIL_ENABLED, page, webhookFromRow, webhookToRow } from "./rows.js";
 import type { Database } from "./schema.js";
@@ -386,7 +387,7 @@ export class KyselyStore implements Store {
   }
 
   recordAttempts(owner: string, outcomes: AttemptOutcome[], now: number): Promise<Set<string>> {
-    return queue.recordAttempts(this.db, owner, outcomes, now);
+    return recordAttempts(this.db, owner, outcomes, now);
   }
 
   releaseDeliveries(owner: string, ids: string[], dueAt: number): Promise<void> {

@@ -48,6 +48,7 @@ export function ingestEvents(
     const results: IngestResult[] = [];
     const fresh: EventTable[] = [];
     const deliveries: DeliveryTable[] = [];
+    const claimedSoFar = new Map<string, number>();
     for (const item of events) {
       const { event } = item;
       if (event.idempotency_key !== null) {
@@ -79,9 +80,13 @@ export function ingestEvents(
         fresh.push(eventToRow(event));
       }
       // Held deliveries wait for their follow-up event: never handed to a dispatcher at once.
-      const claimed = item.webhookIds.map(
-        (webhookId, i) => claimFor?.webhookIds.has(webhookId) === true && !item.holds?.[i],
-      );
+      const claimed = item.webhookIds.map((webhookId, i) => {
+        if (claimFor === null || item.holds?.[i]) return false;
+        const taken = claimedSoFar.get(webhookId) ?? 0;
+        if (taken >= (claimFor.perWebhook.get(webhookId) ?? 0)) return false;
+        claimedSoFar.set(webhookId, taken + 1);
+        return true;
+      });
       item.webhookIds.forEach((webhookId, i) => {
         const mine = claimed[i] === true && claimFor !== null;
         const hold = item.holds?.[i] ?? null;
@@ -297,44 +302,6 @@ async function claimLane(
     )
     returning *`.execute(db);
   return result.rows.map(deliveryFromRow);
-}
-
-export function recordAttempts(
-  db: Db,
-  owner: string,
-  outcomes: AttemptOutcome[],
-  now: number,
-): Promise<Set<string>> {
-  return db.transaction().execute(async (tx) => {
-    const recorded = new Set<string>();
-    const attempts: AttemptRecord[] = [];
-    for (const { attempt, delivery } of outcomes) {
-      const updated = await tx
-        .updateTable("deliveries")
-        .set((eb) => ({
-          status: delivery.status,
-          attempts: eb("attempts", "+", 1),
-          next_attempt_at: delivery.next_attempt_at,
-          lease_owner: null,
-          first_attempt_at: eb.fn.coalesce("first_attempt_at", eb.val(attempt.created_at)),
-          last_attempt_at: attempt.created_at,
-          last_status_code: delivery.last_status_code,
-          last_error: delivery.last_error,
-          ...(delivery.appended !== undefined ? { appended: delivery.appended } : {}),
-          updated_at: now,
-        }))
-        .where("id", "=", delivery.id)
-        .where("lease_owner", "=", owner)
-        .executeTakeFirst();
-      if (Number(updated.numUpdatedRows) === 0) continue;
-      recorded.add(delivery.id);
-      attempts.push(attempt);
-    }
-    for (const chunk of chunks(attempts, 200)) {
-      await tx.insertInto("attempts").values(chunk.map(attemptToRow)).execute();
-    }
-    return recorded;
-  });
 }
 
 export async function releaseDeliveries(db: Db, owner: string, ids: string[], dueAt: number): Promise<void> {

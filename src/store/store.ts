@@ -143,11 +143,12 @@ export interface DeliveryHold {
   until: number;
 }
 
-/** Deliveries to these webhooks are created already claimed by `owner` until `leaseUntil`. */
+/** Deliveries created already claimed by `owner` until `leaseUntil`, up to a count per webhook. */
 export interface IngestClaim {
   owner: string;
   leaseUntil: number;
-  webhookIds: ReadonlySet<string>;
+  /** How many of the new deliveries to each webhook to claim (the first ones, in order). */
+  perWebhook: ReadonlyMap<string, number>;
 }
 
 export interface IngestResult {

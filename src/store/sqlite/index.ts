@@ -4,6 +4,7 @@ import Database from "better-sqlite3";
 import { Kysely, SqliteDialect } from "kysely";
 import { KyselyStore } from "../kysely-store.js";
 import type { Database as Schema } from "../schema.js";
+import { withStatementCache } from "./statement-cache.js";
 
 /** The embedded store: one SQLite file in the data directory, in WAL mode. */
 export function openSqliteStore(dataDir: string): KyselyStore {
@@ -16,6 +17,6 @@ export function openSqliteStore(dataDir: string): KyselyStore {
   database.pragma("busy_timeout = 5000");
   database.pragma("foreign_keys = ON");
   database.pragma("cache_size = -65536");
-  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database }) });
+  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
   return new KyselyStore(db, "sqlite");
 }

@@ -1,0 +1,59 @@
+import { type Kysely, sql } from "kysely";
+import { attemptToRow } from "./rows.js";
+import type { Database } from "./schema.js";
+import type { AttemptOutcome } from "./store.js";
+
+/** Outcomes per UPDATE: 9 parameters each, well under both databases' limits. */
+const UPDATE_CHUNK = 200;
+const INSERT_CHUNK = 200;
+
+/**
+ * Records finished attempts and their deliveries' new states in one transaction, one UPDATE per
+ * 200 outcomes (a VALUES list joined to the table) instead of one per outcome: per-row statements
+ * were the largest share of the dispatcher's CPU in the throughput benchmark. A delivery is
+ * updated, and its attempt kept, only while `owner` still holds its claim.
+ */
+export function recordAttempts(
+  db: Kysely<Database>,
+  owner: string,
+  outcomes: AttemptOutcome[],
+  now: number,
+): Promise<Set<string>> {
+  return db.transaction().execute(async (tx) => {
+    const recorded = new Set<string>();
+    for (let i = 0; i < outcomes.length; i += UPDATE_CHUNK) {
+      const rows = outcomes.slice(i, i + UPDATE_CHUNK).map(({ attempt, delivery }) => {
+        const setAppended = delivery.appended !== undefined;
+        return sql`(${delivery.id}, ${delivery.status}, ${delivery.next_attempt_at}, ${attempt.created_at}, ${delivery.last_status_code}, ${delivery.last_error}, ${setAppended ? 1 : 0}, ${setAppended ? delivery.appended : null})`;
+      });
+      // Casts: PostgreSQL types untyped VALUES parameters as text.
+      const result = await sql<{ id: string }>`
+        with outcome(id, status, next_attempt_at, started_at, last_status_code, last_error, set_appended, appended) as (
+          values ${sql.join(rows)}
+        )
+        update deliveries set
+          status = outcome.status,
+          attempts = deliveries.attempts + 1,
+          next_attempt_at = cast(outcome.next_attempt_at as bigint),
+          lease_owner = null,
+          first_attempt_at = coalesce(deliveries.first_attempt_at, cast(outcome.started_at as bigint)),
+          last_attempt_at = cast(outcome.started_at as bigint),
+          last_status_code = cast(outcome.last_status_code as integer),
+          last_error = outcome.last_error,
+          appended = case when cast(outcome.set_appended as integer) = 1 then outcome.appended else deliveries.appended end,
+          updated_at = ${now}
+        from outcome
+        where deliveries.id = outcome.id and deliveries.lease_owner = ${owner}
+        returning deliveries.id`.execute(tx);
+      for (const row of result.rows) recorded.add(row.id);
+    }
+    const attempts = outcomes.filter((o) => recorded.has(o.delivery.id)).map((o) => attemptToRow(o.attempt));
+    for (let i = 0; i < attempts.length; i += INSERT_CHUNK) {
+      await tx
+        .insertInto("attempts")
+        .values(attempts.slice(i, i + INSERT_CHUNK))
+        .execute();
+    }
+    return recorded;
+  });
+}
