@@ -1,10 +1,11 @@
 import { type Kysely, Migrator } from "kysely";
 import { releaseHeld } from "./holds.js";
+import { ingestEvents } from "./ingest.js";
 import { migrationProvider } from "./migrations/index.js";
 import * as queue from "./queue.js";
 import { recordAttempts } from "./record-attempts.js";
 import { purgePayloads } from "./retention.js";
-import { eventFromRow, eventToRow, HELD_UNTIL_ENABLED, page, webhookFromRow, webhookToRow } from "./rows.js";
+import { eventFromRow, eventToRow, page } from "./rows.js";
 import type { Database } from "./schema.js";
 import type {
   ApiKey,
@@ -26,6 +27,7 @@ import type {
   WebhookPatch,
   WebhookRecord,
 } from "./store.js";
+import * as webhooks from "./webhooks.js";
 
 /** The Store over Kysely; the two dialects differ only where `dialect` is checked. */
 export class KyselyStore implements Store {
@@ -139,157 +141,54 @@ export class KyselyStore implements Store {
     return row ?? null;
   }
 
-  async createWebhook(webhook: WebhookRecord): Promise<void> {
-    const row = webhookToRow(webhook);
-    await this.db
-      .insertInto("webhooks")
-      .values({
-        ...(row as Required<typeof row>),
-        id: webhook.id,
-        tenant_id: webhook.tenant_id,
-        created_at: webhook.created_at,
-        deleted_at: null,
-      })
-      .execute();
+  createWebhook(webhook: WebhookRecord): Promise<void> {
+    return webhooks.createWebhook(this.db, webhook);
   }
 
-  async getWebhook(tenantId: string, id: string): Promise<WebhookRecord | null> {
-    const row = await this.db
-      .selectFrom("webhooks")
-      .selectAll()
-      .where("tenant_id", "=", tenantId)
-      .where("id", "=", id)
-      .where("deleted_at", "is", null)
-      .executeTakeFirst();
-    return row ? webhookFromRow(row) : null;
+  getWebhook(tenantId: string, id: string): Promise<WebhookRecord | null> {
+    return webhooks.getWebhook(this.db, tenantId, id);
   }
 
-  async getWebhooksByIds(ids: string[]): Promise<Array<WebhookRecord & { deleted_at: number | null }>> {
-    if (ids.length === 0) return [];
-    const rows = await this.db.selectFrom("webhooks").selectAll().where("id", "in", ids).execute();
-    return rows.map(webhookFromRow);
+  getWebhooksByIds(ids: string[]): Promise<Array<WebhookRecord & { deleted_at: number | null }>> {
+    return webhooks.getWebhooksByIds(this.db, ids);
   }
 
-  async listWebhooks(tenantId: string, options: ListOptions): Promise<Page<WebhookRecord>> {
-    let q = this.db
-      .selectFrom("webhooks")
-      .selectAll()
-      .where("tenant_id", "=", tenantId)
-      .where("deleted_at", "is", null);
-    if (options.cursor) q = q.where("id", "<", options.cursor);
-    const rows = await q
-      .orderBy("id", "desc")
-      .limit(options.limit + 1)
-      .execute();
-    return page(rows.map(webhookFromRow), options.limit);
+  listWebhooks(tenantId: string, options: ListOptions): Promise<Page<WebhookRecord>> {
+    return webhooks.listWebhooks(this.db, tenantId, options);
   }
 
-  async listEnabledWebhooks(tenantId: string): Promise<WebhookRecord[]> {
-    const rows = await this.db
-      .selectFrom("webhooks")
-      .selectAll()
-      .where("tenant_id", "=", tenantId)
-      .where("enabled", "=", 1)
-      .where("deleted_at", "is", null)
-      .execute();
-    return rows.map(webhookFromRow);
+  listEnabledWebhooks(tenantId: string): Promise<WebhookRecord[]> {
+    return webhooks.listEnabledWebhooks(this.db, tenantId);
   }
 
-  async updateWebhook(
+  updateWebhook(
     tenantId: string,
     id: string,
     patch: WebhookPatch,
     now: number,
   ): Promise<WebhookRecord | null> {
-    return this.db.transaction().execute(async (tx) => {
-      const before = await tx
-        .selectFrom("webhooks")
-        .select(["enabled"])
-        .where("tenant_id", "=", tenantId)
-        .where("id", "=", id)
-        .where("deleted_at", "is", null)
-        .executeTakeFirst();
-      if (!before) return null;
-      const row = await tx
-        .updateTable("webhooks")
-        .set({ ...webhookToRow(patch), updated_at: now })
-        .where("id", "=", id)
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      await holdOrReleasePending(tx, id, before.enabled === 1, row.enabled === 1, now);
-      return webhookFromRow(row);
-    });
+    return webhooks.updateWebhook(this.db, tenantId, id, patch, now);
   }
 
-  async rotateWebhookSecret(
+  rotateWebhookSecret(
     tenantId: string,
     id: string,
     rotation: { secret: string; previous_secret: string; previous_secret_expires_at: number },
     now: number,
   ): Promise<WebhookRecord | null> {
-    const row = await this.db
-      .updateTable("webhooks")
-      .set({ ...rotation, updated_at: now })
-      .where("tenant_id", "=", tenantId)
-      .where("id", "=", id)
-      .where("deleted_at", "is", null)
-      .returningAll()
-      .executeTakeFirst();
-    return row ? webhookFromRow(row) : null;
+    return webhooks.rotateWebhookSecret(this.db, tenantId, id, rotation, now);
   }
 
   reencryptSecrets(reencrypt: (stored: string) => string): Promise<number> {
-    return this.db.transaction().execute(async (tx) => {
-      const rows = await tx
-        .selectFrom("webhooks")
-        .select(["id", "secret", "previous_secret", "auth", "app_key"])
-        .execute();
-      for (const row of rows) {
-        await tx
-          .updateTable("webhooks")
-          .set({
-            secret: reencrypt(row.secret),
-            previous_secret: row.previous_secret === null ? null : reencrypt(row.previous_secret),
-            auth: reencrypt(row.auth),
-            app_key: row.app_key === null ? null : reencrypt(row.app_key),
-          })
-          .where("id", "=", row.id)
-          .execute();
-      }
-      return rows.length;
-    });
+    return webhooks.reencryptSecrets(this.db, reencrypt);
   }
 
-  async deleteWebhook(tenantId: string, id: string, now: number): Promise<boolean> {
-    return this.db.transaction().execute(async (tx) => {
-      const result = await tx
-        .updateTable("webhooks")
-        .set({ deleted_at: now, enabled: 0, updated_at: now })
-        .where("tenant_id", "=", tenantId)
-        .where("id", "=", id)
-        .where("deleted_at", "is", null)
-        .executeTakeFirst();
-      if (Number(result.numUpdatedRows) === 0) return false;
-      await tx
-        .updateTable("deliveries")
-        .set({ status: "cancelled", lease_owner: null, updated_at: now, last_error: "webhook deleted" })
-        .where("webhook_id", "=", id)
-        .where("status", "=", "pending")
-        .execute();
-      return true;
-    });
+  deleteWebhook(tenantId: string, id: string, now: number): Promise<boolean> {
+    return webhooks.deleteWebhook(this.db, tenantId, id, now);
   }
 
-  async disableWebhook(webhookId: string, reason: string, now: number): Promise<void> {
-    await this.db.transaction().execute(async (tx) => {
-      const result = await tx
-        .updateTable("webhooks")
-        .set({ enabled: 0, disabled_reason: reason, updated_at: now })
-        .where("id", "=", webhookId)
-        .where("enabled", "=", 1)
-        .executeTakeFirst();
-      if (Number(result.numUpdatedRows) > 0) await holdOrReleasePending(tx, webhookId, true, false, now);
-    });
+  disableWebhook(webhookId: string, reason: string, now: number): Promise<void> {
+    return webhooks.disableWebhook(this.db, webhookId, reason, now);
   }
 
   ingestEvents(
@@ -298,7 +197,7 @@ export class KyselyStore implements Store {
     now: number,
     claimFor: IngestClaim | null,
   ): Promise<IngestResult[]> {
-    return queue.ingestEvents(this.db, tenantId, events, now, claimFor);
+    return ingestEvents(this.db, tenantId, events, now, claimFor);
   }
 
   async releaseHeldDeliveries(
@@ -432,48 +331,15 @@ export class KyselyStore implements Store {
     return purgePayloads(this.db, cutoff, afterId, limit);
   }
 
-  async getWebhookHealth(ids: string[]): Promise<WebhookHealth[]> {
-    if (ids.length === 0) return [];
-    return this.db.selectFrom("webhook_health").selectAll().where("webhook_id", "in", ids).execute();
+  getWebhookHealth(ids: string[]): Promise<WebhookHealth[]> {
+    return webhooks.getWebhookHealth(this.db, ids);
   }
 
-  async saveWebhookHealth(health: WebhookHealth): Promise<void> {
-    const { webhook_id, ...rest } = health;
-    await this.db
-      .insertInto("webhook_health")
-      .values(health)
-      .onConflict((oc) => oc.column("webhook_id").doUpdateSet(rest))
-      .execute();
+  saveWebhookHealth(health: WebhookHealth): Promise<void> {
+    return webhooks.saveWebhookHealth(this.db, health);
   }
 
   dueStats(now: number): Promise<DueStats> {
     return queue.dueStats(this.db, now);
-  }
-}
-
-/**
- * Pending deliveries of a disabled webhook are parked far in the future (out of the due index's
- * way) and made due again when it is enabled.
- */
-async function holdOrReleasePending(
-  tx: Kysely<Database>,
-  webhookId: string,
-  wasEnabled: boolean,
-  isEnabled: boolean,
-  now: number,
-): Promise<void> {
-  if (wasEnabled === isEnabled) return;
-  const q = tx
-    .updateTable("deliveries")
-    .where("webhook_id", "=", webhookId)
-    .where("status", "=", "pending")
-    .where("lease_owner", "is", null);
-  if (isEnabled) {
-    await q
-      .set({ next_attempt_at: now, updated_at: now })
-      .where("next_attempt_at", "=", HELD_UNTIL_ENABLED)
-      .execute();
-  } else {
-    await q.set({ next_attempt_at: HELD_UNTIL_ENABLED, updated_at: now }).execute();
   }
 }

@@ -3,29 +3,9 @@
  * and attempts lives here, one function per operation, so the hot paths can be read whole.
  */
 import { type Kysely, sql } from "kysely";
-import { releaseHeld } from "./holds.js";
-import {
-  attemptFromRow,
-  attemptToRow,
-  deliveryFromRow,
-  eventFromRow,
-  eventToRow,
-  HELD_UNTIL_ENABLED,
-  page,
-} from "./rows.js";
+import { attemptFromRow, attemptToRow, deliveryFromRow, HELD_UNTIL_ENABLED, page } from "./rows.js";
 import type { Database, DeliveryTable, EventTable } from "./schema.js";
-import type {
-  AttemptOutcome,
-  AttemptRecord,
-  DeliveryRecord,
-  DeliveryStatus,
-  DueStats,
-  IngestClaim,
-  IngestResult,
-  ListOptions,
-  NewEvent,
-  Page,
-} from "./store.js";
+import type { AttemptRecord, DeliveryRecord, DeliveryStatus, DueStats, ListOptions, Page } from "./store.js";
 
 type Db = Kysely<Database>;
 
@@ -35,106 +15,6 @@ const INSERT_CHUNK = 400;
 /** Splits rows for multi-row statements. */
 export function* chunks<T>(rows: T[], size = INSERT_CHUNK): Generator<T[]> {
   for (let i = 0; i < rows.length; i += size) yield rows.slice(i, i + size);
-}
-
-export function ingestEvents(
-  db: Db,
-  tenantId: string,
-  events: NewEvent[],
-  now: number,
-  claimFor: IngestClaim | null,
-): Promise<IngestResult[]> {
-  return db.transaction().execute(async (tx) => {
-    const results: IngestResult[] = [];
-    const fresh: EventTable[] = [];
-    const deliveries: DeliveryTable[] = [];
-    const claimedSoFar = new Map<string, number>();
-    for (const item of events) {
-      const { event } = item;
-      if (event.idempotency_key !== null) {
-        const inserted = await tx
-          .insertInto("events")
-          .values(eventToRow(event))
-          .onConflict((oc) =>
-            oc.columns(["tenant_id", "idempotency_key"]).where("idempotency_key", "is not", null).doNothing(),
-          )
-          .returning("id")
-          .executeTakeFirst();
-        if (!inserted) {
-          const first = await tx
-            .selectFrom("events")
-            .selectAll()
-            .where("tenant_id", "=", tenantId)
-            .where("idempotency_key", "=", event.idempotency_key)
-            .executeTakeFirstOrThrow();
-          results.push({
-            event: eventFromRow(first),
-            deliveryIds: [],
-            webhookIds: [],
-            claimed: [],
-            duplicate: true,
-          });
-          continue;
-        }
-      } else {
-        fresh.push(eventToRow(event));
-      }
-      // Held deliveries wait for their follow-up event: never handed to a dispatcher at once.
-      const claimed = item.webhookIds.map((webhookId, i) => {
-        if (claimFor === null || item.holds?.[i]) return false;
-        const taken = claimedSoFar.get(webhookId) ?? 0;
-        if (taken >= (claimFor.perWebhook.get(webhookId) ?? 0)) return false;
-        claimedSoFar.set(webhookId, taken + 1);
-        return true;
-      });
-      item.webhookIds.forEach((webhookId, i) => {
-        const mine = claimed[i] === true && claimFor !== null;
-        const hold = item.holds?.[i] ?? null;
-        deliveries.push({
-          id: item.deliveryIds[i] as string,
-          tenant_id: tenantId,
-          event_id: event.id,
-          webhook_id: webhookId,
-          status: "pending",
-          attempts: 0,
-          next_attempt_at: hold ? hold.until : mine ? claimFor.leaseUntil : now,
-          lease_owner: mine ? claimFor.owner : null,
-          first_attempt_at: null,
-          last_attempt_at: null,
-          last_status_code: null,
-          last_error: null,
-          appended: null,
-          hold_key: hold?.key ?? null,
-          hold_event_type: hold?.eventType ?? null,
-          hold_until: hold?.until ?? null,
-          merge_event_id: null,
-          created_at: now,
-          updated_at: now,
-        });
-      });
-      results.push({
-        event,
-        deliveryIds: item.deliveryIds,
-        webhookIds: item.webhookIds,
-        claimed,
-        duplicate: false,
-      });
-    }
-    for (const chunk of chunks(fresh)) await tx.insertInto("events").values(chunk).execute();
-    for (const chunk of chunks(deliveries)) await tx.insertInto("deliveries").values(chunk).execute();
-    // Events of this batch may be the follow-ups held deliveries wait for (including deliveries
-    // created just above): released in the same transaction, so none is missed or lost.
-    const releases = results.flatMap((r) => {
-      const key = r.duplicate ? undefined : r.event.data?.call_id;
-      return typeof key === "string" ? [{ key, eventType: r.event.type, eventId: r.event.id }] : [];
-    });
-    const released = await releaseHeld(tx, tenantId, releases, now);
-    for (const result of results) {
-      const count = released.get(result.event.id);
-      if (count !== undefined && !result.duplicate) result.released = count;
-    }
-    return results;
-  });
 }
 
 export async function listDeliveriesForEvent(

@@ -73,3 +73,6 @@ export function splitList(text: string): string[] {
     .map((s) => s.trim())
     .filter((s) => s !== "");
 }
+
+/** The first `n` characters of a text, with "…" when it is longer. */
+export const truncate = (s: string, n: number): string => (s.length > n ? `${s.slice(0, n)}…` : s);

@@ -1,0 +1,210 @@
+import type { Kysely } from "kysely";
+import { HELD_UNTIL_ENABLED, page, webhookFromRow, webhookToRow } from "./rows.js";
+import type { Database } from "./schema.js";
+import type { ListOptions, Page, WebhookHealth, WebhookPatch, WebhookRecord } from "./store.js";
+
+/** Webhook rows and their health: one function per operation, used by KyselyStore. */
+type Db = Kysely<Database>;
+
+export async function createWebhook(db: Db, webhook: WebhookRecord): Promise<void> {
+  const row = webhookToRow(webhook);
+  await db
+    .insertInto("webhooks")
+    .values({
+      ...(row as Required<typeof row>),
+      id: webhook.id,
+      tenant_id: webhook.tenant_id,
+      created_at: webhook.created_at,
+      deleted_at: null,
+    })
+    .execute();
+}
+
+export async function getWebhook(db: Db, tenantId: string, id: string): Promise<WebhookRecord | null> {
+  const row = await db
+    .selectFrom("webhooks")
+    .selectAll()
+    .where("tenant_id", "=", tenantId)
+    .where("id", "=", id)
+    .where("deleted_at", "is", null)
+    .executeTakeFirst();
+  return row ? webhookFromRow(row) : null;
+}
+
+export async function getWebhooksByIds(
+  db: Db,
+  ids: string[],
+): Promise<Array<WebhookRecord & { deleted_at: number | null }>> {
+  if (ids.length === 0) return [];
+  const rows = await db.selectFrom("webhooks").selectAll().where("id", "in", ids).execute();
+  return rows.map(webhookFromRow);
+}
+
+export async function listWebhooks(
+  db: Db,
+  tenantId: string,
+  options: ListOptions,
+): Promise<Page<WebhookRecord>> {
+  let q = db
+    .selectFrom("webhooks")
+    .selectAll()
+    .where("tenant_id", "=", tenantId)
+    .where("deleted_at", "is", null);
+  if (options.cursor) q = q.where("id", "<", options.cursor);
+  const rows = await q
+    .orderBy("id", "desc")
+    .limit(options.limit + 1)
+    .execute();
+  return page(rows.map(webhookFromRow), options.limit);
+}
+
+export async function listEnabledWebhooks(db: Db, tenantId: string): Promise<WebhookRecord[]> {
+  const rows = await db
+    .selectFrom("webhooks")
+    .selectAll()
+    .where("tenant_id", "=", tenantId)
+    .where("enabled", "=", 1)
+    .where("deleted_at", "is", null)
+    .execute();
+  return rows.map(webhookFromRow);
+}
+
+export async function updateWebhook(
+  db: Db,
+  tenantId: string,
+  id: string,
+  patch: WebhookPatch,
+  now: number,
+): Promise<WebhookRecord | null> {
+  return db.transaction().execute(async (tx) => {
+    const before = await tx
+      .selectFrom("webhooks")
+      .select(["enabled"])
+      .where("tenant_id", "=", tenantId)
+      .where("id", "=", id)
+      .where("deleted_at", "is", null)
+      .executeTakeFirst();
+    if (!before) return null;
+    const row = await tx
+      .updateTable("webhooks")
+      .set({ ...webhookToRow(patch), updated_at: now })
+      .where("id", "=", id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await holdOrReleasePending(tx, id, before.enabled === 1, row.enabled === 1, now);
+    return webhookFromRow(row);
+  });
+}
+
+export async function rotateWebhookSecret(
+  db: Db,
+  tenantId: string,
+  id: string,
+  rotation: { secret: string; previous_secret: string; previous_secret_expires_at: number },
+  now: number,
+): Promise<WebhookRecord | null> {
+  const row = await db
+    .updateTable("webhooks")
+    .set({ ...rotation, updated_at: now })
+    .where("tenant_id", "=", tenantId)
+    .where("id", "=", id)
+    .where("deleted_at", "is", null)
+    .returningAll()
+    .executeTakeFirst();
+  return row ? webhookFromRow(row) : null;
+}
+
+export function reencryptSecrets(db: Db, reencrypt: (stored: string) => string): Promise<number> {
+  return db.transaction().execute(async (tx) => {
+    const rows = await tx
+      .selectFrom("webhooks")
+      .select(["id", "secret", "previous_secret", "auth", "app_key"])
+      .execute();
+    for (const row of rows) {
+      await tx
+        .updateTable("webhooks")
+        .set({
+          secret: reencrypt(row.secret),
+          previous_secret: row.previous_secret === null ? null : reencrypt(row.previous_secret),
+          auth: reencrypt(row.auth),
+          app_key: row.app_key === null ? null : reencrypt(row.app_key),
+        })
+        .where("id", "=", row.id)
+        .execute();
+    }
+    return rows.length;
+  });
+}
+
+export async function deleteWebhook(db: Db, tenantId: string, id: string, now: number): Promise<boolean> {
+  return db.transaction().execute(async (tx) => {
+    const result = await tx
+      .updateTable("webhooks")
+      .set({ deleted_at: now, enabled: 0, updated_at: now })
+      .where("tenant_id", "=", tenantId)
+      .where("id", "=", id)
+      .where("deleted_at", "is", null)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 0) return false;
+    await tx
+      .updateTable("deliveries")
+      .set({ status: "cancelled", lease_owner: null, updated_at: now, last_error: "webhook deleted" })
+      .where("webhook_id", "=", id)
+      .where("status", "=", "pending")
+      .execute();
+    return true;
+  });
+}
+
+export async function disableWebhook(db: Db, webhookId: string, reason: string, now: number): Promise<void> {
+  await db.transaction().execute(async (tx) => {
+    const result = await tx
+      .updateTable("webhooks")
+      .set({ enabled: 0, disabled_reason: reason, updated_at: now })
+      .where("id", "=", webhookId)
+      .where("enabled", "=", 1)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) > 0) await holdOrReleasePending(tx, webhookId, true, false, now);
+  });
+}
+
+export async function getWebhookHealth(db: Db, ids: string[]): Promise<WebhookHealth[]> {
+  if (ids.length === 0) return [];
+  return db.selectFrom("webhook_health").selectAll().where("webhook_id", "in", ids).execute();
+}
+
+export async function saveWebhookHealth(db: Db, health: WebhookHealth): Promise<void> {
+  const { webhook_id, ...rest } = health;
+  await db
+    .insertInto("webhook_health")
+    .values(health)
+    .onConflict((oc) => oc.column("webhook_id").doUpdateSet(rest))
+    .execute();
+}
+
+/**
+ * Pending deliveries of a disabled webhook are parked far in the future (out of the due index's
+ * way) and made due again when it is enabled.
+ */
+async function holdOrReleasePending(
+  tx: Kysely<Database>,
+  webhookId: string,
+  wasEnabled: boolean,
+  isEnabled: boolean,
+  now: number,
+): Promise<void> {
+  if (wasEnabled === isEnabled) return;
+  const q = tx
+    .updateTable("deliveries")
+    .where("webhook_id", "=", webhookId)
+    .where("status", "=", "pending")
+    .where("lease_owner", "is", null);
+  if (isEnabled) {
+    await q
+      .set({ next_attempt_at: now, updated_at: now })
+      .where("next_attempt_at", "=", HELD_UNTIL_ENABLED)
+      .execute();
+  } else {
+    await q.set({ next_attempt_at: HELD_UNTIL_ENABLED, updated_at: now }).execute();
+  }
+}

@@ -1,0 +1,75 @@
+/** "Replay failed deliveries": re-queues every failed delivery created since a chosen time. */
+import { type FormEvent, useState } from "react";
+import { errorMessage, type Webhook } from "../../api";
+import { useApi } from "../../hooks";
+
+/** `datetime-local` value for a time (local clock). */
+function localInput(ms: number): string {
+  const d = new Date(ms);
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+export function ReplayPanel({ webhook, onReplayed }: { webhook: Webhook; onReplayed: () => void }) {
+  const call = useApi();
+  const [since, setSince] = useState(() => localInput(Date.now() - 24 * 3600 * 1000));
+  const [busy, setBusy] = useState(false);
+  const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const ms = Date.parse(since);
+    if (since === "" || Number.isNaN(ms)) {
+      setResult({ ok: false, text: "Choose the date and time to replay from." });
+      return;
+    }
+    setBusy(true);
+    setResult(null);
+    try {
+      const answer = await call<{ replayed: number }>("POST", `/v1/webhooks/${webhook.id}/replay`, {
+        status: "failed",
+        since: new Date(ms).toISOString(),
+      });
+      setResult({
+        ok: true,
+        text:
+          answer.replayed === 0
+            ? "No failed deliveries since then."
+            : `Re-queued ${answer.replayed} failed deliver${answer.replayed === 1 ? "y" : "ies"}.`,
+      });
+      onReplayed();
+    } catch (caught) {
+      setResult({ ok: false, text: errorMessage(caught) });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section className="card" aria-labelledby="replay-title">
+      <h2 id="replay-title">Replay failed deliveries</h2>
+      <p className="muted">
+        Sends every failed delivery created since a date again, with the same webhook-id.
+      </p>
+      <form onSubmit={submit} className="stack">
+        <div className="field">
+          <label htmlFor="replay-since">Failed since</label>
+          <input
+            id="replay-since"
+            type="datetime-local"
+            value={since}
+            onChange={(e) => setSince(e.target.value)}
+          />
+        </div>
+        <button type="submit" className="button" disabled={busy}>
+          {busy ? "Replaying…" : "Replay failed"}
+        </button>
+      </form>
+      <div aria-live="polite">
+        {result && (
+          <p className={result.ok ? "result result-ok" : "field-error"} role={result.ok ? "status" : "alert"}>
+            {result.text}
+          </p>
+        )}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,76 @@
+/** Building blocks shared by the webhook form's sections: section card, labelled field, error line. */
+import type { ReactNode } from "react";
+import type { FormState } from "./state";
+
+/** Sets one field of the form state. */
+export type Setter = <K extends keyof FormState>(key: K, value: FormState[K]) => void;
+
+/** The `aria-describedby` ids of a field's error and hint. */
+export function describedBy(id: string, error: string | null | undefined, hint: boolean): string | undefined {
+  const ids = [error ? `${id}-error` : null, hint ? `${id}-hint` : null].filter(Boolean);
+  return ids.length ? ids.join(" ") : undefined;
+}
+
+export function Section({
+  title,
+  description,
+  children,
+}: {
+  title: string;
+  description?: string;
+  children: ReactNode;
+}) {
+  const id = `section-${title.toLowerCase().replace(/[^a-z]+/g, "-")}`;
+  return (
+    <section className="card form-section" aria-labelledby={id}>
+      <h2 id={id}>{title}</h2>
+      {description && <p className="muted">{description}</p>}
+      {children}
+    </section>
+  );
+}
+
+export function Field({
+  id,
+  label,
+  hint,
+  error,
+  optional,
+  children,
+}: {
+  id: string;
+  label: string;
+  hint?: ReactNode;
+  error?: string | null;
+  optional?: boolean;
+  children: ReactNode;
+}) {
+  return (
+    <div className={`field${error ? " field-invalid" : ""}`}>
+      <label htmlFor={id}>
+        {label}
+        {optional && <span className="muted"> (optional)</span>}
+      </label>
+      {children}
+      {error && (
+        <p id={`${id}-error`} className="field-error" role="alert">
+          {error}
+        </p>
+      )}
+      {hint && (
+        <p id={`${id}-hint`} className="hint">
+          {hint}
+        </p>
+      )}
+    </div>
+  );
+}
+
+export function FieldError({ id, error }: { id: string; error: string | undefined }) {
+  if (!error) return null;
+  return (
+    <p id={id} className="field-error" role="alert">
+      {error}
+    </p>
+  );
+}
