@@ -1,5 +1,5 @@
 import type { WebhookHold } from "../domain/webhook.js";
-import type { DeliveryStatus } from "./schema.js";
+import type { DeliveryStatus, WebhookHealthTable } from "./schema.js";
 
 export type { DeliveryStatus } from "./schema.js";
 
@@ -186,18 +186,8 @@ export interface AttemptOutcome {
   };
 }
 
-/** A webhook's health as the dispatcher last recorded it. */
-export interface WebhookHealth {
-  webhook_id: string;
-  circuit_state: "closed" | "open" | "half_open";
-  consecutive_failures: number;
-  retry_at: number | null;
-  failing_since: number | null;
-  failing_notified_at: number | null;
-  last_success_at: number | null;
-  last_failure_at: number | null;
-  updated_at: number;
-}
+/** A webhook's health as the dispatcher last recorded it (the row as it is). */
+export type WebhookHealth = WebhookHealthTable;
 
 export interface DueStats {
   due: number;

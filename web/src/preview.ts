@@ -4,30 +4,10 @@
  * the server's Liquid renderer is what deliveries use.
  */
 
-/** Call-tracking macro names → the variable they stand for (as the server's templates define). */
-export const CALL_MACROS: Readonly<Record<string, string>> = {
-  start: "data.started_at",
-  end: "data.ended_at",
-  duration: "data.duration",
-  from_nr: "data.from_number",
-  to_nr: "data.to_number",
-  answered: "data.answered",
-  call_id: "data.call_id",
-  direction: "data.direction",
-  agent_id: "data.agent_id",
-  campaign_id: "data.campaign_id",
-  recording_url: "data.recording_url",
-  lead_score: "data.lead_score",
-  summary: "data.summary",
-  customer_name: "data.customer.name",
-  customer_phone: "data.customer.phone",
-  customer_email: "data.customer.email",
-  event_id: "id",
-  event_type: "event",
-  id: "id",
-  event: "event",
-  timestamp: "timestamp",
-};
+// The macro table is the server's own (pure, no Node imports), so preview and delivery agree.
+import { CALL_MACROS } from "../../src/domain/template-macros.js";
+
+export { CALL_MACROS };
 
 export interface Envelope {
   id: string;
