@@ -53,6 +53,8 @@ export class Dispatcher implements DeliveryHandoff {
    * is woken rather than left asleep until its next tick with due work waiting in the store.
    */
   private fullAtClaim = new Set<string>();
+  /** Attempts started and not yet on record (their HTTP exchange may be over). */
+  private recording = 0;
   private roomBoundAtClaim = false;
 
   constructor(
@@ -146,7 +148,7 @@ export class Dispatcher implements DeliveryHandoff {
         this.held.delete(job.deliveryId);
       }
     }
-    if (this.lanes.inFlight > 0) await new Promise<void>((resolve) => this.idle.push(resolve));
+    if (this.lanes.inFlight > 0 || this.recording > 0) await new Promise<void>((resolve) => this.idle.push(resolve));
     await this.writer.flush();
     if (unsent.length > 0) await this.store.releaseDeliveries(this.owner, unsent, Date.now());
     this.metrics.queued.set(0);
@@ -154,7 +156,7 @@ export class Dispatcher implements DeliveryHandoff {
 
   /** Resolves when nothing is queued or in flight here (tests, benchmarks). */
   async drained(): Promise<void> {
-    if (this.load === 0) return;
+    if (this.load === 0 && this.recording === 0) return;
     await new Promise<void>((resolve) => this.idle.push(resolve));
   }
 
@@ -300,7 +302,7 @@ export class Dispatcher implements DeliveryHandoff {
   }
 
   private settleIdle(): void {
-    if (this.lanes.inFlight === 0 && (this.lanes.queued === 0 || this.stopping)) {
+    if (this.recording === 0 && this.lanes.inFlight === 0 && (this.lanes.queued === 0 || this.stopping)) {
       for (const resolve of this.idle.splice(0)) resolve();
     }
   }
@@ -324,11 +326,22 @@ export class Dispatcher implements DeliveryHandoff {
           .finally(() => this.held.delete(job.deliveryId));
         continue;
       }
-      void this.execute(job, lane).finally(() => {
-        this.held.delete(job.deliveryId);
+      // The endpoint's slot is freed as soon as its HTTP exchange is over, not when the attempt
+      // is on record: recording waits for the store's writer (behind ingest transactions on
+      // SQLite), and holding slots through that left the sender idle at 0.6 cores.
+      let released = false;
+      const release = (): void => {
+        if (released) return;
+        released = true;
         this.lanes.finish(lane);
         this.wakeIfDrained(lane);
         this.pump();
+      };
+      this.recording++;
+      void this.execute(job, lane, release).finally(() => {
+        release();
+        this.recording--;
+        this.held.delete(job.deliveryId);
         this.settleIdle();
       });
     }
@@ -336,7 +349,7 @@ export class Dispatcher implements DeliveryHandoff {
     this.metrics.queued.set(this.lanes.queued);
   }
 
-  private async execute(job: Job, lane: Lane): Promise<void> {
+  private async execute(job: Job, lane: Lane, release: () => void): Promise<void> {
     const webhook = lane.webhook;
     try {
       if (webhook.deleted || !webhook.enabled) {
@@ -344,7 +357,7 @@ export class Dispatcher implements DeliveryHandoff {
         await this.giveBackQueued(lane);
         return;
       }
-      await this.attempt(job, lane);
+      await this.attempt(job, lane, release);
     } catch (error) {
       // The claim stays until its lease ends, so the delivery is retried; nothing is lost.
       this.log.error(
@@ -354,7 +367,7 @@ export class Dispatcher implements DeliveryHandoff {
     }
   }
 
-  private async attempt(job: Job, lane: Lane): Promise<void> {
+  private async attempt(job: Job, lane: Lane, release: () => void): Promise<void> {
     const { event } = job;
     const webhook = lane.webhook;
     const startedAt = Date.now();
@@ -381,6 +394,7 @@ export class Dispatcher implements DeliveryHandoff {
     // 410 Gone: send nothing more to it from this moment (queued jobs are parked below), not
     // only once the attempt is on record — other attempts finish and free slots meanwhile.
     if (decision.disableWebhook) lane.webhook = { ...lane.webhook, enabled: false };
+    release();
     const recorded = await this.writer.record({
       attempt: attemptRecord({
         deliveryId: job.deliveryId,
