@@ -17,21 +17,32 @@ class Rollback extends Error {}
 export interface ClaimProbe {
   pending: number;
   batch: number;
+  skipped_webhooks: number;
   runs: number;
   claimed: number;
   median_ms: number;
   p90_ms: number;
   min_ms: number;
   max_ms: number;
-  sql: string;
-  plan: string[];
+  /** Each distinct statement the claim ran, with its plan. */
+  statements: Array<{ sql: string; plan: string[] }>;
 }
 
-export async function probeClaim(storage: Storage, batch: number, runs: number): Promise<ClaimProbe> {
-  let captured: { sql: string; parameters: unknown[] } | null = null;
+/**
+ * `skipWebhookIds`: webhooks the dispatcher passes over because their lanes are full (it sends
+ * them with every claim while those lanes stay full).
+ */
+export async function probeClaim(
+  storage: Storage,
+  batch: number,
+  runs: number,
+  skipWebhookIds: string[] = [],
+): Promise<ClaimProbe> {
+  // The store may claim with more than one statement (e.g. one per partial index): keep each.
+  const captured = new Map<string, unknown[]>();
   const log = (event: LogEvent) => {
     if (event.level === "query" && /^\s*update deliveries/i.test(event.query.sql)) {
-      captured = { sql: event.query.sql, parameters: [...event.query.parameters] };
+      captured.set(event.query.sql, [...event.query.parameters]);
     }
   };
   let db: Kysely<Schema>;
@@ -88,7 +99,7 @@ export async function probeClaim(storage: Storage, batch: number, runs: number):
             now,
             now + 90_000,
             batch,
-            [],
+            skipWebhookIds,
           );
           times.push(performance.now() - started);
           claimed = rows.length;
@@ -98,19 +109,22 @@ export async function probeClaim(storage: Storage, batch: number, runs: number):
         if (!(error instanceof Rollback)) throw error;
       }
     }
-    const query = captured as { sql: string; parameters: unknown[] } | null;
-    if (!query) throw new Error("the claim query was not captured");
+    if (captured.size === 0) throw new Error("the claim query was not captured");
+    const statements: ClaimProbe["statements"] = [];
+    for (const [text, parameters] of captured) {
+      statements.push({ sql: text.replace(/\s+/g, " ").trim(), plan: await explain(text, parameters) });
+    }
     return {
       pending,
       batch,
+      skipped_webhooks: skipWebhookIds.length,
       runs,
       claimed,
       median_ms: round(percentile(times, 0.5), 3),
       p90_ms: round(percentile(times, 0.9), 3),
       min_ms: round(Math.min(...times), 3),
       max_ms: round(Math.max(...times), 3),
-      sql: query.sql.replace(/\s+/g, " ").trim(),
-      plan: await explain(query.sql, query.parameters),
+      statements,
     };
   } finally {
     await close();

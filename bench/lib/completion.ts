@@ -37,7 +37,10 @@ export async function waitForDelivered(
 ): Promise<number> {
   let succeeded = 0;
   let received = 0;
-  const progress = () => `receiver saw ${received}, metrics say ${succeeded} succeeded`;
+  const progress = () =>
+    succeeded === 0
+      ? `receiver saw ${received}`
+      : `receiver saw ${received}, metrics say ${succeeded} succeeded`;
   // The receiver first: polling it costs the server nothing, while every /metrics scrape runs a
   // count over the due-deliveries index (switchboard_deliveries_due).
   await waitFor(

@@ -1,4 +1,5 @@
 /** Figures with targets, the results JSON (with machine and versions) and the printed table. */
+import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, release, totalmem, type } from "node:os";
 import { join } from "node:path";
@@ -52,6 +53,19 @@ function packageVersion(name: string): string | null {
   }
 }
 
+/** The commit under test, and whether src/ had uncommitted changes. */
+function sourceInfo(): { commit: string | null; src_modified: boolean | null } {
+  try {
+    const git = (...args: string[]) => execFileSync("git", args, { cwd: ROOT, encoding: "utf8" }).trim();
+    return {
+      commit: git("rev-parse", "--short", "HEAD"),
+      src_modified: git("status", "--porcelain", "src") !== "",
+    };
+  } catch {
+    return { commit: null, src_modified: null };
+  }
+}
+
 export function machineInfo(): Record<string, unknown> {
   const cpuList = cpus();
   return {
@@ -61,6 +75,7 @@ export function machineInfo(): Record<string, unknown> {
     total_memory_gib: Math.round((totalmem() / 2 ** 30) * 10) / 10,
     load_average_at_start: loadavg().map((l) => Math.round(l * 100) / 100),
     node: process.version,
+    source: sourceInfo(),
     packages: Object.fromEntries(
       ["fastify", "better-sqlite3", "pg", "undici", "bullmq", "ioredis", "kysely"].map((p) => [
         p,

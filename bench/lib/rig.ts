@@ -41,6 +41,7 @@ export async function withRig<T>(
     // The body may have replaced the server (a restart): stop whichever runs now.
     await (rig?.server ?? server)?.stop().catch(() => undefined);
     await receiver?.stop().catch(() => undefined);
-    await storage.cleanup().catch((error: unknown) => ctx.log(`cleanup failed: ${String(error)}`));
+    if (process.env.BENCH_KEEP_DATA) ctx.log(`kept the data: ${storage.dataDir} ${storage.schema ?? ""}`);
+    else await storage.cleanup().catch((error: unknown) => ctx.log(`cleanup failed: ${String(error)}`));
   }
 }

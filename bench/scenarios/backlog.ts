@@ -57,6 +57,12 @@ export const backlog: Scenario = async (ctx) => {
       const make = { batchSize, inFlight, makeEvent: (i: number, t: number) => callEnded(i, t) };
       await ingestBatches(rig.server, rig.key, firstEvents, make);
       const claimSmall = await probeClaim(rig.storage, CLAIM_BATCH, runs);
+      const claimFullLanesSmall = await probeClaim(
+        rig.storage,
+        CLAIM_BATCH,
+        runs,
+        rig.endpoints.map((e) => e.webhookId),
+      );
       const scrapeSmall = await timeScrape(rig.server, runs);
       ctx.log(`claim at ${claimSmall.pending} pending: ${claimSmall.median_ms} ms; ingesting to ${expected}`);
       const rest = await ingestBatches(rig.server, rig.key, events - firstEvents, {
@@ -65,6 +71,9 @@ export const backlog: Scenario = async (ctx) => {
       });
       const ingestMs = rest.finishedAt - rest.startedAt;
       const claimLarge = await probeClaim(rig.storage, CLAIM_BATCH, runs);
+      // The dispatcher's claim while every lane is full: all webhooks are in the skip list.
+      const allWebhooks = rig.endpoints.map((e) => e.webhookId);
+      const claimFullLanesLarge = await probeClaim(rig.storage, CLAIM_BATCH, Math.min(runs, 5), allWebhooks);
       const scrapeLarge = await timeScrape(rig.server, runs);
       ctx.log(`claim at ${claimLarge.pending} pending: ${claimLarge.median_ms} ms`);
       const ingestUsage = ingestSampler.finish();
@@ -127,6 +136,16 @@ export const backlog: Scenario = async (ctx) => {
             "ms",
           ),
           figure("claim time growth (large / small)", growth, "×", { op: "<=", value: 2 }),
+          figure(
+            `claim with every webhook's lane full, at ${claimFullLanesSmall.pending.toLocaleString("en-US")} pending`,
+            claimFullLanesSmall.median_ms,
+            "ms",
+          ),
+          figure(
+            `claim with every webhook's lane full, at ${claimFullLanesLarge.pending.toLocaleString("en-US")} pending`,
+            claimFullLanesLarge.median_ms,
+            "ms",
+          ),
           figure(`GET /metrics at ${claimSmall.pending.toLocaleString("en-US")} pending`, scrapeSmall, "ms"),
           figure(`GET /metrics at ${claimLarge.pending.toLocaleString("en-US")} pending`, scrapeLarge, "ms"),
         ],
@@ -136,6 +155,8 @@ export const backlog: Scenario = async (ctx) => {
           ingest_s: round(ingestMs / 1000, 3),
           claim_small: claimSmall,
           claim_large: claimLarge,
+          claim_all_lanes_full_small: claimFullLanesSmall,
+          claim_all_lanes_full_large: claimFullLanesLarge,
           receiver: stats,
         },
       };

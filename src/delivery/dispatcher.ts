@@ -53,6 +53,8 @@ export class Dispatcher implements DeliveryHandoff {
    * is woken rather than left asleep until its next tick with due work waiting in the store.
    */
   private fullAtClaim = new Set<string>();
+  /** The last claim that passed over webhooks and found nothing: which ones, and when. */
+  private fruitless = { key: "", at: 0 };
   /** Attempts started and not yet on record (their HTTP exchange may be over). */
   private recording = 0;
   private roomBoundAtClaim = false;
@@ -201,7 +203,15 @@ export class Dispatcher implements DeliveryHandoff {
     const full = this.lanes.full();
     this.fullAtClaim = new Set(full);
     const skip = [...full, ...this.health.blocked(now)];
+    // A claim that passes over webhooks and finds nothing has read the due index to its end
+    // (43 ms at 200 000 pending, 201 ms at 900 000, in the backlog benchmark). Until the set of
+    // passed-over webhooks changes, repeat it at most once per poll interval.
+    const skipKey = skip.join(",");
+    if (skip.length > 0 && skipKey === this.fruitless.key && now - this.fruitless.at < this.options.pollIntervalMs) {
+      return 0;
+    }
     const rows = await this.store.claimDueDeliveries(this.owner, now, now + this.leaseMs, limit, skip);
+    this.fruitless = rows.length === 0 && skip.length > 0 ? { key: skipKey, at: now } : { key: "", at: 0 };
     if (rows.length === 0) return 0;
     const fresh = rows.filter((row) => !this.held.has(row.id));
     // Held deliveries released by a follow-up event merge its data: load both events.

@@ -16,7 +16,9 @@ export function openSqliteStore(dataDir: string): KyselyStore {
   database.pragma("synchronous = NORMAL");
   database.pragma("busy_timeout = 5000");
   database.pragma("foreign_keys = ON");
-  database.pragma("cache_size = -65536");
+  // 16 MiB of page cache: the hot pages are the due indexes' heads and the newest rows; more
+  // cache bought no throughput in the benchmark and cost resident memory.
+  database.pragma("cache_size = -16384");
   const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
   return new KyselyStore(db, "sqlite");
 }
