@@ -1,16 +1,15 @@
 import type { Logger } from "pino";
-import { decideAttempt } from "../domain/outcome.js";
-import type { RetryPolicy, SuccessConditions } from "../domain/webhook.js";
 import type { DeliveryHandoff } from "../events/ingest.js";
 import type { IngestResult, Store, WebhookRecord } from "../store/index.js";
+import { countAttempt, sendAttempt } from "./attempt.js";
 import { attemptRecord } from "./attempt-record.js";
 import { AttemptWriter } from "./attempt-writer.js";
 import { withFollowUp } from "./body.js";
 import type { EndpointHealth } from "./endpoint-health.js";
 import { type Job, type Lane, Lanes } from "./lanes.js";
 import type { Metrics } from "./metrics.js";
-import { prepareRequest, type ResolvedWebhook, sendPrepared } from "./request.js";
-import type { HttpSender, SendResult } from "./sender.js";
+import type { ResolvedWebhook } from "./request.js";
+import type { HttpSender } from "./sender.js";
 import type { WebhookResolver } from "./webhook-resolver.js";
 
 export interface DispatcherOptions {
@@ -150,7 +149,8 @@ export class Dispatcher implements DeliveryHandoff {
         this.held.delete(job.deliveryId);
       }
     }
-    if (this.lanes.inFlight > 0 || this.recording > 0) await new Promise<void>((resolve) => this.idle.push(resolve));
+    if (this.lanes.inFlight > 0 || this.recording > 0)
+      await new Promise<void>((resolve) => this.idle.push(resolve));
     await this.writer.flush();
     if (unsent.length > 0) await this.store.releaseDeliveries(this.owner, unsent, Date.now());
     this.metrics.queued.set(0);
@@ -207,7 +207,11 @@ export class Dispatcher implements DeliveryHandoff {
     // (43 ms at 200 000 pending, 201 ms at 900 000, in the backlog benchmark). Until the set of
     // passed-over webhooks changes, repeat it at most once per poll interval.
     const skipKey = skip.join(",");
-    if (skip.length > 0 && skipKey === this.fruitless.key && now - this.fruitless.at < this.options.pollIntervalMs) {
+    if (
+      skip.length > 0 &&
+      skipKey === this.fruitless.key &&
+      now - this.fruitless.at < this.options.pollIntervalMs
+    ) {
       return 0;
     }
     const rows = await this.store.claimDueDeliveries(this.owner, now, now + this.leaseMs, limit, skip);
@@ -380,30 +384,27 @@ export class Dispatcher implements DeliveryHandoff {
   private async attempt(job: Job, lane: Lane, release: () => void): Promise<void> {
     const { event } = job;
     const webhook = lane.webhook;
-    const startedAt = Date.now();
-    const prepared = prepareRequest(event, webhook, Math.floor(startedAt / 1000));
-    const request = prepared.request;
-    const result: SendResult = await sendPrepared(this.sender, prepared, webhook.timeout_ms);
-    const now = Date.now();
-    const decision = decideAttempt(
-      result,
-      { attemptsBefore: job.attemptsBefore, firstAttemptAt: job.firstAttemptAt },
-      { retry: webhook.retry as RetryPolicy, success: webhook.success as SuccessConditions },
-      startedAt,
-      now,
-    );
-    const label = decision.succeeded ? "success" : (result.errorKind ?? `http_${result.status}`);
-    this.metrics.attempts.inc({
-      result: decision.succeeded ? "success" : (result.errorKind ?? "http_error"),
+    const sent = await sendAttempt(this.sender, event, webhook, {
+      attemptsBefore: job.attemptsBefore,
+      firstAttemptAt: job.firstAttemptAt,
     });
-    this.metrics.attemptDuration.observe(
-      { result: decision.succeeded ? "success" : "failure" },
-      result.durationMs / 1000,
-    );
-    if (decision.status !== "pending") this.metrics.deliveries.inc({ outcome: decision.status });
+    const { request, result, decision, startedAt, finishedAt: now } = sent;
+    countAttempt(this.metrics, sent);
     // 410 Gone: send nothing more to it from this moment (queued jobs are parked below), not
     // only once the attempt is on record — other attempts finish and free slots meanwhile.
     if (decision.disableWebhook) lane.webhook = { ...lane.webhook, enabled: false };
+    // The breaker must see this result before the slot goes to the next attempt.
+    const exhausted = await this.health.record(
+      webhook,
+      {
+        succeeded: decision.succeeded,
+        status: result.status,
+        errorKind: result.errorKind,
+        error: decision.error,
+      },
+      now,
+    );
+    if (exhausted) lane.webhook = { ...lane.webhook, enabled: false };
     release();
     const recorded = await this.writer.record({
       attempt: attemptRecord({
@@ -426,21 +427,16 @@ export class Dispatcher implements DeliveryHandoff {
       },
     });
     this.log.debug(
-      { delivery_id: job.deliveryId, event_id: event.id, webhook_id: webhook.id, result: label, recorded },
+      {
+        delivery_id: job.deliveryId,
+        event_id: event.id,
+        webhook_id: webhook.id,
+        result: decision.succeeded ? "success" : (result.errorKind ?? `http_${result.status}`),
+        recorded,
+      },
       "attempt finished",
     );
-    const exhausted = await this.health.record(
-      webhook,
-      {
-        succeeded: decision.succeeded,
-        status: result.status,
-        errorKind: result.errorKind,
-        error: decision.error,
-      },
-      now,
-    );
     const disableReason = decision.disableWebhook ?? exhausted;
-    if (exhausted && !decision.disableWebhook) lane.webhook = { ...lane.webhook, enabled: false };
     if (disableReason && recorded) {
       this.resolver.markDisabled(webhook.id);
       await this.store.disableWebhook(webhook.id, disableReason, now);

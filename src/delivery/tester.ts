@@ -1,10 +1,9 @@
 import { findEventType } from "../domain/catalog/index.js";
 import { generateId } from "../domain/ids.js";
-import { decideAttempt } from "../domain/outcome.js";
-import type { RetryPolicy, SuccessConditions } from "../domain/webhook.js";
+import type { RetryPolicy } from "../domain/webhook.js";
 import type { AttemptRecord, DeliveryRecord, EventRecord, Store, WebhookRecord } from "../store/index.js";
+import { sendAttempt } from "./attempt.js";
 import { attemptRecord } from "./attempt-record.js";
-import { prepareRequest, sendPrepared } from "./request.js";
 import type { HttpSender } from "./sender.js";
 import type { WebhookResolver } from "./webhook-resolver.js";
 
@@ -41,21 +40,15 @@ export class WebhookTester {
       occurred_at: startedAt,
       created_at: startedAt,
     };
-    const prepared = prepareRequest(event, webhook, Math.floor(startedAt / 1000));
-    const request = prepared.request;
-    const result = await sendPrepared(this.sender, prepared, webhook.timeout_ms);
-    const now = Date.now();
-    const decision = decideAttempt(
-      result,
+    // A test is one attempt: no retries.
+    const sent = await sendAttempt(
+      this.sender,
+      event,
+      webhook,
       { attemptsBefore: 0, firstAttemptAt: startedAt },
-      // A test is one attempt: no retries.
-      {
-        retry: { ...(webhook.retry as RetryPolicy), max_attempts: 1 },
-        success: webhook.success as SuccessConditions,
-      },
-      startedAt,
-      now,
+      { ...(webhook.retry as RetryPolicy), max_attempts: 1 },
     );
+    const { request, result, decision, finishedAt: now } = sent;
     const delivery: DeliveryRecord = {
       id: generateId("dlv_"),
       tenant_id: record.tenant_id,

@@ -1,0 +1,50 @@
+import { type AttemptDecision, type DeliveryProgress, decideAttempt } from "../domain/outcome.js";
+import type { RetryPolicy, SuccessConditions } from "../domain/webhook.js";
+import type { EventRecord } from "../store/index.js";
+import type { Metrics } from "./metrics.js";
+import { type OutgoingRequest, prepareRequest, type ResolvedWebhook, sendPrepared } from "./request.js";
+import type { HttpSender, SendResult } from "./sender.js";
+
+/** One attempt, sent and judged. */
+export interface SentAttempt {
+  request: OutgoingRequest;
+  result: SendResult;
+  decision: AttemptDecision;
+  startedAt: number;
+  finishedAt: number;
+}
+
+/**
+ * Builds the signed request (signed at this attempt's own time), sends it, and decides what the
+ * answer means for the delivery. Shared by the dispatcher and "send test".
+ */
+export async function sendAttempt(
+  sender: HttpSender,
+  event: EventRecord,
+  webhook: ResolvedWebhook,
+  progress: DeliveryProgress,
+  retry: RetryPolicy = webhook.retry as RetryPolicy,
+): Promise<SentAttempt> {
+  const startedAt = Date.now();
+  const prepared = prepareRequest(event, webhook, Math.floor(startedAt / 1000));
+  const result = await sendPrepared(sender, prepared, webhook.timeout_ms);
+  const finishedAt = Date.now();
+  const decision = decideAttempt(
+    result,
+    progress,
+    { retry, success: webhook.success as SuccessConditions },
+    startedAt,
+    finishedAt,
+  );
+  return { request: prepared.request, result, decision, startedAt, finishedAt };
+}
+
+/** Counts an attempt (and a delivery that reached its final state) in the metrics. */
+export function countAttempt(metrics: Metrics, { result, decision }: SentAttempt): void {
+  metrics.attempts.inc({ result: decision.succeeded ? "success" : (result.errorKind ?? "http_error") });
+  metrics.attemptDuration.observe(
+    { result: decision.succeeded ? "success" : "failure" },
+    result.durationMs / 1000,
+  );
+  if (decision.status !== "pending") metrics.deliveries.inc({ outcome: decision.status });
+}
