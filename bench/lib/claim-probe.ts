@@ -100,6 +100,9 @@ export async function probeClaim(
             now + 90_000,
             batch,
             skipWebhookIds,
+            // The uncapped claim: the capped one (PostgreSQL, many workers) takes its own
+            // transaction and advisory lock and cannot run inside this rolled-back one.
+            null,
           );
           times.push(performance.now() - started);
           claimed = rows.length;

@@ -21,6 +21,11 @@ export interface DispatcherOptions {
   leaseMs: number;
   /** Attempts in flight at once to one webhook, unless the webhook sets `max_in_flight`. */
   perWebhookInFlight: number;
+  /**
+   * Enforce per-webhook limits through the store, across every node (PostgreSQL): claims never
+   * exceed an endpoint's `max_in_flight` cluster-wide, and ingest does not pre-claim.
+   */
+  sharedLimits: boolean;
 }
 
 /**
@@ -70,7 +75,9 @@ export class Dispatcher implements DeliveryHandoff {
     this.owner = options.owner;
     this.leaseMs = options.leaseMs;
     this.writer = new AttemptWriter(store, options.owner, log);
-    this.lanes = new Lanes(options.perWebhookInFlight, () => this.pump());
+    // A lane holds a few rounds of its slots claimed; with limits enforced by the store, exactly
+    // one round (what is claimed is what may be in flight).
+    this.lanes = new Lanes(options.perWebhookInFlight, options.sharedLimits ? 1 : 8, () => this.pump());
   }
 
   /** Claimed work this process will hold at most, across lanes. */
@@ -100,7 +107,8 @@ export class Dispatcher implements DeliveryHandoff {
 
   accepts(counts: Map<string, number>): Map<string, number> {
     const accepted = new Map<string, number>();
-    if (this.stopping) return accepted;
+    // Pre-claiming at ingest would bypass the store's cross-node count.
+    if (this.stopping || this.options.sharedLimits) return accepted;
     let room = this.capacity - this.load;
     const now = Date.now();
     for (const [webhookId, count] of counts) {
@@ -214,7 +222,14 @@ export class Dispatcher implements DeliveryHandoff {
     ) {
       return 0;
     }
-    const rows = await this.store.claimDueDeliveries(this.owner, now, now + this.leaseMs, limit, skip);
+    const rows = await this.store.claimDueDeliveries(
+      this.owner,
+      now,
+      now + this.leaseMs,
+      limit,
+      skip,
+      this.options.sharedLimits ? this.options.perWebhookInFlight : null,
+    );
     this.fruitless = rows.length === 0 && skip.length > 0 ? { key: skipKey, at: now } : { key: "", at: 0 };
     if (rows.length === 0) return 0;
     const fresh = rows.filter((row) => !this.held.has(row.id));

@@ -45,6 +45,8 @@ export class Lanes {
 
   constructor(
     private readonly defaultInFlight: number,
+    /** Rounds of in-flight slots a lane may hold claimed (1 when the store caps claims per webhook). */
+    private readonly rounds: number,
     /** Called when a rate-limited lane gets a token back, to resume sending. */
     private readonly onReady: () => void,
   ) {}
@@ -63,7 +65,7 @@ export class Lanes {
 
   /** Work one lane may hold (queued + in flight): a few rounds of its in-flight slots. */
   capacityOf(lane: Lane | undefined): number {
-    return (lane ? this.limitOf(lane) : this.defaultInFlight) * 8;
+    return (lane ? this.limitOf(lane) : this.defaultInFlight) * this.rounds;
   }
 
   add(job: Job): void {

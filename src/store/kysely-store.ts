@@ -281,8 +281,18 @@ export class KyselyStore implements Store {
     leaseUntil: number,
     limit: number,
     skipWebhookIds: string[] = [],
+    sharedCap: number | null = null,
   ): Promise<DeliveryRecord[]> {
-    return queue.claimDueDeliveries(this.db, this.dialect, owner, now, leaseUntil, limit, skipWebhookIds);
+    return queue.claimDueDeliveries(
+      this.db,
+      this.dialect,
+      owner,
+      now,
+      leaseUntil,
+      limit,
+      skipWebhookIds,
+      sharedCap,
+    );
   }
 
   recordAttempts(owner: string, outcomes: AttemptOutcome[], now: number): Promise<Set<string>> {

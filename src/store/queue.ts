@@ -3,6 +3,7 @@
  * and attempts lives here, one function per operation, so the hot paths can be read whole.
  */
 import { type Kysely, sql } from "kysely";
+import { claimLaneCapped } from "./claim-capped.js";
 import { attemptFromRow, attemptToRow, deliveryFromRow, HELD_UNTIL_ENABLED, page } from "./rows.js";
 import type { Database, DeliveryTable, EventTable } from "./schema.js";
 import type { AttemptRecord, DeliveryRecord, DeliveryStatus, DueStats, ListOptions, Page } from "./store.js";
@@ -139,9 +140,14 @@ export async function claimDueDeliveries(
   leaseUntil: number,
   limit: number,
   skipWebhookIds: string[],
+  sharedCap: number | null,
 ): Promise<DeliveryRecord[]> {
-  const claim = (lane: "first" | "retry", n: number) =>
-    n <= 0 ? Promise.resolve([]) : claimLane(db, dialect, lane, owner, now, leaseUntil, n, skipWebhookIds);
+  const claim = (lane: "first" | "retry", n: number) => {
+    if (n <= 0) return Promise.resolve([]);
+    return sharedCap !== null && dialect === "postgres"
+      ? claimLaneCapped(db, lane, owner, now, leaseUntil, n, skipWebhookIds, sharedCap)
+      : claimLane(db, dialect, lane, owner, now, leaseUntil, n, skipWebhookIds);
+  };
   const firstShare = Math.ceil(limit * FIRST_ATTEMPT_SHARE);
   const first = await claim("first", firstShare);
   const retries = await claim("retry", limit - first.length);

@@ -302,7 +302,9 @@ export interface Store {
 
   /**
    * Claims up to `limit` due deliveries for `owner` until `leaseUntil`, passing over deliveries
-   * to `skipWebhookIds` (webhooks whose local lanes are full).
+   * to `skipWebhookIds` (webhooks whose local lanes are full). With `sharedCap` (PostgreSQL), no
+   * webhook ends up with more claimed deliveries across all nodes than its `max_in_flight`
+   * (or `sharedCap` when unset).
    */
   claimDueDeliveries(
     owner: string,
@@ -310,6 +312,7 @@ export interface Store {
     leaseUntil: number,
     limit: number,
     skipWebhookIds?: string[],
+    sharedCap?: number | null,
   ): Promise<DeliveryRecord[]>;
   /**
    * Records finished attempts and the deliveries' new states in one transaction. A delivery is

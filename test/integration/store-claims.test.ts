@@ -156,4 +156,33 @@ describe.each(storeKinds())("claims on %s", (kind) => {
     // (Earlier tests' expired claims are due again too, so there may be more than these.)
     expect(ids).toEqual(expect.arrayContaining(created));
   });
+
+  it.skipIf(kind !== "postgres")(
+    "with a shared cap, no webhook has more claimed deliveries across nodes than its max_in_flight",
+    async () => {
+      const t = 20_000_000;
+      // Earlier tests' expired claims are due again: push them out of the way first.
+      const leftovers = await store.claimDueDeliveries("sweeper", t, t + 1, 5_000);
+      await fail(
+        "sweeper",
+        leftovers.map((d) => d.id),
+        t + 10_000_000,
+      );
+      await deliveries(30, t + 1);
+      const [a, b] = await Promise.all([
+        store.claimDueDeliveries("node-a", t + 2, t + 60_000, 50, [], 4),
+        store.claimDueDeliveries("node-b", t + 2, t + 60_000, 50, [], 4),
+      ]);
+      const claimed = [...(a ?? []), ...(b ?? [])];
+      expect(claimed).toHaveLength(4);
+      // Two of them finish; only two more may be claimed.
+      await fail(
+        claimed[0]?.lease_owner as string,
+        claimed.filter((d) => d.lease_owner === claimed[0]?.lease_owner).slice(0, 2).map((d) => d.id),
+        t + 10_000_000,
+      );
+      const more = await store.claimDueDeliveries("node-b", t + 3, t + 60_000, 50, [], 4);
+      expect(more).toHaveLength(2);
+    },
+  );
 });

@@ -3,6 +3,7 @@ import * as m0001 from "./0001_initial.js";
 import * as m0002 from "./0002_held_deliveries.js";
 import * as m0003 from "./0003_endpoint_health.js";
 import * as m0004 from "./0004_due_lanes.js";
+import * as m0005 from "./0005_claimed_by_webhook.js";
 
 /** Append-only: a migration that has landed is never edited; a schema change is a new file. */
 const migrations: Record<string, Migration> = {
@@ -10,6 +11,7 @@ const migrations: Record<string, Migration> = {
   "0002_held_deliveries": m0002,
   "0003_endpoint_health": m0003,
   "0004_due_lanes": m0004,
+  "0005_claimed_by_webhook": m0005,
 };
 
 export const migrationProvider: MigrationProvider = {
