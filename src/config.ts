@@ -35,6 +35,8 @@ export interface Config {
     breakerThreshold: number;
     /** How long a circuit first stays open before a probe (doubles per failed probe, ≤ 15 min). */
     breakerOpenMs: number;
+    /** Enforce `max_in_flight` across all nodes through PostgreSQL (costs throughput). */
+    sharedLimits: boolean;
   };
 }
 
@@ -127,6 +129,7 @@ export function loadConfig(env: Env = process.env): Config {
         integer(env, "SWITCHBOARD_AUTO_DISABLE_AFTER_S", 5 * 86_400, 1, 365 * 86_400) * 1000,
       breakerThreshold: integer(env, "SWITCHBOARD_BREAKER_THRESHOLD", 10, 1, 10_000),
       breakerOpenMs: integer(env, "SWITCHBOARD_BREAKER_OPEN_S", 30, 1, 3_600) * 1000,
+      sharedLimits: flag(env, "SWITCHBOARD_SHARED_ENDPOINT_LIMITS"),
     },
   };
 }

@@ -75,7 +75,7 @@ export async function startServer(config: Config, role: Role, log: Logger): Prom
         pollIntervalMs: config.worker.pollIntervalMs,
         leaseMs: config.worker.leaseMs,
         perWebhookInFlight: PER_WEBHOOK_IN_FLIGHT,
-        sharedLimits: store.dialect === "postgres",
+        sharedLimits: store.dialect === "postgres" && config.endpoints.sharedLimits,
       },
       store,
       sender,

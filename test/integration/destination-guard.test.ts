@@ -16,7 +16,10 @@ describe("destinations are checked again at send time", () => {
     // Saved while private targets were allowed (say, before an operator turned that off) …
     const permissive = await startTestServer("sqlite", { SWITCHBOARD_MASTER_KEY: masterKey });
     const { key } = await permissive.tenant();
-    const webhook = await permissive.call("POST", "/v1/webhooks", { key, body: { url: `${receiver.url}/in` } });
+    const webhook = await permissive.call("POST", "/v1/webhooks", {
+      key,
+      body: { url: `${receiver.url}/in` },
+    });
     expect(webhook.status).toBe(201);
     await permissive.server.stop();
     cleanup.push(() => permissive.storage.cleanup());
@@ -28,7 +31,10 @@ describe("destinations are checked again at send time", () => {
       SWITCHBOARD_ALLOW_PRIVATE_TARGETS: "0",
     });
     cleanup.push(() => strict.server.stop());
-    const sent = await strict.call("POST", "/v1/events", { key, body: { type: "call.started", data: { call_id: "c1" } } });
+    const sent = await strict.call("POST", "/v1/events", {
+      key,
+      body: { type: "call.started", data: { call_id: "c1" } },
+    });
     expect(sent.body.deliveries).toBe(1);
     const delivery = await eventually(async () => {
       const event = await strict.call("GET", `/v1/events/${sent.body.id}`, { key });

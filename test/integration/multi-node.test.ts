@@ -84,6 +84,10 @@ describe.skipIf(!PG_URL)("multi-node on PostgreSQL", () => {
     const open = new Map<string, number>();
     const counts = new Map<string, number>();
     const violations: Array<{ key: string; at: number }> = [];
+    // Per path (endpoint): requests open now, and the most seen at once (reported, not asserted).
+    const openPerPath = new Map<string, number>();
+    const peakPerPath = new Map<string, { beforeKill: number; overall: number }>();
+    let killedAt = Number.POSITIVE_INFINITY;
     receiver = await Receiver.start(async (request, response) => {
       const key = `${request.url} ${String(request.headers["webhook-id"])}`;
       const now = Date.now();
@@ -91,10 +95,17 @@ describe.skipIf(!PG_URL)("multi-node on PostgreSQL", () => {
       const already = open.get(key) ?? 0;
       if (already > 0) violations.push({ key, at: now });
       open.set(key, already + 1);
+      const concurrent = (openPerPath.get(request.url) ?? 0) + 1;
+      openPerPath.set(request.url, concurrent);
+      const peak = peakPerPath.get(request.url) ?? { beforeKill: 0, overall: 0 };
+      if (now < killedAt) peak.beforeKill = Math.max(peak.beforeKill, concurrent);
+      peak.overall = Math.max(peak.overall, concurrent);
+      peakPerPath.set(request.url, peak);
       try {
         await new Promise((done) => setTimeout(done, 10 + Math.floor(Math.random() * 11)));
       } finally {
         open.set(key, (open.get(key) ?? 1) - 1);
+        openPerPath.set(request.url, (openPerPath.get(request.url) ?? 1) - 1);
       }
       response.writeHead(200, { "content-type": "text/plain" });
       response.end("ok");
@@ -139,28 +150,42 @@ describe.skipIf(!PG_URL)("multi-node on PostgreSQL", () => {
     const expected = new Set(eventIds.flatMap((id) => PATHS.map((path) => `${path} ${id}`)));
     expect(expected.size).toBe(TOTAL);
 
-    // Kill -9 one worker once about a third of the deliveries have arrived. Meanwhile, note which
+    // Kill -9 one worker once about a third of the deliveries have arrived, at a moment when it
+    // holds claimed deliveries (so its leases must expire and be taken over). Meanwhile, note which
     // nodes hold leases, to know both workers really shared the work (else (2) proves nothing).
     const schema = new URL(storage.databaseUrl as string).searchParams.get("schema") as string;
     const db = new pg.Client({ connectionString: PG_URL });
     await db.connect();
     const leaseOwners = new Set<string>();
+    let receivedAtKill = 0;
+    let distinctAtKill = 0;
+    let leasesAtKill = 0;
     try {
-      await eventually(async () => {
-        const held = await db.query<{ lease_owner: string }>(
-          `select distinct lease_owner from "${schema}".deliveries where lease_owner is not null`,
+      const deadline = Date.now() + 90_000;
+      for (;;) {
+        const held = await db.query<{ lease_owner: string; n: string }>(
+          `select lease_owner, count(*) as n from "${schema}".deliveries
+           where status = 'pending' and lease_owner is not null group by lease_owner`,
         );
         for (const row of held.rows) leaseOwners.add(row.lease_owner);
-        return receiver && receiver.requests.length >= TOTAL / 3;
-      }, 90_000);
+        const mine = Number(held.rows.find((row) => row.lease_owner === "worker-1")?.n ?? 0);
+        if (receiver.requests.length >= TOTAL / 3 && mine > 0) {
+          killedAt = Date.now();
+          receivedAtKill = receiver.requests.length;
+          distinctAtKill = counts.size;
+          leasesAtKill = mine;
+          worker1.process.kill("SIGKILL");
+          break;
+        }
+        if (Date.now() > deadline)
+          throw new Error(`no kill moment found; ${receiver.requests.length} received`);
+        await new Promise((done) => setTimeout(done, 2));
+      }
     } finally {
       await db.end();
     }
+    expect(await worker1.exited).toBe("SIGKILL");
     expect([...leaseOwners].sort()).toEqual(["worker-1", "worker-2"]);
-    const killedAt = Date.now();
-    const receivedAtKill = receiver.requests.length;
-    const distinctAtKill = counts.size;
-    expect(await worker1.kill("SIGKILL")).toBe("SIGKILL");
 
     // The surviving worker finishes everything, including the dead worker's leased deliveries.
     await eventually(async () => [...expected].every((k) => counts.has(k)), 90_000);
@@ -170,9 +195,14 @@ describe.skipIf(!PG_URL)("multi-node on PostgreSQL", () => {
     // Nothing is left pending (waiting or in flight) in the store.
     for (const webhookId of webhookIds) {
       await eventually(async () => {
-        const pending = await api(apiNode.url, "GET", `/v1/webhooks/${webhookId}/deliveries?status=pending&limit=1`, {
-          key,
-        });
+        const pending = await api(
+          apiNode.url,
+          "GET",
+          `/v1/webhooks/${webhookId}/deliveries?status=pending&limit=1`,
+          {
+            key,
+          },
+        );
         return pending.status === 200 && pending.body.data.length === 0;
       }, 30_000);
     }
@@ -184,7 +214,9 @@ describe.skipIf(!PG_URL)("multi-node on PostgreSQL", () => {
     console.log(
       `multi-node: ${requests} requests for ${counts.size} pairs; ${duplicates} duplicates ` +
         `(${duplicatesBeforeKill} before the kill at ${receivedAtKill} requests); ` +
-        `${violations.length} concurrent duplicates (${whileBothAlive.length} while both workers were alive)`,
+        `${violations.length} concurrent duplicates (${whileBothAlive.length} while both workers were alive); ` +
+        `worker-1 held ${leasesAtKill} leases when killed; peak requests open at once per endpoint: ` +
+        JSON.stringify(Object.fromEntries(peakPerPath)),
     );
 
     // Two live workers never send the same delivery at the same time.

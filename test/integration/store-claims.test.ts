@@ -178,7 +178,10 @@ describe.each(storeKinds())("claims on %s", (kind) => {
       // Two of them finish; only two more may be claimed.
       await fail(
         claimed[0]?.lease_owner as string,
-        claimed.filter((d) => d.lease_owner === claimed[0]?.lease_owner).slice(0, 2).map((d) => d.id),
+        claimed
+          .filter((d) => d.lease_owner === claimed[0]?.lease_owner)
+          .slice(0, 2)
+          .map((d) => d.id),
         t + 10_000_000,
       );
       const more = await store.claimDueDeliveries("node-b", t + 3, t + 60_000, 50, [], 4);
