@@ -318,6 +318,12 @@ export class Dispatcher implements DeliveryHandoff {
   }
 
   private wakeIfDrained(lane: Lane): void {
+    // With limits kept by the store, a freed slot may be claimable only now (another node's claim
+    // ended): claim again whenever one frees. The poll loop runs one claim at a time.
+    if (this.options.sharedLimits) {
+      this.wake();
+      return;
+    }
     if (
       this.fullAtClaim.has(lane.webhookId) &&
       lane.jobs.length + lane.inFlight <= this.lanes.capacityOf(lane) / 2
