@@ -3,10 +3,12 @@
  * server (SQLite) and a local receiver. Skipped, with the reason printed, where
  * /usr/bin/chromium is missing (.ci/run installs it).
  *
- * Screenshots of each page are written to docs/screenshots/ (referenced from the README).
+ * Screenshots of each page are written to a temp directory, or to docs/screenshots/ (referenced
+ * from the README) with UPDATE_SCREENSHOTS=1, so a test run does not rewrite tracked files.
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Browser, BrowserContext, Page } from "playwright-core";
@@ -17,7 +19,9 @@ import { ADMIN_KEY, startTestServer, type TestServer } from "../helpers/server.j
 
 const CHROMIUM = "/usr/bin/chromium";
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const SCREENSHOTS = join(ROOT, "docs", "screenshots");
+const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS
+  ? join(ROOT, "docs", "screenshots")
+  : join(tmpdir(), "switchboard-screenshots");
 const hasChromium = existsSync(CHROMIUM);
 
 if (!hasChromium) {
