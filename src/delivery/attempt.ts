@@ -1,6 +1,8 @@
 import { type AttemptDecision, type DeliveryProgress, decideAttempt } from "../domain/outcome.js";
 import type { RetryPolicy, SuccessConditions } from "../domain/webhook.js";
-import type { EventRecord } from "../store/index.js";
+import type { AttemptOutcome, EventRecord } from "../store/index.js";
+import { attemptRecord } from "./attempt-record.js";
+import type { Job } from "./lanes.js";
 import type { Metrics } from "./metrics.js";
 import { type OutgoingRequest, prepareRequest, type ResolvedWebhook, sendPrepared } from "./request.js";
 import type { HttpSender, SendResult } from "./sender.js";
@@ -47,4 +49,29 @@ export function countAttempt(metrics: Metrics, { result, decision }: SentAttempt
     result.durationMs / 1000,
   );
   if (decision.status !== "pending") metrics.deliveries.inc({ outcome: decision.status });
+}
+
+/** The attempt's log row and its delivery's new state, as the store records them together. */
+export function attemptOutcome(job: Job, webhook: ResolvedWebhook, sent: SentAttempt): AttemptOutcome {
+  const { request, result, decision, startedAt } = sent;
+  return {
+    attempt: attemptRecord({
+      deliveryId: job.deliveryId,
+      attemptNumber: job.attemptsBefore + 1,
+      webhook,
+      event: job.event,
+      request,
+      result,
+      decision,
+      startedAt,
+    }),
+    delivery: {
+      id: job.deliveryId,
+      status: decision.status,
+      next_attempt_at: decision.nextAttemptAt,
+      last_status_code: result.status,
+      last_error: decision.error,
+      ...(decision.appended !== undefined ? { appended: decision.appended } : {}),
+    },
+  };
 }

@@ -1,10 +1,9 @@
 import type { Logger } from "pino";
 import type { DeliveryHandoff } from "../events/ingest.js";
 import type { IngestResult, Store, WebhookRecord } from "../store/index.js";
-import { countAttempt, sendAttempt } from "./attempt.js";
-import { attemptRecord } from "./attempt-record.js";
+import { attemptOutcome, countAttempt, sendAttempt } from "./attempt.js";
 import { AttemptWriter } from "./attempt-writer.js";
-import { withFollowUp } from "./body.js";
+import { giveBack, jobsForClaimed } from "./claimed-jobs.js";
 import type { EndpointHealth } from "./endpoint-health.js";
 import { type Job, type Lane, Lanes } from "./lanes.js";
 import type { Metrics } from "./metrics.js";
@@ -233,33 +232,8 @@ export class Dispatcher implements DeliveryHandoff {
     this.fruitless = rows.length === 0 && skip.length > 0 ? { key: skipKey, at: now } : { key: "", at: 0 };
     if (rows.length === 0) return 0;
     const fresh = rows.filter((row) => !this.held.has(row.id));
-    // Held deliveries released by a follow-up event merge its data: load both events.
-    const eventIds = fresh.flatMap((r) => (r.merge_event_id ? [r.event_id, r.merge_event_id] : [r.event_id]));
-    const [events, webhooks] = await Promise.all([
-      this.store.getEventsByIds([...new Set(eventIds)]),
-      this.store.getWebhooksByIds([...new Set(fresh.map((r) => r.webhook_id))]),
-    ]);
-    const eventById = new Map(events.map((e) => [e.id, e]));
-    const webhookById = new Map(webhooks.map((w) => [w.id, w]));
-    const missing: string[] = [];
-    for (const row of fresh) {
-      const event = eventById.get(row.event_id);
-      const webhook = webhookById.get(row.webhook_id);
-      if (!event || !webhook) {
-        missing.push(row.id);
-        continue;
-      }
-      this.enqueue({
-        deliveryId: row.id,
-        attemptsBefore: row.attempts,
-        firstAttemptAt: row.first_attempt_at,
-        event: row.merge_event_id ? withFollowUp(event, eventById.get(row.merge_event_id)) : event,
-        webhook: this.resolver.resolve(webhook, now),
-      });
-    }
-    if (missing.length > 0) {
-      await this.store.cancelDeliveries(this.owner, missing, "event or webhook no longer exists", now);
-    }
+    for (const job of await jobsForClaimed(this.store, this.resolver, this.owner, fresh, now))
+      this.enqueue(job);
     this.pump();
     return rows.length;
   }
@@ -295,20 +269,8 @@ export class Dispatcher implements DeliveryHandoff {
     }
   }
 
-  /**
-   * Gives claims back without an attempt: cancelled for a deleted webhook, parked for a disabled
-   * one, or due again at `dueAt` (an open circuit: not charged an attempt).
-   */
-  private async giveBack(webhook: ResolvedWebhook, jobs: Job[], dueAt?: number): Promise<void> {
-    const ids = jobs.map((job) => job.deliveryId);
-    if (dueAt !== undefined && !webhook.deleted && webhook.enabled) {
-      await this.store.releaseDeliveries(this.owner, ids, dueAt);
-    } else if (webhook.deleted) {
-      await this.store.cancelDeliveries(this.owner, ids, "webhook deleted", Date.now());
-      this.metrics.deliveries.inc({ outcome: "cancelled" }, ids.length);
-    } else {
-      await this.store.parkDeliveries(this.owner, ids, Date.now());
-    }
+  private giveBack(webhook: ResolvedWebhook, jobs: Job[], dueAt?: number): Promise<void> {
+    return giveBack(this.store, this.metrics, this.owner, webhook, jobs, dueAt);
   }
 
   private enqueue(job: Job): void {
@@ -409,7 +371,7 @@ export class Dispatcher implements DeliveryHandoff {
       attemptsBefore: job.attemptsBefore,
       firstAttemptAt: job.firstAttemptAt,
     });
-    const { request, result, decision, startedAt, finishedAt: now } = sent;
+    const { result, decision, finishedAt: now } = sent;
     countAttempt(this.metrics, sent);
     // 410 Gone: send nothing more to it from this moment (queued jobs are parked below), not
     // only once the attempt is on record — other attempts finish and free slots meanwhile.
@@ -427,26 +389,7 @@ export class Dispatcher implements DeliveryHandoff {
     );
     if (exhausted) lane.webhook = { ...lane.webhook, enabled: false };
     release();
-    const recorded = await this.writer.record({
-      attempt: attemptRecord({
-        deliveryId: job.deliveryId,
-        attemptNumber: job.attemptsBefore + 1,
-        webhook,
-        event,
-        request,
-        result,
-        decision,
-        startedAt,
-      }),
-      delivery: {
-        id: job.deliveryId,
-        status: decision.status,
-        next_attempt_at: decision.nextAttemptAt,
-        last_status_code: result.status,
-        last_error: decision.error,
-        ...(decision.appended !== undefined ? { appended: decision.appended } : {}),
-      },
-    });
+    const recorded = await this.writer.record(attemptOutcome(job, webhook, sent));
     this.log.debug(
       {
         delivery_id: job.deliveryId,
