@@ -24,6 +24,8 @@ interface EndpointState {
   health: WebhookHealth;
   /** Last time last_success_at / last_failure_at were written (they are written at most every few s). */
   persistedAt: number;
+  /** The latest save of this webhook's health; the next one waits for it. */
+  saving: Promise<void>;
 }
 
 /** How often the timestamps of the latest success and failure reach the store, per webhook. */
@@ -197,6 +199,7 @@ export class EndpointHealth {
             updated_at: now,
           },
           persistedAt: 0,
+          saving: Promise.resolve(),
         };
         this.states.set(webhookId, state);
         this.loading.delete(webhookId);
@@ -216,8 +219,13 @@ export class EndpointHealth {
       retry_at: state.circuit.state === "closed" ? null : state.circuit.retryAt,
       updated_at: now,
     };
-    this.store.saveWebhookHealth(state.health).catch((error: unknown) => {
-      this.log.error({ err: error, webhook_id: state.health.webhook_id }, "saving webhook health failed");
-    });
+    // One save at a time per webhook, in order: concurrent saves on a connection pool could land
+    // out of order and leave an older state (say, half_open after closed) as the stored one.
+    const snapshot = state.health;
+    state.saving = state.saving
+      .then(() => this.store.saveWebhookHealth(snapshot))
+      .catch((error: unknown) => {
+        this.log.error({ err: error, webhook_id: snapshot.webhook_id }, "saving webhook health failed");
+      });
   }
 }
