@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import pino from "pino";
 import { type Config, loadConfig } from "../../src/config.js";
 import { type Role, type RunningServer, startServer } from "../../src/server.js";
+import { type ApiResponse, apiCall } from "./api.js";
 import { createStorage, type StoreKind, type TestStorage } from "./stores.js";
 
 export const ADMIN_KEY = "sk_admin_test_0123456789abcdef";
@@ -22,12 +23,7 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-export interface ApiResponse {
-  status: number;
-  // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON answers.
-  body: any;
-  headers: Headers;
-}
+export type { ApiResponse };
 
 export async function startTestServer(
   kind: StoreKind,
@@ -51,24 +47,7 @@ export async function startTestServer(
   });
   const server = await startServer(config, role, pino({ level: config.logLevel }));
   const url = server.url ?? "";
-  const call: TestServer["call"] = async (method, path, options = {}) => {
-    const headers: Record<string, string> = { ...options.headers };
-    if (options.key !== undefined) headers.authorization = `Bearer ${options.key}`;
-    let body: string | undefined;
-    if (options.body !== undefined) {
-      body = typeof options.body === "string" ? options.body : JSON.stringify(options.body);
-      headers["content-type"] ??= "application/json";
-    }
-    const response = await fetch(`${url}${path}`, { method, headers, body });
-    const text = await response.text();
-    let parsed: unknown = text;
-    try {
-      parsed = text === "" ? null : JSON.parse(text);
-    } catch {
-      // not JSON: keep the text
-    }
-    return { status: response.status, body: parsed, headers: response.headers };
-  };
+  const call: TestServer["call"] = (method, path, options = {}) => apiCall(url, method, path, options);
   return {
     url,
     server,

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
+import { apiCall, type Json } from "../helpers/api.js";
 import { type ChildServer, freePort, spawnServer } from "../helpers/child.js";
 import { eventually, Receiver } from "../helpers/receiver.js";
 import { createStorage, storeKinds, type TestStorage } from "../helpers/stores.js";
@@ -8,25 +9,7 @@ const ADMIN_KEY = "sk_admin_crash_test_0123456789";
 const EVENTS = 2_000;
 const BATCH = 500;
 
-// biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON answers.
-type Json = any;
-
-async function api(
-  base: string,
-  method: string,
-  path: string,
-  options: { key: string; body?: unknown },
-): Promise<{ status: number; body: Json }> {
-  const headers: Record<string, string> = { authorization: `Bearer ${options.key}` };
-  if (options.body !== undefined) headers["content-type"] = "application/json";
-  const response = await fetch(`${base}${path}`, {
-    method,
-    headers,
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text === "" ? null : JSON.parse(text) };
-}
+const api = apiCall;
 
 describe.each(storeKinds())("crash safety on %s", (kind) => {
   const storages: TestStorage[] = [];

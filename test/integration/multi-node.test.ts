@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
+import { apiCall } from "../helpers/api.js";
 import { type ChildServer, freePort, spawnServer } from "../helpers/child.js";
 import { eventually, Receiver } from "../helpers/receiver.js";
 import { createStorage, type TestStorage } from "../helpers/stores.js";
@@ -14,25 +15,7 @@ const BATCH = 500;
 const PATHS = ["/a", "/b", "/c"];
 const TOTAL = EVENTS * PATHS.length;
 
-// biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON answers.
-type Json = any;
-
-async function api(
-  base: string,
-  method: string,
-  path: string,
-  options: { key: string; body?: unknown },
-): Promise<{ status: number; body: Json }> {
-  const headers: Record<string, string> = { authorization: `Bearer ${options.key}` };
-  if (options.body !== undefined) headers["content-type"] = "application/json";
-  const response = await fetch(`${base}${path}`, {
-    method,
-    headers,
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text === "" ? null : JSON.parse(text) };
-}
+const api = apiCall;
 
 describe.skipIf(!PG_URL)("multi-node on PostgreSQL", () => {
   let storage: TestStorage | undefined;
