@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { hostname } from "node:os";
+import { availableParallelism, hostname } from "node:os";
 import { resolve } from "node:path";
 
 /** Configuration read from the environment once at start, validated, typed and passed down. */
@@ -23,8 +23,15 @@ export interface Config {
     pollIntervalMs: number;
     /** How long a claim is held; must outlast the longest attempt (60 s timeout) with margin. */
     leaseMs: number;
+    /** Threads that send attempts beside the main thread (0: the main thread sends). */
+    senderThreads: number;
   };
   pgPoolSize: number;
+  /**
+   * V8 collects the old generation once it has grown this much over what survived the last full
+   * collection (0: V8's own factor, which lets a busy server hold several times its live memory).
+   */
+  heapGrowthPercent: number;
   retentionDays: number;
   /** API requests per second allowed per key (per node). */
   apiRateLimitPerSecond: number;
@@ -120,8 +127,10 @@ export function loadConfig(env: Env = process.env): Config {
       batchSize: integer(env, "SWITCHBOARD_BATCH_SIZE", 200, 1, 5_000),
       pollIntervalMs: integer(env, "SWITCHBOARD_POLL_INTERVAL_MS", 500, 10, 60_000),
       leaseMs: integer(env, "SWITCHBOARD_LEASE_MS", 90_000, 1_000, 3_600_000),
+      senderThreads: integer(env, "SWITCHBOARD_SENDER_THREADS", availableParallelism() > 1 ? 1 : 0, 0, 16),
     },
     pgPoolSize: integer(env, "SWITCHBOARD_PG_POOL_SIZE", 10, 1, 500),
+    heapGrowthPercent: integer(env, "SWITCHBOARD_HEAP_GROWTH_PERCENT", 50, 0, 1_000),
     retentionDays: integer(env, "SWITCHBOARD_RETENTION_DAYS", 30, 1, 3650),
     apiRateLimitPerSecond: integer(env, "SWITCHBOARD_API_RATE_LIMIT", 2000, 1, 1_000_000),
     endpoints: {

@@ -7,8 +7,9 @@ import { Dispatcher } from "./delivery/dispatcher.js";
 import { EndpointHealth } from "./delivery/endpoint-health.js";
 import { Metrics } from "./delivery/metrics.js";
 import { RetentionJob } from "./delivery/retention.js";
-import { HttpSender } from "./delivery/sender.js";
+import { HttpSender, type Sender } from "./delivery/sender.js";
 import { WebhookTester } from "./delivery/tester.js";
+import { ThreadedSender } from "./delivery/threaded-sender.js";
 import { WebhookResolver } from "./delivery/webhook-resolver.js";
 import { generateApiKey } from "./domain/ids.js";
 import { EventIngest } from "./events/ingest.js";
@@ -45,7 +46,12 @@ export async function startServer(config: Config, role: Role, log: Logger): Prom
     generateApiKey().replace(/^sk_/, "sk_admin_"),
   );
   const metrics = new Metrics(store);
-  const sender = new HttpSender({ allowPrivateTargets: config.allowPrivateTargets });
+  const destinations = { allowPrivateTargets: config.allowPrivateTargets };
+  // The API alone sends only test attempts: no thread for that.
+  const sender: Sender =
+    config.worker.senderThreads > 0 && role !== "api"
+      ? await ThreadedSender.start(config.worker.senderThreads, destinations, log)
+      : new HttpSender(destinations);
   const resolver = new WebhookResolver(cipher);
 
   // Platform events about webhooks themselves (webhook.failing, webhook.disabled) go through

@@ -1,5 +1,6 @@
 import { Type } from "@sinclair/typebox";
-import type { AttemptRecord, DeliveryRecord, DeliveryStatus } from "../store/index.js";
+import { envelopeJson, withFollowUp } from "../delivery/body.js";
+import type { AttemptRecord, DeliveryRecord, DeliveryStatus, Store } from "../store/index.js";
 import { HELD_UNTIL_ENABLED } from "../store/rows.js";
 import { tenantOf } from "./auth.js";
 import type { ApiContext, App } from "./context.js";
@@ -40,7 +41,27 @@ export function presentDelivery(d: DeliveryRecord): Record<string, unknown> {
   };
 }
 
-export function presentAttempt(a: AttemptRecord): Record<string, unknown> {
+/**
+ * The body a delivery sends by default: its event's envelope, merged with the follow-up event
+ * that released it from a hold, exactly as the dispatcher builds it.
+ */
+async function envelopeOfDelivery(store: Store, d: DeliveryRecord): Promise<string | null> {
+  const events = await store.getEventsByIds(d.merge_event_id ? [d.event_id, d.merge_event_id] : [d.event_id]);
+  const event = events.find((e) => e.id === d.event_id);
+  if (!event) return null;
+  return envelopeJson(
+    withFollowUp(
+      event,
+      events.find((e) => e.id === d.merge_event_id),
+    ),
+  );
+}
+
+/**
+ * `envelope` is the delivery's standard JSON body, for attempts that sent it (they do not store
+ * a copy); null once retention has emptied the event.
+ */
+export function presentAttempt(a: AttemptRecord, envelope: string | null): Record<string, unknown> {
   return {
     id: a.id,
     delivery_id: a.delivery_id,
@@ -50,7 +71,7 @@ export function presentAttempt(a: AttemptRecord): Record<string, unknown> {
       method: a.request_method,
       url: a.request_url,
       headers: a.request_headers,
-      body: a.request_body,
+      body: a.request_body_envelope ? envelope : a.request_body,
     },
     response:
       a.response_status === null
@@ -107,7 +128,13 @@ export async function deliveryRoutes(app: App, ctx: ApiContext): Promise<void> {
       const delivery = await ctx.store.getDelivery(tenantId, request.params.id);
       if (!delivery) throw notFound("delivery");
       const attempts = await ctx.store.listAttempts(tenantId, delivery.id);
-      return { ...presentDelivery(delivery), attempts: attempts.map(presentAttempt) };
+      const envelope = attempts.some((a) => a.request_body_envelope)
+        ? await envelopeOfDelivery(ctx.store, delivery)
+        : null;
+      return {
+        ...presentDelivery(delivery),
+        attempts: attempts.map((a) => presentAttempt(a, envelope)),
+      };
     },
   );
 

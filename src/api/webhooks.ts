@@ -1,4 +1,5 @@
 import { Type } from "@sinclair/typebox";
+import { envelopeJson } from "../delivery/body.js";
 import { TEST_EVENT_TYPE } from "../delivery/tester.js";
 import { findEventType, suggestEventTypes } from "../domain/catalog/index.js";
 import { generateId } from "../domain/ids.js";
@@ -223,7 +224,7 @@ export async function webhookTestRoute(app: App, ctx: ApiContext): Promise<void>
         event_id: event.id,
         delivery_id: delivery.id,
         succeeded: attempt.succeeded,
-        attempt: presentAttempt(attempt),
+        attempt: presentAttempt(attempt, envelopeJson(event)),
       };
     },
   );

@@ -3,6 +3,8 @@ import type { AttemptOutcome, Store } from "../store/index.js";
 
 /** Outcomes recorded per transaction at most. */
 const MAX_BATCH = 500;
+/** How long the first outcome of a batch waits for others. */
+const BATCH_WINDOW_MS = 10;
 
 /**
  * Records finished attempts in batches: whatever finishes while one transaction is being written
@@ -32,8 +34,9 @@ export class AttemptWriter {
   }
 
   private async writeLoop(): Promise<void> {
-    // Let the attempts finishing in this turn of the event loop join the first batch.
-    await new Promise((resolve) => setImmediate(resolve));
+    // Let the attempts finishing in the next few milliseconds join the batch: each commit costs
+    // ~0.4 ms on SQLite whatever it carries, and the slot each attempt held is already free.
+    await new Promise((resolve) => setTimeout(resolve, BATCH_WINDOW_MS));
     while (this.buffer.length > 0) {
       const batch = this.buffer.splice(0, MAX_BATCH);
       try {

@@ -5,7 +5,7 @@ import { attemptRecord } from "./attempt-record.js";
 import type { Job } from "./lanes.js";
 import type { Metrics } from "./metrics.js";
 import { type OutgoingRequest, prepareRequest, type ResolvedWebhook, sendPrepared } from "./request.js";
-import type { HttpSender, SendResult } from "./sender.js";
+import type { Sender, SendResult } from "./sender.js";
 
 /** One attempt, sent and judged. */
 export interface SentAttempt {
@@ -21,7 +21,7 @@ export interface SentAttempt {
  * answer means for the delivery. Shared by the dispatcher and "send test".
  */
 export async function sendAttempt(
-  sender: HttpSender,
+  sender: Sender,
   event: EventRecord,
   webhook: ResolvedWebhook,
   progress: DeliveryProgress,

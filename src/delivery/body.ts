@@ -12,7 +12,7 @@ import {
   type TemplateScope,
 } from "../domain/template.js";
 import type { HttpMethod, WebhookBody } from "../domain/webhook.js";
-import type { EventRecord } from "../store/index.js";
+import { DATA_JSON, type EventRecord } from "../store/index.js";
 
 /** The envelope of DESIGN.md's wire format. */
 export function envelopeOf(event: EventRecord): {
@@ -32,10 +32,16 @@ export function envelopeOf(event: EventRecord): {
 const jsonBodies = new WeakMap<EventRecord, string>();
 
 /** The default JSON body, serialised once per event however many endpoints it goes to. */
-function jsonBodyOf(event: EventRecord): string {
+export function envelopeJson(event: EventRecord): string {
   let body = jsonBodies.get(event);
   if (body === undefined) {
-    body = JSON.stringify(envelopeOf(event));
+    // An event read from the store carries its data's JSON text (written by JSON.stringify):
+    // the same bytes JSON.stringify(envelopeOf(event)) gives, without parsing and serialising it.
+    const stored = (event as EventRecord & { [DATA_JSON]?: string })[DATA_JSON];
+    body =
+      stored === undefined
+        ? JSON.stringify(envelopeOf(event))
+        : `{"id":${JSON.stringify(event.id)},"event":${JSON.stringify(event.type)},"timestamp":"${new Date(event.occurred_at).toISOString()}","data":${stored}}`;
     jsonBodies.set(event, body);
   }
   return body;
@@ -143,7 +149,7 @@ export function renderBody(event: EventRecord, webhook: BodySettings): RenderedB
     return { body: formText(event, webhook), contentType: "application/x-www-form-urlencoded", query: null };
   }
   const rendered = renderTemplate(event, webhook, "plain");
-  if (rendered === null) return { body: jsonBodyOf(event), contentType: "application/json", query: null };
+  if (rendered === null) return { body: envelopeJson(event), contentType: "application/json", query: null };
   if (typeof rendered !== "string") {
     return { body: JSON.stringify(rendered), contentType: "application/json", query: null };
   }

@@ -1,5 +1,6 @@
-import type { DeliveryRecord, Store } from "../store/index.js";
+import type { DeliveryRecord, EventRecord, Store } from "../store/index.js";
 import { withFollowUp } from "./body.js";
+import type { EventCache } from "./event-cache.js";
 import type { Job } from "./lanes.js";
 import type { Metrics } from "./metrics.js";
 import type { ResolvedWebhook } from "./request.js";
@@ -7,22 +8,35 @@ import type { WebhookResolver } from "./webhook-resolver.js";
 
 /**
  * What it takes to send each claimed delivery: its event (merged with the follow-up event that
- * released a held delivery) and its webhook, read in two queries per batch. Claims whose event or
- * webhook no longer exists are cancelled.
+ * released a held delivery) and its webhook, read in two queries per batch (events only when not
+ * in `cache`). Claims whose event or webhook no longer exists are cancelled.
  */
 export async function jobsForClaimed(
   store: Store,
   resolver: WebhookResolver,
+  cache: EventCache,
   owner: string,
   rows: DeliveryRecord[],
   now: number,
 ): Promise<Job[]> {
-  const eventIds = rows.flatMap((r) => (r.merge_event_id ? [r.event_id, r.merge_event_id] : [r.event_id]));
+  const eventIds = new Set(
+    rows.flatMap((r) => (r.merge_event_id ? [r.event_id, r.merge_event_id] : [r.event_id])),
+  );
+  const eventById = new Map<string, EventRecord>();
+  for (const id of eventIds) {
+    const cached = cache.get(id);
+    if (cached) eventById.set(id, cached);
+  }
   const [events, webhooks] = await Promise.all([
-    store.getEventsByIds([...new Set(eventIds)]),
+    eventById.size < eventIds.size
+      ? store.getEventsByIds([...eventIds].filter((id) => !eventById.has(id)))
+      : [],
     store.getWebhooksByIds([...new Set(rows.map((r) => r.webhook_id))]),
   ]);
-  const eventById = new Map(events.map((e) => [e.id, e]));
+  for (const event of events) {
+    cache.add(event);
+    eventById.set(event.id, event);
+  }
   const webhookById = new Map(webhooks.map((w) => [w.id, w]));
   const jobs: Job[] = [];
   const missing: string[] = [];

@@ -4,11 +4,13 @@ import type { IngestResult, Store, WebhookRecord } from "../store/index.js";
 import { attemptOutcome, countAttempt, sendAttempt } from "./attempt.js";
 import { AttemptWriter } from "./attempt-writer.js";
 import { giveBack, jobsForClaimed } from "./claimed-jobs.js";
+import { Claimer } from "./claimer.js";
 import type { EndpointHealth } from "./endpoint-health.js";
+import { EventCache } from "./event-cache.js";
 import { type Job, type Lane, Lanes } from "./lanes.js";
 import type { Metrics } from "./metrics.js";
 import type { ResolvedWebhook } from "./request.js";
-import type { HttpSender } from "./sender.js";
+import type { Sender } from "./sender.js";
 import type { WebhookResolver } from "./webhook-resolver.js";
 
 export interface DispatcherOptions {
@@ -32,9 +34,9 @@ export interface DispatcherOptions {
  *
  * Each webhook has its own lane (lanes.ts) with a bounded number of attempts in flight; lanes
  * take turns for the process-wide concurrency, so a slow endpoint only ever occupies its own
- * slots. A lane holds at most a few rounds of work: the claim query skips webhooks whose lanes are
- * full or whose circuit is open, so a dead endpoint's backlog stays in the store instead of
- * crowding out healthy endpoints here.
+ * slots. A lane holds at most a few rounds of work: claims (claimer.ts) take nothing for webhooks
+ * whose lanes are full or whose circuit is open, so a dead endpoint's backlog stays in the store
+ * instead of crowding out healthy endpoints here.
  */
 export class Dispatcher implements DeliveryHandoff {
   readonly owner: string;
@@ -50,22 +52,18 @@ export class Dispatcher implements DeliveryHandoff {
   private idle: Array<() => void> = [];
   private renewTimer: NodeJS.Timeout | null = null;
   private lastRefresh = 0;
-  /**
-   * Why the last claim took less than it could: lanes it passed over because they were full, or
-   * no room at all here. As soon as such a lane (or this process) has drained to half, the poller
-   * is woken rather than left asleep until its next tick with due work waiting in the store.
-   */
-  private fullAtClaim = new Set<string>();
-  /** The last claim that passed over webhooks and found nothing: which ones, and when. */
-  private fruitless = { key: "", at: 0 };
+  private readonly claimer: Claimer;
+  /** Events of recent claims and hand-offs: the other webhooks' deliveries of an event need them too. */
+  private readonly events = new EventCache(2_048);
   /** Attempts started and not yet on record (their HTTP exchange may be over). */
   private recording = 0;
+  /** The last claim had no room at all here: wake the poller once this process has drained to half. */
   private roomBoundAtClaim = false;
 
   constructor(
     private readonly options: DispatcherOptions,
     private readonly store: Store,
-    private readonly sender: HttpSender,
+    private readonly sender: Sender,
     private readonly resolver: WebhookResolver,
     private readonly health: EndpointHealth,
     private readonly metrics: Metrics,
@@ -77,6 +75,7 @@ export class Dispatcher implements DeliveryHandoff {
     // A lane holds a few rounds of its slots claimed; with limits enforced by the store, exactly
     // one round (what is claimed is what may be in flight).
     this.lanes = new Lanes(options.perWebhookInFlight, options.sharedLimits ? 1 : 8, () => this.pump());
+    this.claimer = new Claimer(options, store, this.lanes, health);
   }
 
   /** Claimed work this process will hold at most, across lanes. */
@@ -111,15 +110,13 @@ export class Dispatcher implements DeliveryHandoff {
     let room = this.capacity - this.load;
     const now = Date.now();
     for (const [webhookId, count] of counts) {
-      if (room <= 0) break;
       if (this.health.blockedUntil(webhookId, now) !== null) continue;
       const lane = this.lanes.get(webhookId);
       const laneRoom = this.lanes.capacityOf(lane) * 2 - (lane ? lane.jobs.length + lane.inFlight : 0);
-      const take = Math.min(count, laneRoom, room);
-      if (take > 0) {
-        accepted.set(webhookId, take);
-        room -= take;
-      }
+      const take = Math.max(0, Math.min(count, laneRoom, room));
+      if (take > 0) accepted.set(webhookId, take);
+      if (take < count) this.claimer.noteBacklog(webhookId);
+      room -= take;
     }
     return accepted;
   }
@@ -127,6 +124,8 @@ export class Dispatcher implements DeliveryHandoff {
   handoff(results: IngestResult[], webhooks: Map<string, WebhookRecord>): void {
     const now = Date.now();
     for (const result of results) {
+      // Deliveries this process could not take now are claimed later: keep their event at hand.
+      if (result.claimed.includes(false)) this.events.add(result.event);
       result.deliveryIds.forEach((deliveryId, i) => {
         if (!result.claimed[i]) return;
         const record = webhooks.get(result.webhookIds[i] as string);
@@ -206,33 +205,11 @@ export class Dispatcher implements DeliveryHandoff {
   }
 
   private async claim(limit: number): Promise<number> {
-    const now = Date.now();
-    const full = this.lanes.full();
-    this.fullAtClaim = new Set(full);
-    const skip = [...full, ...this.health.blocked(now)];
-    // A claim that passes over webhooks and finds nothing has read the due index to its end
-    // (43 ms at 200 000 pending, 201 ms at 900 000, in the backlog benchmark). Until the set of
-    // passed-over webhooks changes, repeat it at most once per poll interval.
-    const skipKey = skip.join(",");
-    if (
-      skip.length > 0 &&
-      skipKey === this.fruitless.key &&
-      now - this.fruitless.at < this.options.pollIntervalMs
-    ) {
-      return 0;
-    }
-    const rows = await this.store.claimDueDeliveries(
-      this.owner,
-      now,
-      now + this.leaseMs,
-      limit,
-      skip,
-      this.options.sharedLimits ? this.options.perWebhookInFlight : null,
-    );
-    this.fruitless = rows.length === 0 && skip.length > 0 ? { key: skipKey, at: now } : { key: "", at: 0 };
+    const rows = await this.claimer.claim(limit);
     if (rows.length === 0) return 0;
+    const now = Date.now();
     const fresh = rows.filter((row) => !this.held.has(row.id));
-    for (const job of await jobsForClaimed(this.store, this.resolver, this.owner, fresh, now))
+    for (const job of await jobsForClaimed(this.store, this.resolver, this.events, this.owner, fresh, now))
       this.enqueue(job);
     this.pump();
     return rows.length;
@@ -251,8 +228,12 @@ export class Dispatcher implements DeliveryHandoff {
     const byId = new Map(records.map((record) => [record.id, record]));
     for (const lane of waiting) {
       const record = byId.get(lane.webhookId);
-      if (record) Lanes.adopt(lane, this.resolver.resolve(record, now));
-      if (!lane.webhook.enabled || lane.webhook.deleted) await this.giveBackQueued(lane);
+      const stored = record ? this.resolver.resolve(record, now) : null;
+      if (stored) Lanes.adopt(lane, stored);
+      this.lanes.resume(lane);
+      // Given back once the store says so: parking reads the store's `enabled`, and a webhook
+      // disabled here by a 410 is disabled in the store (then given back) by that attempt.
+      if (!stored?.enabled || stored.deleted) await this.giveBackQueued(lane);
     }
   }
 
@@ -286,11 +267,7 @@ export class Dispatcher implements DeliveryHandoff {
       this.wake();
       return;
     }
-    if (
-      this.fullAtClaim.has(lane.webhookId) &&
-      lane.jobs.length + lane.inFlight <= this.lanes.capacityOf(lane) / 2
-    ) {
-      this.fullAtClaim.delete(lane.webhookId);
+    if (this.claimer.drainedToHalf(lane)) {
       this.wake();
     } else if (this.roomBoundAtClaim && this.load <= this.capacity / 2) {
       this.roomBoundAtClaim = false;
@@ -402,15 +379,29 @@ export class Dispatcher implements DeliveryHandoff {
     );
     const disableReason = decision.disableWebhook ?? exhausted;
     if (disableReason && recorded) {
+      try {
+        await this.store.disableWebhook(webhook.id, disableReason, now);
+      } catch (error) {
+        // Not disabled after all: the lane goes on (the next 410 tries again).
+        this.restore(lane, webhook);
+        throw error;
+      }
       this.resolver.markDisabled(webhook.id);
-      await this.store.disableWebhook(webhook.id, disableReason, now);
       this.log.warn({ webhook_id: webhook.id, reason: disableReason }, "webhook disabled");
       // Disabled in the store now, so the queued deliveries are parked until it is enabled.
       await this.giveBackQueued(lane);
-    } else if (disableReason && lane.webhook.updated_at === webhook.updated_at) {
+    } else if (disableReason) {
       // The claim was lost, so this node does not disable it; nor may its lane stay stopped.
-      lane.webhook = webhook;
+      this.restore(lane, webhook);
     }
+  }
+
+  /** Undoes a local disable (a 410 or exhaustion that did not disable the webhook in the store). */
+  private restore(lane: Lane, webhook: ResolvedWebhook): void {
+    if (lane.webhook.updated_at !== webhook.updated_at) return;
+    lane.webhook = webhook;
+    this.lanes.resume(lane);
+    this.pump();
   }
 
   private async renewLeases(): Promise<void> {

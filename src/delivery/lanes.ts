@@ -106,6 +106,7 @@ export class Lanes {
     while (this.inFlight < concurrency && this.ready.length > 0) {
       const lane = this.ready.shift() as Lane;
       lane.ready = false;
+      if (!Lanes.sending(lane)) continue;
       const job = lane.jobs.shift();
       if (!job) continue;
       this.queued--;
@@ -150,8 +151,22 @@ export class Lanes {
     }
   }
 
+  /** Makes the lane take turns again if it can send (after its webhook was restored here). */
+  resume(lane: Lane): void {
+    this.markReady(lane);
+  }
+
+  /**
+   * A lane whose webhook is disabled or deleted starts nothing: its queued jobs wait to be given
+   * back, which happens once the store says so (parking reads the store's `enabled`).
+   */
+  private static sending(lane: Lane): boolean {
+    return lane.webhook.enabled && !lane.webhook.deleted;
+  }
+
   private markReady(lane: Lane): void {
     if (lane.ready || lane.jobs.length === 0 || lane.inFlight >= this.limitOf(lane)) return;
+    if (!Lanes.sending(lane)) return;
     const rate = lane.webhook.rate_limit_per_s;
     if (rate) {
       const now = Date.now();

@@ -4,7 +4,7 @@ import type { HttpMethod, WebhookAuth, WebhookBody } from "../domain/webhook.js"
 import type { EventRecord } from "../store/index.js";
 import { VERSION } from "../version.js";
 import { renderBody } from "./body.js";
-import type { HttpSender, SendResult } from "./sender.js";
+import type { Sender, SendResult } from "./sender.js";
 
 export { envelopeOf, formFields } from "./body.js";
 
@@ -126,7 +126,7 @@ export function prepareRequest(
 
 /** Sends a prepared request; one whose template failed is a `render` failure, nothing sent. */
 export async function sendPrepared(
-  sender: Pick<HttpSender, "send">,
+  sender: Pick<Sender, "send">,
   prepared: PreparedRequest,
   timeoutMs: number,
 ): Promise<SendResult> {

@@ -70,12 +70,18 @@ export function classifyError(error: unknown): { kind: AttemptErrorKind; message
   return { kind: "network", message };
 }
 
+/** Sends one attempt; never throws (failures are results). */
+export interface Sender {
+  send(outgoing: OutgoingRequest, timeoutMs: number): Promise<SendResult>;
+  close(): Promise<void>;
+}
+
 /**
  * Sends attempts over keep-alive connection pools (one per origin, inside one undici Agent). The
  * Agent resolves names through the guarded lookup, so the connection goes to the address that
  * passed the destination check; redirects are never followed.
  */
-export class HttpSender {
+export class HttpSender implements Sender {
   private readonly agent: Agent;
   private readonly allowPrivateTargets: boolean;
 

@@ -4,7 +4,7 @@ import type { RetryPolicy } from "../domain/webhook.js";
 import type { AttemptRecord, DeliveryRecord, EventRecord, Store, WebhookRecord } from "../store/index.js";
 import { sendAttempt } from "./attempt.js";
 import { attemptRecord } from "./attempt-record.js";
-import type { HttpSender } from "./sender.js";
+import type { Sender } from "./sender.js";
 import type { WebhookResolver } from "./webhook-resolver.js";
 
 export const TEST_EVENT_TYPE = "webhook.test";
@@ -17,7 +17,7 @@ export const TEST_EVENT_TYPE = "webhook.test";
 export class WebhookTester {
   constructor(
     private readonly store: Store,
-    private readonly sender: HttpSender,
+    private readonly sender: Sender,
     private readonly resolver: WebhookResolver,
   ) {}
 

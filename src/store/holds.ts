@@ -2,16 +2,15 @@
  * Held deliveries (a webhook's `hold`): a delivery created held waits, unclaimed, until its
  * `hold_until` (its `next_attempt_at`, so the poller sends it as it is on timeout) or until a
  * follow-up event of `hold_event_type` with the same call id (`hold_key`) arrives, which makes it
- * due at once and records that event (`merge_event_id`) for the sender to merge its data.
+ * due at once and records that event (`merge_event_id`) for the sender to merge its data. When the
+ * follow-up arrived first, the delivery is not held at all (`unholdWhereFollowUpArrived`).
  */
 import type { Kysely } from "kysely";
+import { chunks } from "./chunks.js";
 import { HELD_UNTIL_ENABLED } from "./rows.js";
-import type { Database } from "./schema.js";
+import type { Database, DeliveryTable } from "./schema.js";
 
 type Db = Kysely<Database>;
-
-/** Call ids looked up per statement (well under both dialects' parameter limits). */
-const KEYS_PER_QUERY = 500;
 
 /**
  * Releases held, never-attempted deliveries whose follow-up event arrived: each becomes due now
@@ -28,14 +27,14 @@ export async function releaseHeld(
   const keys = [...new Set(releases.map((r) => r.key))];
   if (keys.length === 0) return counts;
   const held: Array<{ id: string; hold_key: string | null; hold_event_type: string | null }> = [];
-  for (let i = 0; i < keys.length; i += KEYS_PER_QUERY) {
+  for (const chunk of chunks(keys)) {
     held.push(
       ...(await db
         .selectFrom("deliveries")
         .select(["id", "hold_key", "hold_event_type"])
         .where("tenant_id", "=", tenantId)
         .where("hold_key", "is not", null)
-        .where("hold_key", "in", keys.slice(i, i + KEYS_PER_QUERY))
+        .where("hold_key", "in", chunk)
         .where("status", "=", "pending")
         .where("attempts", "=", 0)
         .where("lease_owner", "is", null)
@@ -74,6 +73,47 @@ export async function releaseHeld(
       .executeTakeFirst();
     const count = Number(result.numUpdatedRows);
     if (count > 0) counts.set(release.eventId, (counts.get(release.eventId) ?? 0) + count);
+  }
+  return counts;
+}
+
+/**
+ * Deliveries about to be stored held whose follow-up event is already stored (it arrived first,
+ * in an earlier request) are stored due now instead, with that event — the latest, if several —
+ * to merge. Changes `deliveries` in place; returns how many per event id. One indexed lookup.
+ */
+export async function unholdWhereFollowUpArrived(
+  db: Db,
+  tenantId: string,
+  deliveries: DeliveryTable[],
+  now: number,
+): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  const held = deliveries.filter((d) => d.hold_key !== null && d.hold_event_type !== null);
+  if (held.length === 0) return counts;
+  const keys = [...new Set(held.map((d) => d.hold_key as string))];
+  const types = [...new Set(held.map((d) => d.hold_event_type as string))];
+  const latest = new Map<string, string>();
+  for (const chunk of chunks(keys)) {
+    const rows = await db
+      .selectFrom("events")
+      .select(["id", "type", "call_id"])
+      .where("tenant_id", "=", tenantId)
+      .where("call_id", "in", chunk)
+      .where("type", "in", types)
+      .orderBy("id")
+      .execute();
+    for (const row of rows) latest.set(`${row.type} ${row.call_id}`, row.id);
+  }
+  for (const delivery of held) {
+    const followUp = latest.get(`${delivery.hold_event_type} ${delivery.hold_key}`);
+    if (followUp === undefined) continue;
+    delivery.hold_key = null;
+    delivery.hold_event_type = null;
+    delivery.hold_until = null;
+    delivery.merge_event_id = followUp;
+    delivery.next_attempt_at = now;
+    counts.set(delivery.event_id, (counts.get(delivery.event_id) ?? 0) + 1);
   }
   return counts;
 }

@@ -13,3 +13,4 @@ export async function openStore(
     ? openPostgresStore(config.databaseUrl, config.pgPoolSize)
     : openSqliteStore(config.dataDir);
 }
+export { DATA_JSON } from "./rows.js";

@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
-import { releaseHeld } from "./holds.js";
-import { chunks } from "./queue.js";
+import { chunks } from "./chunks.js";
+import { releaseHeld, unholdWhereFollowUpArrived } from "./holds.js";
 import { eventFromRow, eventToRow } from "./rows.js";
 import type { Database, DeliveryTable, EventTable } from "./schema.js";
 import type { IngestClaim, IngestResult, NewEvent } from "./store.js";
@@ -95,6 +95,8 @@ export function ingestEvents(
         duplicate: false,
       });
     }
+    // Follow-ups that arrived before the events waiting for them: those deliveries are not held.
+    const unheld = await unholdWhereFollowUpArrived(tx, tenantId, deliveries, now);
     for (const chunk of chunks(fresh)) await tx.insertInto("events").values(chunk).execute();
     for (const chunk of chunks(deliveries)) await tx.insertInto("deliveries").values(chunk).execute();
     // Events of this batch may be the follow-ups held deliveries wait for (including deliveries
@@ -105,8 +107,8 @@ export function ingestEvents(
     });
     const released = await releaseHeld(tx, tenantId, releases, now);
     for (const result of results) {
-      const count = released.get(result.event.id);
-      if (count !== undefined && !result.duplicate) result.released = count;
+      const count = (released.get(result.event.id) ?? 0) + (unheld.get(result.event.id) ?? 0);
+      if (count > 0 && !result.duplicate) result.released = count;
     }
     return results;
   });

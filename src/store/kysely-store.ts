@@ -1,4 +1,6 @@
 import { type Kysely, Migrator } from "kysely";
+import { chunks } from "./chunks.js";
+import { claimDueForWebhooks, listDueWebhooks } from "./claim-by-webhook.js";
 import { releaseHeld } from "./holds.js";
 import { ingestEvents } from "./ingest.js";
 import { migrationProvider } from "./migrations/index.js";
@@ -15,6 +17,7 @@ import type {
   DeliveryStatus,
   DueSignal,
   DueStats,
+  DueWebhooks,
   EventRecord,
   IngestClaim,
   IngestResult,
@@ -23,6 +26,7 @@ import type {
   Page,
   Store,
   Tenant,
+  WebhookClaim,
   WebhookHealth,
   WebhookPatch,
   WebhookRecord,
@@ -220,9 +224,12 @@ export class KyselyStore implements Store {
   }
 
   async getEventsByIds(ids: string[]): Promise<EventRecord[]> {
-    if (ids.length === 0) return [];
-    const rows = await this.db.selectFrom("events").selectAll().where("id", "in", ids).execute();
-    return rows.map(eventFromRow);
+    const events: EventRecord[] = [];
+    for (const chunk of chunks(ids)) {
+      const rows = await this.db.selectFrom("events").selectAll().where("id", "in", chunk).execute();
+      for (const row of rows) events.push(eventFromRow(row));
+    }
+    return events;
   }
 
   async listEvents(
@@ -293,6 +300,19 @@ export class KyselyStore implements Store {
       skipWebhookIds,
       sharedCap,
     );
+  }
+
+  claimDueForWebhooks(
+    owner: string,
+    now: number,
+    leaseUntil: number,
+    wants: WebhookClaim[],
+  ): Promise<DeliveryRecord[]> {
+    return claimDueForWebhooks(this.db, this.dialect, owner, now, leaseUntil, wants);
+  }
+
+  listDueWebhooks(now: number, afterId: string | null, scan: number): Promise<DueWebhooks> {
+    return listDueWebhooks(this.db, now, afterId, scan);
   }
 
   recordAttempts(owner: string, outcomes: AttemptOutcome[], now: number): Promise<Set<string>> {

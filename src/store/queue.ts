@@ -3,20 +3,13 @@
  * and attempts lives here, one function per operation, so the hot paths can be read whole.
  */
 import { type Kysely, sql } from "kysely";
+import { chunks } from "./chunks.js";
 import { claimLaneCapped } from "./claim-capped.js";
 import { attemptFromRow, attemptToRow, deliveryFromRow, HELD_UNTIL_ENABLED, page } from "./rows.js";
 import type { Database, DeliveryTable, EventTable } from "./schema.js";
 import type { AttemptRecord, DeliveryRecord, DeliveryStatus, DueStats, ListOptions, Page } from "./store.js";
 
 type Db = Kysely<Database>;
-
-/** Rows per multi-row INSERT: 20 columns × 400 rows stays under both dialects' parameter limits. */
-const INSERT_CHUNK = 400;
-
-/** Splits rows for multi-row statements. */
-export function* chunks<T>(rows: T[], size = INSERT_CHUNK): Generator<T[]> {
-  for (let i = 0; i < rows.length; i += size) yield rows.slice(i, i + size);
-}
 
 export async function listDeliveriesForEvent(
   db: Db,

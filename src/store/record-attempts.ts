@@ -1,15 +1,12 @@
 import { type Kysely, sql } from "kysely";
+import { chunks } from "./chunks.js";
 import { attemptToRow } from "./rows.js";
 import type { Database } from "./schema.js";
 import type { AttemptOutcome } from "./store.js";
 
-/** Outcomes per UPDATE: 9 parameters each, well under both databases' limits. */
-const UPDATE_CHUNK = 200;
-const INSERT_CHUNK = 200;
-
 /**
  * Records finished attempts and their deliveries' new states in one transaction, one UPDATE per
- * 200 outcomes (a VALUES list joined to the table) instead of one per outcome: per-row statements
+ * chunk of outcomes (a VALUES list joined to the table) instead of one per outcome: per-row statements
  * were the largest share of the dispatcher's CPU in the throughput benchmark. A delivery is
  * updated, and its attempt kept, only while `owner` still holds its claim.
  */
@@ -21,8 +18,8 @@ export function recordAttempts(
 ): Promise<Set<string>> {
   return db.transaction().execute(async (tx) => {
     const recorded = new Set<string>();
-    for (let i = 0; i < outcomes.length; i += UPDATE_CHUNK) {
-      const rows = outcomes.slice(i, i + UPDATE_CHUNK).map(({ attempt, delivery }) => {
+    for (const chunk of chunks(outcomes)) {
+      const rows = chunk.map(({ attempt, delivery }) => {
         const setAppended = delivery.appended !== undefined;
         return sql`(${delivery.id}, ${delivery.status}, ${delivery.next_attempt_at}, ${attempt.created_at}, ${delivery.last_status_code}, ${delivery.last_error}, ${setAppended ? 1 : 0}, ${setAppended ? delivery.appended : null})`;
       });
@@ -48,12 +45,7 @@ export function recordAttempts(
       for (const row of result.rows) recorded.add(row.id);
     }
     const attempts = outcomes.filter((o) => recorded.has(o.delivery.id)).map((o) => attemptToRow(o.attempt));
-    for (let i = 0; i < attempts.length; i += INSERT_CHUNK) {
-      await tx
-        .insertInto("attempts")
-        .values(attempts.slice(i, i + INSERT_CHUNK))
-        .execute();
-    }
+    for (const chunk of chunks(attempts)) await tx.insertInto("attempts").values(chunk).execute();
     return recorded;
   });
 }

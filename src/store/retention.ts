@@ -37,10 +37,10 @@ export function purgePayloads(
       .execute();
     const ids = rows.map((r) => r.id);
     if (ids.length === 0) return { purged: 0, lastId: afterId };
-    await tx.updateTable("events").set({ data: PURGED_DATA }).where("id", "in", ids).execute();
+    await tx.updateTable("events").set({ data: PURGED_DATA, call_id: null }).where("id", "in", ids).execute();
     await tx
       .updateTable("attempts")
-      .set({ request_body: null, response_body: null })
+      .set({ request_body: null, request_body_envelope: 0, response_body: null })
       .where("event_id", "in", ids)
       .execute();
     return { purged: ids.length, lastId: ids[ids.length - 1] ?? afterId };

@@ -70,12 +70,38 @@ export function webhookToRow(webhook: Partial<WebhookRecord>): Partial<WebhookCo
   return row;
 }
 
+/** The stored JSON text of an event's data, on events read from the store (see eventFromRow). */
+export const DATA_JSON: unique symbol = Symbol("event data JSON");
+
+/**
+ * An event as stored. Its `data` is parsed on first use: most deliveries send the standard
+ * envelope, which is built from the stored text as it is (`DATA_JSON`, not enumerable, so a copy
+ * with other data does not carry it), and an unparsed event holds a third of the memory.
+ */
 export function eventFromRow(row: Selectable<EventTable>): EventRecord {
-  return { ...row, data: JSON.parse(row.data) as Record<string, unknown> };
+  const { call_id: _callId, ...fields } = row;
+  const text = row.data;
+  let data: Record<string, unknown> | null | undefined;
+  const event = fields as unknown as EventRecord;
+  Object.defineProperty(event, "data", {
+    enumerable: true,
+    configurable: true,
+    get: () => {
+      if (data === undefined) data = JSON.parse(text) as Record<string, unknown> | null;
+      return data;
+    },
+    set: (value: Record<string, unknown> | null) => {
+      data = value;
+      Object.defineProperty(event, DATA_JSON, { value: undefined });
+    },
+  });
+  Object.defineProperty(event, DATA_JSON, { value: text, configurable: true, writable: false });
+  return event;
 }
 
 export function eventToRow(event: EventRecord): EventTable {
-  return { ...event, data: JSON.stringify(event.data) };
+  const callId = event.data?.call_id;
+  return { ...event, data: JSON.stringify(event.data), call_id: typeof callId === "string" ? callId : null };
 }
 
 export function deliveryFromRow(row: Selectable<DeliveryTable>): DeliveryRecord {
@@ -86,6 +112,7 @@ export function attemptFromRow(row: Selectable<AttemptTable>): AttemptRecord {
   return {
     ...row,
     succeeded: row.succeeded === 1,
+    request_body_envelope: row.request_body_envelope === 1,
     request_headers: JSON.parse(row.request_headers) as Record<string, string>,
     response_headers:
       row.response_headers === null ? null : (JSON.parse(row.response_headers) as Record<string, string>),
@@ -96,6 +123,7 @@ export function attemptToRow(attempt: AttemptRecord): AttemptTable {
   return {
     ...attempt,
     succeeded: attempt.succeeded ? 1 : 0,
+    request_body_envelope: attempt.request_body_envelope ? 1 : 0,
     request_headers: JSON.stringify(attempt.request_headers),
     response_headers: attempt.response_headers === null ? null : JSON.stringify(attempt.response_headers),
   };

@@ -94,6 +94,8 @@ export interface EventTable {
   idempotency_key: string | null;
   occurred_at: number;
   created_at: number;
+  /** `data.call_id` when it is a string: where held deliveries look for their follow-up. */
+  call_id: string | null;
 }
 
 export type DeliveryStatus = "pending" | "succeeded" | "failed" | "cancelled";
@@ -139,6 +141,8 @@ export interface AttemptTable {
   /** JSON, credentials redacted. */
   request_headers: string;
   request_body: string | null;
+  /** 1: the body was the event's standard envelope, rebuilt from the event (request_body null). */
+  request_body_envelope: number;
   response_status: number | null;
   /** JSON. */
   response_headers: string | null;

@@ -112,7 +112,10 @@ export interface AttemptRecord {
   request_method: string;
   request_url: string;
   request_headers: Record<string, string>;
+  /** Null when the body was the standard envelope (see `request_body_envelope`) or there was none. */
   request_body: string | null;
+  /** The body was the event's standard JSON envelope: not stored, rebuilt from the event. */
+  request_body_envelope: boolean;
   response_status: number | null;
   response_headers: Record<string, string> | null;
   response_body: string | null;
@@ -159,7 +162,10 @@ export interface IngestResult {
   /** Which of them were created claimed for the local dispatcher (same order). */
   claimed: boolean[];
   duplicate: boolean;
-  /** Held deliveries this event released (it was their follow-up event); made due at once. */
+  /**
+   * Held deliveries made due at once: those this event released (it was their follow-up), and its
+   * own that were not held because their follow-up had arrived first.
+   */
   released?: number;
 }
 
@@ -188,6 +194,18 @@ export interface AttemptOutcome {
 
 /** A webhook's health as the dispatcher last recorded it (the row as it is). */
 export type WebhookHealth = WebhookHealthTable;
+
+/** One webhook's share of a targeted claim. */
+export interface WebhookClaim {
+  webhookId: string;
+  limit: number;
+}
+
+/** Webhooks found with due deliveries, and where the next scan goes on (null: from the start). */
+export interface DueWebhooks {
+  webhookIds: string[];
+  resumeAfter: string | null;
+}
 
 export interface DueStats {
   due: number;
@@ -314,6 +332,19 @@ export interface Store {
     skipWebhookIds?: string[],
     sharedCap?: number | null,
   ): Promise<DeliveryRecord[]>;
+  /**
+   * Claims, for each listed webhook, up to its `limit` due deliveries in due order (first
+   * attempts and retries alike), for `owner` until `leaseUntil`; the cost does not depend on
+   * what other webhooks have due.
+   */
+  claimDueForWebhooks(
+    owner: string,
+    now: number,
+    leaseUntil: number,
+    wants: WebhookClaim[],
+  ): Promise<DeliveryRecord[]>;
+  /** Webhooks with deliveries due at `now`, visiting at most `scan` webhooks after `afterId`. */
+  listDueWebhooks(now: number, afterId: string | null, scan: number): Promise<DueWebhooks>;
   /**
    * Records finished attempts and the deliveries' new states in one transaction. A delivery is
    * updated (and its attempt kept) only while `owner` still holds its claim; returns the ids

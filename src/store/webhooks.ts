@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import { chunks } from "./chunks.js";
 import { HELD_UNTIL_ENABLED, page, webhookFromRow, webhookToRow } from "./rows.js";
 import type { Database } from "./schema.js";
 import type { ListOptions, Page, WebhookHealth, WebhookPatch, WebhookRecord } from "./store.js";
@@ -35,9 +36,12 @@ export async function getWebhooksByIds(
   db: Db,
   ids: string[],
 ): Promise<Array<WebhookRecord & { deleted_at: number | null }>> {
-  if (ids.length === 0) return [];
-  const rows = await db.selectFrom("webhooks").selectAll().where("id", "in", ids).execute();
-  return rows.map(webhookFromRow);
+  const webhooks: Array<WebhookRecord & { deleted_at: number | null }> = [];
+  for (const chunk of chunks(ids)) {
+    const rows = await db.selectFrom("webhooks").selectAll().where("id", "in", chunk).execute();
+    for (const row of rows) webhooks.push(webhookFromRow(row));
+  }
+  return webhooks;
 }
 
 export async function listWebhooks(

@@ -394,7 +394,8 @@ describe.skipIf(!hasChromium)("dashboard (Chromium)", () => {
     const message = page.locator("#wh-url-error");
     await message.waitFor();
     expect(await message.textContent()).toMatch(/credential|user/i);
-    expect(await inPage<string>(page, "document.activeElement?.id")).toBe("wh-url");
+    // Focus moves in the frame after the error renders.
+    await page.waitForFunction("document.activeElement?.id === 'wh-url'", undefined, { timeout: 5_000 });
     expect(errors.filter((e) => !/Failed to load resource.*422/.test(e))).toEqual([]);
   });
 

@@ -112,6 +112,9 @@ describe.each(storeKinds())("held deliveries on %s", (kind) => {
     expect(delivery.hold).toBeNull();
     expect(delivery.held_until).toBeNull();
     expect(delivery.merged_event_id).toBe(ready.id);
+    // The attempt log shows the merged body exactly as sent.
+    const detail = await sb.call("GET", `/v1/deliveries/${delivery.id}`, { key });
+    expect(detail.body.attempts[0].request.body).toBe(request.body);
     // The stored event is unchanged; only the delivery carried the merged data.
     const event = await sb.call("GET", `/v1/events/${ended.id}`, { key });
     expect(event.body.data.recording_url).toBeUndefined();
@@ -136,6 +139,45 @@ describe.each(storeKinds())("held deliveries on %s", (kind) => {
     const body = JSON.parse((requestsTo(path)[0] as ReceivedRequest).body);
     expect(body.event).toBe("call.ended");
     expect(body.data.recording_url).toBe(RECORDING.recording_url);
+  });
+
+  it("does not hold a delivery whose follow-up arrived first: it goes at once with the follow-up's data", async () => {
+    const { path } = await createWebhook({
+      events: ["call.ended"],
+      hold: { until_event: "call.recording_ready", max_wait_s: 1800 },
+    });
+    // Two recordings for this call and one for another call, at this tenant; one at another tenant.
+    await send("call.recording_ready", { call_id: "call_r1", ...RECORDING, recording_id: "rec_old" });
+    const latest = await send("call.recording_ready", { call_id: "call_r1", ...RECORDING });
+    await send("call.recording_ready", { call_id: "call_r2", ...RECORDING });
+    const other = await sb.tenant("Another Firm");
+    await send("call.recording_ready", { call_id: "call_r3", ...RECORDING }, other.key);
+
+    const started = Date.now();
+    const ended = await send("call.ended", { call_id: "call_r1", duration: 61 });
+    await eventually(async () => requestsTo(path).length === 1, 10_000);
+    const request = requestsTo(path)[0] as ReceivedRequest;
+    // Sent at once, not after max_wait_s.
+    expect(request.at - started).toBeLessThan(5_000);
+    const body = JSON.parse(request.body);
+    expect(body.id).toBe(ended.id);
+    expect(body.data).toEqual({
+      call_id: "call_r1",
+      duration: 61,
+      recording_id: RECORDING.recording_id,
+      recording_url: RECORDING.recording_url,
+    });
+    const delivery = await eventually(async () => {
+      const [d] = await deliveriesOf(ended.id);
+      return d.status === "succeeded" ? d : null;
+    });
+    expect(delivery.merged_event_id).toBe(latest.id);
+    expect(delivery.hold).toBeNull();
+
+    // Without a follow-up for its call id (here: only at another tenant), it is held as before.
+    const waiting = await send("call.ended", { call_id: "call_r3", duration: 5 });
+    const [held] = await deliveriesOf(waiting.id);
+    expect(held.hold).toMatchObject({ until_event: "call.recording_ready", call_id: "call_r3" });
   });
 
   it("sends the held delivery as it is when max_wait_s runs out", async () => {

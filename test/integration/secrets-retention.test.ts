@@ -8,7 +8,7 @@ import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
 import { RetentionJob } from "../../src/delivery/retention.js";
-import { Receiver } from "../helpers/receiver.js";
+import { eventually, Receiver } from "../helpers/receiver.js";
 import { startTestServer, type TestServer } from "../helpers/server.js";
 import { storeKinds } from "../helpers/stores.js";
 
@@ -114,11 +114,24 @@ describe.each(storeKinds())("limits and retention on %s", (kind) => {
 
   it("retention purges old payloads and attempt bodies but keeps the rows", async () => {
     const { key } = await sb.tenant();
+    const receiver = await Receiver.start();
+    await sb.call("POST", "/v1/webhooks", { key, body: { url: receiver.url } });
     const sent = await sb.call("POST", "/v1/events", {
       key,
       body: { type: "message.received", data: { message_id: "msg_1", body: "I was rear-ended on I-90" } },
     });
     expect(sent.status).toBe(202);
+    const deliveryOf = async () => {
+      const [first] = (await sb.call("GET", `/v1/events/${sent.body.id}`, { key })).body.deliveries;
+      return (await sb.call("GET", `/v1/deliveries/${first.id}`, { key })).body;
+    };
+    const delivered = await eventually(async () => {
+      const d = await deliveryOf();
+      return d.status === "succeeded" ? d : null;
+    });
+    await receiver.close();
+    // The attempt shows the body that was sent (the standard envelope, rebuilt from the event).
+    expect(delivered.attempts[0].request.body).toBe(receiver.requests[0]?.body);
     const config = loadConfig({ SWITCHBOARD_RETENTION_DAYS: "30" });
     const job = new RetentionJob(sb.server.store, config.retentionDays, pino({ level: "silent" }));
     expect(await job.runOnce(Date.now())).toBe(0);
@@ -128,5 +141,9 @@ describe.each(storeKinds())("limits and retention on %s", (kind) => {
     expect(event.status).toBe(200);
     expect(event.body.data).toBeNull();
     expect(event.body.type).toBe("message.received");
+    const purgedDelivery = await deliveryOf();
+    expect(purgedDelivery.attempts).toHaveLength(1);
+    expect(purgedDelivery.attempts[0].request.body).toBeNull();
+    expect(purgedDelivery.attempts[0].response.status).toBe(200);
   });
 });

@@ -16,9 +16,17 @@ describe.each(storeKinds())("claims on %s", (kind) => {
     await store.migrate();
     tenantId = generateId("ten_");
     await store.createTenant({ id: tenantId, name: "Claims", timezone: "UTC", created_at: 1 });
-    webhookId = generateId("wh_");
+    webhookId = await createWebhook();
+  });
+  afterAll(async () => {
+    await store?.close();
+    await storage?.cleanup();
+  });
+
+  async function createWebhook(): Promise<string> {
+    const id = generateId("wh_");
     await store.createWebhook({
-      id: webhookId,
+      id,
       tenant_id: tenantId,
       url: "https://example.com",
       description: "",
@@ -45,14 +53,11 @@ describe.each(storeKinds())("claims on %s", (kind) => {
       created_at: 1,
       updated_at: 1,
     });
-  });
-  afterAll(async () => {
-    await store?.close();
-    await storage?.cleanup();
-  });
+    return id;
+  }
 
   /** Stores `count` events with one delivery each, all due at `now`; returns the delivery ids. */
-  async function deliveries(count: number, now: number): Promise<string[]> {
+  async function deliveries(count: number, now: number, to = webhookId): Promise<string[]> {
     const items = Array.from({ length: count }, () => ({
       event: {
         id: generateId("evt_"),
@@ -65,7 +70,7 @@ describe.each(storeKinds())("claims on %s", (kind) => {
         occurred_at: now,
         created_at: now,
       },
-      webhookIds: [webhookId],
+      webhookIds: [to],
       deliveryIds: [generateId("dlv_")],
       holds: [null],
     }));
@@ -90,6 +95,7 @@ describe.each(storeKinds())("claims on %s", (kind) => {
           request_url: "https://example.com",
           request_headers: {},
           request_body: null,
+          request_body_envelope: false,
           response_status: 500,
           response_headers: {},
           response_body: null,
@@ -188,4 +194,54 @@ describe.each(storeKinds())("claims on %s", (kind) => {
       expect(more).toHaveLength(2);
     },
   );
+
+  it("claims named webhooks' due deliveries up to each one's limit, and finds the webhooks with due work", async () => {
+    const t = 40_000_000;
+    // Earlier tests' claims and retries: out of the way, pending but not due.
+    const leftovers = await store.claimDueDeliveries("sweeper", t, t + 1, 5_000);
+    await fail(
+      "sweeper",
+      leftovers.map((d) => d.id),
+      Number.MAX_SAFE_INTEGER,
+    );
+    const [a, b] = [await createWebhook(), await createWebhook()];
+    const dueA = await deliveries(50, t, a);
+    const dueB = await deliveries(5, t + 1, b);
+    const laterB = await deliveries(3, t + 1_000, b);
+
+    const found = await store.listDueWebhooks(t + 10, null, 1_000);
+    expect([...found.webhookIds].sort()).toEqual([a, b].sort());
+    expect(found.resumeAfter).toBeNull();
+    // A bounded look-up says where the next one goes on.
+    const first = await store.listDueWebhooks(t + 10, null, 2);
+    expect(first.resumeAfter).not.toBeNull();
+    const rest = await store.listDueWebhooks(t + 10, first.resumeAfter, 1_000);
+    expect([...first.webhookIds, ...rest.webhookIds].sort()).toEqual([a, b].sort());
+
+    const claimed = await store.claimDueForWebhooks("node-a", t + 10, t + 60_000, [
+      { webhookId: a, limit: 10 },
+      { webhookId: b, limit: 10 },
+    ]);
+    expect(claimed.filter((d) => d.webhook_id === a)).toHaveLength(10);
+    expect(
+      claimed
+        .filter((d) => d.webhook_id === b)
+        .map((d) => d.id)
+        .sort(),
+    ).toEqual([...dueB].sort());
+    expect(claimed.every((d) => d.lease_owner === "node-a" && d.next_attempt_at === t + 60_000)).toBe(true);
+    expect(claimed.some((d) => laterB.includes(d.id))).toBe(false);
+
+    // Two claimers targeting the same webhook never get the same delivery.
+    const [x, y] = await Promise.all([
+      store.claimDueForWebhooks("node-b", t + 20, t + 60_000, [{ webhookId: a, limit: 30 }]),
+      store.claimDueForWebhooks("node-c", t + 20, t + 60_000, [{ webhookId: a, limit: 30 }]),
+    ]);
+    const ids = [...(x ?? []), ...(y ?? []), ...claimed].map((d) => d.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids).toEqual(expect.arrayContaining(dueA));
+    // Only b's later deliveries are left, and they are not due yet.
+    expect((await store.listDueWebhooks(t + 20, null, 1_000)).webhookIds).toEqual([]);
+    expect((await store.listDueWebhooks(t + 1_000, null, 1_000)).webhookIds).toEqual([b]);
+  });
 });

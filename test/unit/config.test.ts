@@ -23,6 +23,21 @@ describe("loadConfig", () => {
     expect(config.masterKey).toBeNull();
     expect(config.allowPrivateTargets).toBe(false);
     expect(config.logLevel).toBe("info");
+    expect(config.heapGrowthPercent).toBe(50);
+  });
+
+  it("reads the number of sender threads", () => {
+    expect(loadConfig({ SWITCHBOARD_SENDER_THREADS: "0" }).worker.senderThreads).toBe(0);
+    expect(loadConfig({ SWITCHBOARD_SENDER_THREADS: "2" }).worker.senderThreads).toBe(2);
+    expect(() => loadConfig({ SWITCHBOARD_SENDER_THREADS: "17" })).toThrow(/SWITCHBOARD_SENDER_THREADS/);
+  });
+
+  it("reads the heap growth percent (0 leaves V8's own heuristics)", () => {
+    expect(loadConfig({ SWITCHBOARD_HEAP_GROWTH_PERCENT: "0" }).heapGrowthPercent).toBe(0);
+    expect(loadConfig({ SWITCHBOARD_HEAP_GROWTH_PERCENT: "100" }).heapGrowthPercent).toBe(100);
+    expect(() => loadConfig({ SWITCHBOARD_HEAP_GROWTH_PERCENT: "-1" })).toThrow(
+      /SWITCHBOARD_HEAP_GROWTH_PERCENT/,
+    );
   });
 
   it("reads every documented variable", () => {

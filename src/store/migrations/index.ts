@@ -4,6 +4,9 @@ import * as m0002 from "./0002_held_deliveries.js";
 import * as m0003 from "./0003_endpoint_health.js";
 import * as m0004 from "./0004_due_lanes.js";
 import * as m0005 from "./0005_claimed_by_webhook.js";
+import * as m0006 from "./0006_due_by_webhook.js";
+import * as m0007 from "./0007_attempt_envelope_body.js";
+import * as m0008 from "./0008_event_call_id.js";
 
 /** Append-only: a migration that has landed is never edited; a schema change is a new file. */
 const migrations: Record<string, Migration> = {
@@ -12,6 +15,9 @@ const migrations: Record<string, Migration> = {
   "0003_endpoint_health": m0003,
   "0004_due_lanes": m0004,
   "0005_claimed_by_webhook": m0005,
+  "0006_due_by_webhook": m0006,
+  "0007_attempt_envelope_body": m0007,
+  "0008_event_call_id": m0008,
 };
 
 export const migrationProvider: MigrationProvider = {
