@@ -1,12 +1,13 @@
 /**
- * Times the dispatcher's claim query directly against a store's file or schema, using the store's
- * own function (src/store/queue.ts claimDueDeliveries) inside a transaction that is rolled back, so
- * the backlog is left as it was. Also captures the SQL it ran and its plan (EXPLAIN QUERY PLAN on
- * SQLite, EXPLAIN (ANALYZE, BUFFERS) on PostgreSQL, also rolled back).
+ * Times the dispatcher's claim queries directly against a store's file or schema, using the
+ * store's own functions inside a transaction that is rolled back, so the backlog is left as it
+ * was. Also captures the SQL they ran and its plan (EXPLAIN QUERY PLAN on SQLite,
+ * EXPLAIN (ANALYZE, BUFFERS) on PostgreSQL, also rolled back).
  */
 import Database from "better-sqlite3";
 import { Kysely, type LogEvent, PostgresDialect, SqliteDialect, sql } from "kysely";
 import pg from "pg";
+import { claimWebhookDue, listDueWebhooks } from "../../src/store/claim-by-webhook.js";
 import { claimDueDeliveries } from "../../src/store/queue.js";
 import type { Database as Schema } from "../../src/store/schema.js";
 import { percentile, round } from "./context.js";
@@ -14,10 +15,23 @@ import { postgresBaseUrl, type Storage } from "./storage.js";
 
 class Rollback extends Error {}
 
+/**
+ * Which of the dispatcher's claims to time:
+ * - `due-order`: the next `batch` in due order across webhooks (its lanes have room);
+ * - `targeted`: each listed webhook's own due deliveries, `batch` per webhook (what it sends while
+ *   lanes are busy: it never reads past a full lane's backlog);
+ * - `look-up`: which webhooks have due work (once per poll interval while lanes are busy).
+ */
+export type ClaimKind =
+  | { kind: "due-order" }
+  | { kind: "targeted"; webhookIds: string[] }
+  | { kind: "look-up" };
+
 export interface ClaimProbe {
+  kind: ClaimKind["kind"];
   pending: number;
   batch: number;
-  skipped_webhooks: number;
+  webhooks: number;
   runs: number;
   claimed: number;
   median_ms: number;
@@ -28,20 +42,16 @@ export interface ClaimProbe {
   statements: Array<{ sql: string; plan: string[] }>;
 }
 
-/**
- * `skipWebhookIds`: webhooks the dispatcher passes over because their lanes are full (it sends
- * them with every claim while those lanes stay full).
- */
 export async function probeClaim(
   storage: Storage,
   batch: number,
   runs: number,
-  skipWebhookIds: string[] = [],
+  claim: ClaimKind = { kind: "due-order" },
 ): Promise<ClaimProbe> {
   // The store may claim with more than one statement (e.g. one per partial index): keep each.
   const captured = new Map<string, unknown[]>();
   const log = (event: LogEvent) => {
-    if (event.level === "query" && /^\s*update deliveries/i.test(event.query.sql)) {
+    if (event.level === "query" && /^\s*(update deliveries|with recursive)/i.test(event.query.sql)) {
       captured.set(event.query.sql, [...event.query.parameters]);
     }
   };
@@ -92,20 +102,8 @@ export async function probeClaim(
         await db.transaction().execute(async (tx) => {
           const now = Date.now();
           const started = performance.now();
-          const rows = await claimDueDeliveries(
-            tx,
-            storage.kind,
-            "bench-probe",
-            now,
-            now + 90_000,
-            batch,
-            skipWebhookIds,
-            // The uncapped claim: the capped one (PostgreSQL, many workers) takes its own
-            // transaction and advisory lock and cannot run inside this rolled-back one.
-            null,
-          );
+          claimed = await runClaim(tx, storage.kind, claim, now, batch);
           times.push(performance.now() - started);
-          claimed = rows.length;
           throw new Rollback();
         });
       } catch (error) {
@@ -118,9 +116,10 @@ export async function probeClaim(
       statements.push({ sql: text.replace(/\s+/g, " ").trim(), plan: await explain(text, parameters) });
     }
     return {
+      kind: claim.kind,
       pending,
       batch,
-      skipped_webhooks: skipWebhookIds.length,
+      webhooks: claim.kind === "targeted" ? claim.webhookIds.length : 0,
       runs,
       claimed,
       median_ms: round(percentile(times, 0.5), 3),
@@ -131,5 +130,32 @@ export async function probeClaim(
     };
   } finally {
     await close();
+  }
+}
+
+/** Runs one claim of the given kind; returns the rows claimed (webhooks found, for a look-up). */
+async function runClaim(
+  tx: Kysely<Schema>,
+  dialect: "sqlite" | "postgres",
+  claim: ClaimKind,
+  now: number,
+  batch: number,
+): Promise<number> {
+  switch (claim.kind) {
+    case "due-order":
+      // The uncapped claim: the capped one (PostgreSQL, many workers) takes its own transaction
+      // and advisory lock and cannot run inside this rolled-back one.
+      return (await claimDueDeliveries(tx, dialect, "bench-probe", now, now + 90_000, batch, [], null))
+        .length;
+    case "targeted": {
+      let claimed = 0;
+      for (const webhookId of claim.webhookIds) {
+        const want = { webhookId, limit: batch };
+        claimed += (await claimWebhookDue(tx, dialect, "bench-probe", now, now + 90_000, want)).length;
+      }
+      return claimed;
+    }
+    case "look-up":
+      return (await listDueWebhooks(tx, now, null, 1_000)).webhookIds.length;
   }
 }

@@ -11,8 +11,10 @@
  * starts: drain rate = deliveries / (from the server's "started" line to the last delivery durably
  * succeeded and received). Peak RSS is that server's VmHWM.
  *
- * The claim query is timed against the store with ~1 000 and with all deliveries pending, while
- * the API-only server is idle.
+ * The claim queries are timed against the store with ~1 000 and with all deliveries pending, while
+ * the API-only server is idle: the claim in due order (lanes with room), the targeted claim (each
+ * webhook's own due deliveries, what the dispatcher sends while lanes are busy) and the look-up of
+ * webhooks with due work.
  */
 
 import { probeClaim } from "../lib/claim-probe.js";
@@ -40,6 +42,8 @@ async function timeScrape(server: SwitchboardServer, runs: number): Promise<numb
 
 /** The dispatcher's claim batch (SWITCHBOARD_BATCH_SIZE default). */
 const CLAIM_BATCH = 200;
+/** A targeted claim refills a lane drained to half: 40 of its 80 (10 in flight × 8 rounds). */
+const LANE_REFILL = 40;
 
 export const backlog: Scenario = async (ctx) => {
   const { backlog: target, endpoints, batchSize, inFlight } = ctx.sizes;
@@ -56,13 +60,17 @@ export const backlog: Scenario = async (ctx) => {
       ingestSampler.start();
       const make = { batchSize, inFlight, makeEvent: (i: number, t: number) => callEnded(i, t) };
       await ingestBatches(rig.server, rig.key, firstEvents, make);
-      const claimSmall = await probeClaim(rig.storage, CLAIM_BATCH, runs);
-      const claimFullLanesSmall = await probeClaim(
-        rig.storage,
-        CLAIM_BATCH,
-        runs,
-        rig.endpoints.map((e) => e.webhookId),
-      );
+      const allWebhooks = rig.endpoints.map((e) => e.webhookId);
+      const probes = async () => ({
+        dueOrder: await probeClaim(rig.storage, CLAIM_BATCH, runs),
+        targeted: await probeClaim(rig.storage, LANE_REFILL, runs, {
+          kind: "targeted",
+          webhookIds: allWebhooks,
+        }),
+        lookUp: await probeClaim(rig.storage, 0, runs, { kind: "look-up" }),
+      });
+      const small = await probes();
+      const claimSmall = small.dueOrder;
       const scrapeSmall = await timeScrape(rig.server, runs);
       ctx.log(`claim at ${claimSmall.pending} pending: ${claimSmall.median_ms} ms; ingesting to ${expected}`);
       const rest = await ingestBatches(rig.server, rig.key, events - firstEvents, {
@@ -70,10 +78,8 @@ export const backlog: Scenario = async (ctx) => {
         startIndex: firstEvents,
       });
       const ingestMs = rest.finishedAt - rest.startedAt;
-      const claimLarge = await probeClaim(rig.storage, CLAIM_BATCH, runs);
-      // The dispatcher's claim while every lane is full: all webhooks are in the skip list.
-      const allWebhooks = rig.endpoints.map((e) => e.webhookId);
-      const claimFullLanesLarge = await probeClaim(rig.storage, CLAIM_BATCH, Math.min(runs, 5), allWebhooks);
+      const large = await probes();
+      const claimLarge = large.dueOrder;
       const scrapeLarge = await timeScrape(rig.server, runs);
       ctx.log(`claim at ${claimLarge.pending} pending: ${claimLarge.median_ms} ms`);
       const ingestUsage = ingestSampler.finish();
@@ -137,13 +143,29 @@ export const backlog: Scenario = async (ctx) => {
           ),
           figure("claim time growth (large / small)", growth, "×", { op: "<=", value: 2 }),
           figure(
-            `claim with every webhook's lane full, at ${claimFullLanesSmall.pending.toLocaleString("en-US")} pending`,
-            claimFullLanesSmall.median_ms,
+            `targeted claim (${endpoints} webhooks × ${LANE_REFILL}) at ${small.targeted.pending.toLocaleString("en-US")} pending`,
+            small.targeted.median_ms,
             "ms",
           ),
           figure(
-            `claim with every webhook's lane full, at ${claimFullLanesLarge.pending.toLocaleString("en-US")} pending`,
-            claimFullLanesLarge.median_ms,
+            `targeted claim (${endpoints} webhooks × ${LANE_REFILL}) at ${large.targeted.pending.toLocaleString("en-US")} pending`,
+            large.targeted.median_ms,
+            "ms",
+          ),
+          figure(
+            "targeted claim growth (large / small)",
+            large.targeted.median_ms / small.targeted.median_ms,
+            "×",
+            { op: "<=", value: 2 },
+          ),
+          figure(
+            `look-up of webhooks with due work at ${small.lookUp.pending.toLocaleString("en-US")} pending`,
+            small.lookUp.median_ms,
+            "ms",
+          ),
+          figure(
+            `look-up of webhooks with due work at ${large.lookUp.pending.toLocaleString("en-US")} pending`,
+            large.lookUp.median_ms,
             "ms",
           ),
           figure(`GET /metrics at ${claimSmall.pending.toLocaleString("en-US")} pending`, scrapeSmall, "ms"),
@@ -155,8 +177,10 @@ export const backlog: Scenario = async (ctx) => {
           ingest_s: round(ingestMs / 1000, 3),
           claim_small: claimSmall,
           claim_large: claimLarge,
-          claim_all_lanes_full_small: claimFullLanesSmall,
-          claim_all_lanes_full_large: claimFullLanesLarge,
+          targeted_claim_small: small.targeted,
+          targeted_claim_large: large.targeted,
+          look_up_small: small.lookUp,
+          look_up_large: large.lookUp,
           receiver: stats,
         },
       };

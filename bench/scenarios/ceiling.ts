@@ -38,7 +38,9 @@ export const ceiling: Scenario = async (ctx) => {
       return { id, body: JSON.stringify(envelope(id, callEnded(i, nowMs()), now)) };
     });
     const sampler = new ProcessSampler(process.pid);
+    const receiverSampler = new ProcessSampler(receiver.pid);
     sampler.start();
+    receiverSampler.start();
     ctx.log(`sending ${expected} signed POSTs, ${endpoints} × ${PER_ENDPOINT_IN_FLIGHT} in flight`);
     let errors = 0;
     const startedAt = nowMs();
@@ -71,6 +73,7 @@ export const ceiling: Scenario = async (ctx) => {
     await Promise.all(loops);
     const finishedAt = nowMs();
     const usage = sampler.finish();
+    const receiverUsage = receiverSampler.finish();
     const stats = await receiver.stats();
     if (stats.distinct !== expected) throw new Error(`receiver saw ${stats.distinct} of ${expected}`);
     const ceilingRate = perSecond(expected, finishedAt - startedAt);
@@ -80,6 +83,7 @@ export const ceiling: Scenario = async (ctx) => {
       figures: [
         figure("ceiling deliveries/s (undici loop, no store)", ceilingRate, "/s"),
         figure("sender CPU (harness process)", usage.cpuSeconds, "s"),
+        figure("receiver CPU", receiverUsage.cpuSeconds, "s"),
         figure("Switchboard / ceiling", ours / ceilingRate, "×", { op: ">=", value: 0.5 }),
       ],
       details: {

@@ -19,7 +19,9 @@ export const throughput: Scenario = async (ctx) => {
   const expected = events * endpoints;
   return withRig(ctx, { specs: healthySpecs(endpoints), profileName: "throughput" }, async (rig) => {
     const sampler = new ProcessSampler(rig.server.pid);
+    const receiverSampler = new ProcessSampler(rig.receiver.pid);
     sampler.start();
+    receiverSampler.start();
     ctx.log(`ingesting ${events} events × ${endpoints} endpoints = ${expected} deliveries`);
     const ingest = await ingestBatches(rig.server, rig.key, events, {
       batchSize,
@@ -39,6 +41,7 @@ export const throughput: Scenario = async (ctx) => {
       intervalMs: ctx.pollMs,
     });
     const usage = sampler.finish();
+    const receiverUsage = receiverSampler.finish();
     const stats = await rig.receiver.stats();
     const totalMs = doneAt - ingest.startedAt;
     const wallS = totalMs / 1000;
@@ -50,6 +53,7 @@ export const throughput: Scenario = async (ctx) => {
         figure("server CPU", usage.cpuSeconds, "s"),
         figure("server CPU use (cores)", usage.cpuSeconds / wallS, ""),
         figure("server peak RSS", usage.peakRssMiB, "MiB"),
+        figure("receiver CPU", receiverUsage.cpuSeconds, "s"),
         figure("duplicates at receiver", stats.duplicates, "", { op: "<=", value: 0 }),
         figure("signature failures (1 in 100 checked)", stats.verify_failed, "", { op: "<=", value: 0 }),
       ],
