@@ -42,7 +42,10 @@ describe.each(storeKinds())("recording backpressure on %s", (kind) => {
     });
     expect(webhook.status).toBe(201);
     for (let offset = 0; offset < EVENTS; offset += 100) {
-      const events = Array.from({ length: 100 }, (_, i) => ({ type: "call.started", data: { call_id: `c${offset + i}` } }));
+      const events = Array.from({ length: 100 }, (_, i) => ({
+        type: "call.started",
+        data: { call_id: `c${offset + i}` },
+      }));
       const sent = await sb.call("POST", "/v1/events/batch", { key, body: { events } });
       expect(sent.status, JSON.stringify(sent.body)).toBe(202);
     }
