@@ -1,8 +1,9 @@
-import { Kysely, PostgresDialect } from "kysely";
+import { Kysely } from "kysely";
 import pg from "pg";
 import { KyselyStore } from "../kysely-store.js";
 import type { Database as Schema } from "../schema.js";
 import { PostgresDueSignal } from "./due-signal.js";
+import { OwnSchemaPostgresDialect } from "./introspector.js";
 
 // bigint columns hold millisecond timestamps, well inside Number's exact range.
 const INT8_OID = 20;
@@ -51,7 +52,7 @@ export async function openPostgresStore(url: string, poolSize: number): Promise<
   }
   const poolConfig = postgresPoolConfig(target, poolSize);
   const pool = new pg.Pool(poolConfig);
-  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Schema>({ dialect: new OwnSchemaPostgresDialect({ pool }) });
   const signal = new PostgresDueSignal(pool, poolConfig, target.schema);
   return new KyselyStore(db, "postgres", target.schema, signal);
 }
