@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { sql } from "kysely";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { openPostgresStore } from "../../src/store/postgres/index.js";
@@ -47,6 +48,7 @@ describe.skipIf(!PG_URL)("migrations beside other schemas on PostgreSQL", () => 
     try {
       await store.migrate();
       await store.migrate();
+      await sql`create table probe (n serial, m int)`.execute(store.db);
       const tables = await store.db.introspection.getTables({ withInternalKyselyTables: true });
       expect(new Set(tables.map((t) => t.schema))).toEqual(new Set([own]));
       const names = tables.map((t) => t.name);
@@ -55,7 +57,19 @@ describe.skipIf(!PG_URL)("migrations beside other schemas on PostgreSQL", () => 
       expect((await store.db.introspection.getTables()).map((t) => t.name)).not.toContain("kysely_migration");
       expect(await store.db.introspection.getSchemas()).toEqual([{ name: own }]);
       const deliveries = tables.find((t) => t.name === "deliveries");
-      expect(deliveries?.columns.find((c) => c.name === "id")).toMatchObject({ isNullable: false });
+      // Indexed, but not backed by a sequence.
+      expect(deliveries?.columns.find((c) => c.name === "id")).toMatchObject({
+        isNullable: false,
+        isAutoIncrementing: false,
+      });
+      expect(deliveries?.columns.find((c) => c.name === "next_attempt_at")).toMatchObject({
+        isAutoIncrementing: false,
+      });
+      const probe = tables.find((t) => t.name === "probe");
+      expect(probe?.columns.map((c) => [c.name, c.isAutoIncrementing])).toEqual([
+        ["n", true],
+        ["m", false],
+      ]);
     } finally {
       await store.close();
     }

@@ -51,8 +51,9 @@ export class OwnSchemaIntrospector implements DatabaseIntrospector {
       select c.relname as table, c.relkind as kind, a.attname as column, t.typname as type,
              tns.nspname as type_schema, a.attnotnull as not_null, a.atthasdef as has_default,
              exists (select 1 from pg_catalog.pg_depend d
-                     where d.refobjid = c.oid and d.refobjsubid = a.attnum and d.deptype in ('a', 'i')
-                       and d.classid = 'pg_catalog.pg_class'::regclass) as serial,
+                     join pg_catalog.pg_class seq on seq.oid = d.objid and seq.relkind = 'S'
+                     where d.classid = 'pg_catalog.pg_class'::regclass and d.refobjid = c.oid
+                       and d.refobjsubid = a.attnum and d.deptype in ('a', 'i')) as serial,
              col_description(c.oid, a.attnum) as comment
       from pg_catalog.pg_class c
       join pg_catalog.pg_namespace ns on ns.oid = c.relnamespace
