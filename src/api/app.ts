@@ -3,12 +3,13 @@ import swagger from "@fastify/swagger";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { LogController } from "fastify";
 import type { Logger } from "pino";
+import { DomainError } from "../domain/errors.js";
 import { hashApiKey } from "../domain/ids.js";
 import { VERSION } from "../version.js";
 import type { ApiContext, App } from "./context.js";
 import { registerDashboard } from "./dashboard.js";
 import { deliveryRoutes } from "./deliveries.js";
-import { ApiError, handleError } from "./errors.js";
+import { handleError } from "./errors.js";
 import { eventTypeRoutes } from "./event-types.js";
 import { eventRoutes } from "./events.js";
 import { tenantRoutes } from "./tenants.js";
@@ -71,8 +72,7 @@ export async function buildApp(ctx: ApiContext, logger: Logger): Promise<App> {
         return header ? hashApiKey(header) : request.ip;
       },
       errorResponseBuilder: (_request, context) =>
-        new ApiError(
-          429,
+        new DomainError(
           "rate_limited",
           `rate limit of ${context.max} requests per second exceeded; retry after ${context.after}`,
         ),

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from "fastify";
+import { DomainError } from "../domain/errors.js";
 import { hashApiKey } from "../domain/ids.js";
 import type { Store } from "../store/index.js";
-import { ApiError } from "./errors.js";
 
 export type Principal =
   | { kind: "admin"; tenantId: string | null }
@@ -47,14 +47,14 @@ export class Authenticator {
     const header = request.headers.authorization;
     const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
     if (!match?.[1])
-      throw new ApiError(401, "unauthorized", "missing or malformed Authorization: Bearer <key>");
+      throw new DomainError("unauthorized", "missing or malformed Authorization: Bearer <key>");
     const hash = hashApiKey(match[1]);
     if (this.adminHash === null) this.adminHash = await this.store.getSetting(ADMIN_KEY_SETTING);
     if (hash === this.adminHash) {
       const acting = request.headers["switchboard-tenant"];
       if (acting === undefined) return { kind: "admin", tenantId: null };
       if (typeof acting !== "string" || !(await this.store.getTenant(acting))) {
-        throw new ApiError(404, "not_found", "tenant named by Switchboard-Tenant not found");
+        throw new DomainError("not_found", "tenant named by Switchboard-Tenant not found");
       }
       return { kind: "admin", tenantId: acting };
     }
@@ -65,7 +65,7 @@ export class Authenticator {
     const key = await this.store.findApiKeyByHash(hash);
     if (!key || key.revoked_at !== null) {
       this.cache.delete(hash);
-      throw new ApiError(401, "unauthorized", "invalid or revoked API key");
+      throw new DomainError("unauthorized", "invalid or revoked API key");
     }
     if (this.cache.size > 10_000) this.cache.clear();
     this.cache.set(hash, { tenantId: key.tenant_id, keyId: key.id, until: now + KEY_CACHE_MS });
@@ -75,16 +75,15 @@ export class Authenticator {
 
 export function requireAdmin(request: FastifyRequest): void {
   if (request.principal?.kind !== "admin")
-    throw new ApiError(403, "forbidden", "this route needs the admin key");
+    throw new DomainError("forbidden", "this route needs the admin key");
 }
 
 /** The tenant a tenant-scoped route acts for. */
 export function tenantOf(request: FastifyRequest): string {
   const principal = request.principal;
-  if (!principal) throw new ApiError(401, "unauthorized", "missing API key");
+  if (!principal) throw new DomainError("unauthorized", "missing API key");
   if (principal.tenantId === null) {
-    throw new ApiError(
-      400,
+    throw new DomainError(
       "tenant_required",
       "the admin key must name a tenant with the Switchboard-Tenant header",
     );

@@ -1,11 +1,12 @@
 import { Type } from "@sinclair/typebox";
 import { envelopeJson, withFollowUp } from "../delivery/body.js";
+import { DomainError, invalid, notFound } from "../domain/errors.js";
+import { iso } from "../domain/time.js";
 import type { AttemptRecord, DeliveryRecord, DeliveryStatus, Store } from "../store/index.js";
 import { HELD_UNTIL_ENABLED } from "../store/rows.js";
 import { tenantOf } from "./auth.js";
 import type { ApiContext, App } from "./context.js";
-import { ApiError, invalid, notFound } from "./errors.js";
-import { Id, iso, PageQuery, parseTime } from "./schemas.js";
+import { Id, PageQuery, parseTime } from "./schemas.js";
 
 const StatusSchema = Type.Union([
   Type.Literal("pending"),
@@ -153,8 +154,7 @@ export async function deliveryRoutes(app: App, ctx: ApiContext): Promise<void> {
       if (!current) throw notFound("delivery");
       const updated = await ctx.store.retryDelivery(tenantId, current.id, Date.now());
       if (!updated) {
-        throw new ApiError(
-          409,
+        throw new DomainError(
           "not_retryable",
           `delivery is ${current.status}${current.lease_owner ? " and in flight" : ""}; only failed or waiting deliveries can be retried`,
         );

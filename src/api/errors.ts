@@ -1,21 +1,22 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
+import { DomainError, type ErrorCode } from "../domain/errors.js";
 
-/** The one error type handlers throw; the error handler turns it into the envelope. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly details?: Record<string, unknown>,
-  ) {
-    super(message);
-  }
+/** The one place a domain error code becomes an HTTP status. */
+const STATUS: Record<ErrorCode, number> = {
+  unauthorized: 401,
+  forbidden: 403,
+  tenant_required: 400,
+  not_found: 404,
+  validation_failed: 422,
+  unknown_event_type: 422,
+  not_retryable: 409,
+  conflict: 409,
+  rate_limited: 429,
+};
+
+export function statusOf(code: ErrorCode): number {
+  return STATUS[code];
 }
-
-export const notFound = (what: string): ApiError => new ApiError(404, "not_found", `${what} not found`);
-
-export const invalid = (path: string, message: string, details: Record<string, unknown> = {}): ApiError =>
-  new ApiError(422, "validation_failed", `${path ? `${path}: ` : ""}${message}`, { path, ...details });
 
 export interface ErrorEnvelope {
   error: { code: string; message: string; details?: Record<string, unknown> };
@@ -36,12 +37,12 @@ const FRAMEWORK_ERRORS: Record<string, [number, string]> = {
 };
 
 export function handleError(
-  error: FastifyError | ApiError,
+  error: FastifyError | DomainError,
   request: FastifyRequest,
   reply: FastifyReply,
 ): void {
-  if (error instanceof ApiError) {
-    reply.status(error.status).send(envelope(error.code, error.message, error.details));
+  if (error instanceof DomainError) {
+    reply.status(STATUS[error.code]).send(envelope(error.code, error.message, error.details));
     return;
   }
   if (error.validation) {

@@ -6,9 +6,9 @@ import {
   findEventType,
   suggestEventTypes,
 } from "../domain/catalog/index.js";
+import { DomainError } from "../domain/errors.js";
 import { macrosFor } from "../domain/template.js";
 import type { ApiContext, App } from "./context.js";
-import { ApiError } from "./errors.js";
 
 const present = (t: (typeof eventCatalog)[number]) => ({
   name: t.name,
@@ -52,7 +52,7 @@ export async function eventTypeRoutes(app: App, _ctx: ApiContext): Promise<void>
       const type = findEventType(request.params.type);
       if (!type) {
         const suggestions = suggestEventTypes(request.params.type);
-        throw new ApiError(404, "not_found", `event type "${request.params.type}" not found`, {
+        throw new DomainError("not_found", `event type "${request.params.type}" not found`, {
           suggestions,
         });
       }

@@ -1,10 +1,11 @@
 import { Type } from "@sinclair/typebox";
+import { invalid, notFound } from "../domain/errors.js";
+import { iso } from "../domain/time.js";
 import type { DeliveryRecord, EventRecord } from "../store/index.js";
 import { tenantOf } from "./auth.js";
 import type { ApiContext, App } from "./context.js";
 import { presentDelivery } from "./deliveries.js";
-import { invalid, notFound } from "./errors.js";
-import { Id, iso, PageQuery, parseTime } from "./schemas.js";
+import { Id, PageQuery, parseTime } from "./schemas.js";
 
 const EventInputSchema = Type.Object(
   {

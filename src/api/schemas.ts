@@ -20,9 +20,6 @@ export const ErrorResponse = Type.Object({
 export const ListOf = <T extends TSchema>(item: T) =>
   Type.Object({ data: Type.Array(item), next_cursor: Type.Union([Type.String(), Type.Null()]) });
 
-/** ISO-8601 timestamp from an epoch-ms column. */
-export const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
-
 /** Parses an ISO-8601 timestamp given in a query or body; undefined when absent. */
 export function parseTime(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;

@@ -1,9 +1,10 @@
 import { Type } from "@sinclair/typebox";
+import { invalid, notFound } from "../domain/errors.js";
 import { generateApiKey, generateId, hashApiKey } from "../domain/ids.js";
+import { iso } from "../domain/time.js";
 import { requireAdmin } from "./auth.js";
 import type { ApiContext, App } from "./context.js";
-import { invalid, notFound } from "./errors.js";
-import { Id, iso, PageQuery } from "./schemas.js";
+import { Id, PageQuery } from "./schemas.js";
 
 const TenantParams = Type.Object({ id: Id("ten") });
 

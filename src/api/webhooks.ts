@@ -2,24 +2,24 @@ import { Type } from "@sinclair/typebox";
 import { envelopeJson } from "../delivery/body.js";
 import { TEST_EVENT_TYPE } from "../delivery/tester.js";
 import { findEventType, suggestEventTypes } from "../domain/catalog/index.js";
+import { DomainError, notFound } from "../domain/errors.js";
 import { generateId } from "../domain/ids.js";
 import { generateWebhookSecret } from "../domain/signing.js";
 import type { WebhookAuth } from "../domain/webhook.js";
 import { DEFAULT_TIMEOUT_MS } from "../domain/webhook.js";
 import type { WebhookPatch, WebhookRecord } from "../store/index.js";
 import { presentWebhook } from "../webhooks/present.js";
-import { validateWebhookInput } from "../webhooks/validate.js";
-import { tenantOf } from "./auth.js";
-import type { ApiContext, App } from "./context.js";
-import { presentAttempt } from "./deliveries.js";
-import { ApiError, notFound } from "./errors.js";
-import { Id, PageQuery } from "./schemas.js";
 import {
   type WebhookCreate,
   WebhookCreateSchema,
   type WebhookPatchInput,
   WebhookPatchSchema,
-} from "./webhook-schema.js";
+} from "../webhooks/schema.js";
+import { validateWebhookInput } from "../webhooks/validate.js";
+import { tenantOf } from "./auth.js";
+import type { ApiContext, App } from "./context.js";
+import { presentAttempt } from "./deliveries.js";
+import { Id, PageQuery } from "./schemas.js";
 
 const Params = Type.Object({ id: Id("wh") });
 
@@ -214,7 +214,7 @@ export async function webhookTestRoute(app: App, ctx: ApiContext): Promise<void>
       if (!webhook) throw notFound("webhook");
       const eventType = request.body?.event_type ?? TEST_EVENT_TYPE;
       if (!findEventType(eventType)) {
-        throw new ApiError(422, "unknown_event_type", `/body/event_type: unknown event type "${eventType}"`, {
+        throw new DomainError("unknown_event_type", `/body/event_type: unknown event type "${eventType}"`, {
           path: "/body/event_type",
           suggestions: suggestEventTypes(eventType),
         });

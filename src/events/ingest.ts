@@ -1,5 +1,5 @@
-import { ApiError } from "../api/errors.js";
 import { findEventType, suggestEventTypes, validateEventData } from "../domain/catalog/index.js";
+import { DomainError } from "../domain/errors.js";
 import { cachedMatcher } from "../domain/filters.js";
 import { generateId } from "../domain/ids.js";
 import { type CompiledRouting, stringField, webhookMatchesEvent } from "../domain/routing.js";
@@ -139,7 +139,7 @@ function validate(
     const suggestions = suggestEventTypes(input.type);
     const hint =
       suggestions.length > 0 ? `; did you mean ${suggestions.map((s) => `"${s}"`).join(", ")}?` : "";
-    throw new ApiError(422, "unknown_event_type", `${path}/type: unknown event type "${input.type}"${hint}`, {
+    throw new DomainError("unknown_event_type", `${path}/type: unknown event type "${input.type}"${hint}`, {
       path: `${path}/type`,
       suggestions,
     });
@@ -147,7 +147,7 @@ function validate(
   const errors = validateEventData(input.type, input.data);
   const first = errors[0];
   if (first) {
-    throw new ApiError(422, "validation_failed", `${path}/data${first.path}: ${first.message}`, {
+    throw new DomainError("validation_failed", `${path}/data${first.path}: ${first.message}`, {
       path: `${path}/data${first.path}`,
       errors: errors.map((e) => ({ path: `${path}/data${e.path}`, message: e.message })),
     });
@@ -156,7 +156,7 @@ function validate(
   if (input.occurred_at !== undefined) {
     occurredAt = Date.parse(input.occurred_at);
     if (Number.isNaN(occurredAt)) {
-      throw new ApiError(422, "validation_failed", `${path}/occurred_at: not an ISO-8601 timestamp`, {
+      throw new DomainError("validation_failed", `${path}/occurred_at: not an ISO-8601 timestamp`, {
         path: `${path}/occurred_at`,
       });
     }

@@ -1,5 +1,5 @@
-import { iso } from "../api/schemas.js";
 import { maskSecret } from "../domain/redact.js";
+import { iso } from "../domain/time.js";
 import type { WebhookAuth } from "../domain/webhook.js";
 import type { SecretCipher } from "../secrets/cipher.js";
 import type { WebhookHealth, WebhookRecord } from "../store/index.js";

@@ -1,11 +1,11 @@
-import { invalid } from "../api/errors.js";
-import type { WebhookPatchInput } from "../api/webhook-schema.js";
 import { findEventType, isValidEventSelector } from "../domain/catalog/index.js";
 import { checkDestinationUrl } from "../domain/destination.js";
+import { invalid } from "../domain/errors.js";
 import { validateMatchQuery } from "../domain/filters.js";
 import { validateRetryPolicy } from "../domain/retry.js";
 import { compileTemplate } from "../domain/template.js";
 import type { RetryPolicy } from "../domain/webhook.js";
+import type { WebhookPatchInput } from "./schema.js";
 
 /** Header names a user may not set: the transport's own and the signature headers. */
 const RESERVED_HEADERS = new Set(["host", "content-length", "transfer-encoding", "connection", "upgrade"]);

@@ -1,0 +1,41 @@
+/**
+ * What went wrong, in the product's terms. Code anywhere in the program throws a DomainError;
+ * only the HTTP layer (src/api/errors.ts) decides which status each code answers with.
+ */
+export type ErrorCode =
+  /** The request did not say who is asking, or the key is unknown or revoked. */
+  | "unauthorized"
+  /** The key is valid but may not do this. */
+  | "forbidden"
+  /** An admin key acting on a tenant-scoped route without naming the tenant. */
+  | "tenant_required"
+  /** The record does not exist, or belongs to another tenant (the same answer, on purpose). */
+  | "not_found"
+  /** The input breaks a rule; `details.path` names the field. */
+  | "validation_failed"
+  /** An event type outside the catalog; `details.suggestions` lists near names. */
+  | "unknown_event_type"
+  /** The record's state does not allow the operation (a succeeded delivery cannot be retried). */
+  | "not_retryable"
+  /** The record changed since the caller read it, or the operation collides with another. */
+  | "conflict"
+  /** Too many requests for this key; `details.retry_after_s` says when to try again. */
+  | "rate_limited";
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = "DomainError";
+  }
+}
+
+export const notFound = (what: string, details?: Record<string, unknown>): DomainError =>
+  new DomainError("not_found", `${what} not found`, details);
+
+/** A rule broken at `path` (a JSON pointer into the request, e.g. `/body/url`). */
+export const invalid = (path: string, message: string, details: Record<string, unknown> = {}): DomainError =>
+  new DomainError("validation_failed", `${path ? `${path}: ` : ""}${message}`, { path, ...details });
