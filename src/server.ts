@@ -10,11 +10,12 @@ import { RetentionJob } from "./delivery/retention.js";
 import { HttpSender, type Sender } from "./delivery/sender.js";
 import { WebhookTester } from "./delivery/tester.js";
 import { ThreadedSender } from "./delivery/threaded-sender.js";
-import { WebhookResolver } from "./delivery/webhook-resolver.js";
 import { generateApiKey } from "./domain/ids.js";
 import { EventIngest } from "./events/ingest.js";
 import { loadSecretCipher } from "./secrets/master-key.js";
 import { openStore, type Store } from "./store/index.js";
+import { Targets } from "./targets/registry.js";
+import { webhookKind } from "./targets/webhook/index.js";
 
 export type Role = "api" | "worker" | "all";
 
@@ -52,7 +53,7 @@ export async function startServer(config: Config, role: Role, log: Logger): Prom
     config.worker.senderThreads > 0 && role !== "api"
       ? await ThreadedSender.start(config.worker.senderThreads, destinations, log)
       : new HttpSender(destinations);
-  const resolver = new WebhookResolver(cipher);
+  const targets = new Targets([webhookKind(sender, cipher)]);
 
   // Platform events about webhooks themselves (webhook.failing, webhook.disabled) go through
   // ingest like any other event, so tenants can subscribe to them.
@@ -84,8 +85,7 @@ export async function startServer(config: Config, role: Role, log: Logger): Prom
         sharedLimits: store.dialect === "postgres" && config.endpoints.sharedLimits,
       },
       store,
-      sender,
-      resolver,
+      targets,
       new EndpointHealth(store, EndpointHealth.options(config.endpoints), emit, log),
       metrics,
       log,
@@ -117,7 +117,7 @@ export async function startServer(config: Config, role: Role, log: Logger): Prom
         cipher,
         auth,
         ingest,
-        tester: new WebhookTester(store, sender, resolver),
+        tester: new WebhookTester(store, targets),
         metrics,
         wake,
       },
@@ -140,7 +140,7 @@ export async function startServer(config: Config, role: Role, log: Logger): Prom
         await stopListening?.();
         await dispatcher?.stop();
         await retention?.stop();
-        await sender.close();
+        await targets.close();
         await store.close();
       })();
       return stopping;

@@ -50,6 +50,8 @@ export async function webhookRoutes(app: App, ctx: ApiContext): Promise<void> {
       const webhook: WebhookRecord = {
         id: generateId("wh_"),
         tenant_id: tenantId,
+        kind: "webhook",
+        target_config: null,
         url: input.url,
         description: input.description ?? "",
         enabled: input.enabled ?? true,
@@ -88,6 +90,7 @@ export async function webhookRoutes(app: App, ctx: ApiContext): Promise<void> {
       const result = await ctx.store.listWebhooks(tenantOf(request), {
         cursor: request.query.cursor,
         limit: request.query.limit ?? 50,
+        kind: "webhook",
       });
       const health = new Map(
         (await ctx.store.getWebhookHealth(result.data.map((w) => w.id))).map((h) => [h.webhook_id, h]),

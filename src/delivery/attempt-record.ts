@@ -2,18 +2,17 @@ import { generateId } from "../domain/ids.js";
 import type { AttemptDecision } from "../domain/outcome.js";
 import { redactHeaders } from "../domain/redact.js";
 import type { AttemptRecord, EventRecord } from "../store/index.js";
+import type { AttemptRequest, Exchange, ResolvedTarget } from "../targets/kind.js";
 import { envelopeJson } from "./body.js";
-import type { OutgoingRequest, ResolvedWebhook } from "./request.js";
-import type { SendResult } from "./sender.js";
 
 /** The attempt log row: what was sent (credentials redacted), what came back, and the verdict. */
 export function attemptRecord(input: {
   deliveryId: string;
   attemptNumber: number;
-  webhook: ResolvedWebhook;
+  webhook: ResolvedTarget;
   event: EventRecord;
-  request: OutgoingRequest;
-  result: SendResult;
+  request: AttemptRequest;
+  result: Exchange["result"];
   decision: AttemptDecision;
   startedAt: number;
 }): AttemptRecord {

@@ -1,35 +1,34 @@
 import { type AttemptDecision, type DeliveryProgress, decideAttempt } from "../domain/outcome.js";
 import type { RetryPolicy, SuccessConditions } from "../domain/webhook.js";
 import type { AttemptOutcome, EventRecord } from "../store/index.js";
+import type { AttemptRequest, Exchange, ResolvedTarget } from "../targets/kind.js";
+import type { Targets } from "../targets/registry.js";
 import { attemptRecord } from "./attempt-record.js";
 import type { Job } from "./lanes.js";
 import type { Metrics } from "./metrics.js";
-import { type OutgoingRequest, prepareRequest, type ResolvedWebhook, sendPrepared } from "./request.js";
-import type { Sender, SendResult } from "./sender.js";
 
 /** One attempt, sent and judged. */
 export interface SentAttempt {
-  request: OutgoingRequest;
-  result: SendResult;
+  request: AttemptRequest;
+  result: Exchange["result"];
   decision: AttemptDecision;
   startedAt: number;
   finishedAt: number;
 }
 
 /**
- * Builds the signed request (signed at this attempt's own time), sends it, and decides what the
- * answer means for the delivery. Shared by the dispatcher and "send test".
+ * Performs one attempt through the target's kind and decides what the answer means for the
+ * delivery. Shared by the dispatcher and "send test".
  */
 export async function sendAttempt(
-  sender: Sender,
+  targets: Pick<Targets, "exchange">,
   event: EventRecord,
-  webhook: ResolvedWebhook,
+  webhook: ResolvedTarget,
   progress: DeliveryProgress,
   retry: RetryPolicy = webhook.retry as RetryPolicy,
 ): Promise<SentAttempt> {
   const startedAt = Date.now();
-  const prepared = prepareRequest(event, webhook, Math.floor(startedAt / 1000));
-  const result = await sendPrepared(sender, prepared, webhook.timeout_ms);
+  const { request, result } = await targets.exchange(webhook, event, startedAt);
   const finishedAt = Date.now();
   const decision = decideAttempt(
     result,
@@ -38,7 +37,7 @@ export async function sendAttempt(
     startedAt,
     finishedAt,
   );
-  return { request: prepared.request, result, decision, startedAt, finishedAt };
+  return { request, result, decision, startedAt, finishedAt };
 }
 
 /** Counts an attempt (and a delivery that reached its final state) in the metrics. */
@@ -52,7 +51,7 @@ export function countAttempt(metrics: Metrics, { result, decision }: SentAttempt
 }
 
 /** The attempt's log row and its delivery's new state, as the store records them together. */
-export function attemptOutcome(job: Job, webhook: ResolvedWebhook, sent: SentAttempt): AttemptOutcome {
+export function attemptOutcome(job: Job, webhook: ResolvedTarget, sent: SentAttempt): AttemptOutcome {
   const { request, result, decision, startedAt } = sent;
   return {
     attempt: attemptRecord({

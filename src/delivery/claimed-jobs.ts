@@ -1,10 +1,10 @@
 import type { DeliveryRecord, EventRecord, Store } from "../store/index.js";
+import type { ResolvedTarget } from "../targets/kind.js";
+import type { Targets } from "../targets/registry.js";
 import { withFollowUp } from "./body.js";
 import type { EventCache } from "./event-cache.js";
 import type { Job } from "./lanes.js";
 import type { Metrics } from "./metrics.js";
-import type { ResolvedWebhook } from "./request.js";
-import type { WebhookResolver } from "./webhook-resolver.js";
 
 /**
  * What it takes to send each claimed delivery: its event (merged with the follow-up event that
@@ -13,7 +13,7 @@ import type { WebhookResolver } from "./webhook-resolver.js";
  */
 export async function jobsForClaimed(
   store: Store,
-  resolver: WebhookResolver,
+  resolver: Targets,
   cache: EventCache,
   owner: string,
   rows: DeliveryRecord[],
@@ -68,7 +68,7 @@ export async function giveBack(
   store: Store,
   metrics: Metrics,
   owner: string,
-  webhook: ResolvedWebhook,
+  webhook: ResolvedTarget,
   jobs: Job[],
   dueAt?: number,
 ): Promise<void> {

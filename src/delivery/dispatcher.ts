@@ -1,6 +1,8 @@
 import type { Logger } from "pino";
 import type { DeliveryHandoff } from "../events/ingest.js";
 import type { IngestResult, Store, WebhookRecord } from "../store/index.js";
+import type { ResolvedTarget } from "../targets/kind.js";
+import type { Targets } from "../targets/registry.js";
 import { attemptOutcome, countAttempt, sendAttempt } from "./attempt.js";
 import { AttemptWriter } from "./attempt-writer.js";
 import { giveBack, jobsForClaimed } from "./claimed-jobs.js";
@@ -9,9 +11,6 @@ import type { EndpointHealth } from "./endpoint-health.js";
 import { EventCache } from "./event-cache.js";
 import { type Job, type Lane, Lanes } from "./lanes.js";
 import type { Metrics } from "./metrics.js";
-import type { ResolvedWebhook } from "./request.js";
-import type { Sender } from "./sender.js";
-import type { WebhookResolver } from "./webhook-resolver.js";
 
 export interface DispatcherOptions {
   owner: string;
@@ -65,8 +64,8 @@ export class Dispatcher implements DeliveryHandoff {
   constructor(
     private readonly options: DispatcherOptions,
     private readonly store: Store,
-    private readonly sender: Sender,
-    private readonly resolver: WebhookResolver,
+    /** Resolves stored targets and performs attempts through each target's kind. */
+    private readonly targets: Targets,
     private readonly health: EndpointHealth,
     private readonly metrics: Metrics,
     private readonly log: Logger,
@@ -137,7 +136,7 @@ export class Dispatcher implements DeliveryHandoff {
           attemptsBefore: 0,
           firstAttemptAt: null,
           event: result.event,
-          webhook: this.resolver.resolve(record, now),
+          webhook: this.targets.resolve(record, now),
         });
       });
     }
@@ -211,7 +210,7 @@ export class Dispatcher implements DeliveryHandoff {
     if (rows.length === 0) return 0;
     const now = Date.now();
     const fresh = rows.filter((row) => !this.held.has(row.id));
-    for (const job of await jobsForClaimed(this.store, this.resolver, this.events, this.owner, fresh, now))
+    for (const job of await jobsForClaimed(this.store, this.targets, this.events, this.owner, fresh, now))
       this.enqueue(job);
     this.pump();
     return rows.length;
@@ -230,7 +229,7 @@ export class Dispatcher implements DeliveryHandoff {
     const byId = new Map(records.map((record) => [record.id, record]));
     for (const lane of waiting) {
       const record = byId.get(lane.webhookId);
-      const stored = record ? this.resolver.resolve(record, now) : null;
+      const stored = record ? this.targets.resolve(record, now) : null;
       if (stored) Lanes.adopt(lane, stored);
       this.lanes.resume(lane);
       // Given back once the store says so: parking reads the store's `enabled`, and a webhook
@@ -252,7 +251,7 @@ export class Dispatcher implements DeliveryHandoff {
     }
   }
 
-  private giveBack(webhook: ResolvedWebhook, jobs: Job[], dueAt?: number): Promise<void> {
+  private giveBack(webhook: ResolvedTarget, jobs: Job[], dueAt?: number): Promise<void> {
     return giveBack(this.store, this.metrics, this.owner, webhook, jobs, dueAt);
   }
 
@@ -358,7 +357,7 @@ export class Dispatcher implements DeliveryHandoff {
   private async attempt(job: Job, lane: Lane, release: () => void): Promise<void> {
     const { event } = job;
     const webhook = lane.webhook;
-    const sent = await sendAttempt(this.sender, event, webhook, {
+    const sent = await sendAttempt(this.targets, event, webhook, {
       attemptsBefore: job.attemptsBefore,
       firstAttemptAt: job.firstAttemptAt,
     });
@@ -400,7 +399,7 @@ export class Dispatcher implements DeliveryHandoff {
         this.restore(lane, webhook);
         throw error;
       }
-      this.resolver.markDisabled(webhook.id);
+      this.targets.markDisabled(webhook.id);
       this.log.warn({ webhook_id: webhook.id, reason: disableReason }, "webhook disabled");
       // Disabled in the store now, so the queued deliveries are parked until it is enabled.
       await this.giveBackQueued(lane);
@@ -411,7 +410,7 @@ export class Dispatcher implements DeliveryHandoff {
   }
 
   /** Undoes a local disable (a 410 or exhaustion that did not disable the webhook in the store). */
-  private restore(lane: Lane, webhook: ResolvedWebhook): void {
+  private restore(lane: Lane, webhook: ResolvedTarget): void {
     if (lane.webhook.updated_at !== webhook.updated_at) return;
     lane.webhook = webhook;
     this.lanes.resume(lane);

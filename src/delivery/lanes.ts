@@ -1,6 +1,6 @@
 import type { EventRecord } from "../store/index.js";
+import type { ResolvedTarget } from "../targets/kind.js";
 import { Fifo } from "./fifo.js";
-import type { ResolvedWebhook } from "./request.js";
 
 /** A claimed delivery with what it takes to send it. */
 export interface Job {
@@ -9,7 +9,7 @@ export interface Job {
   firstAttemptAt: number | null;
   event: EventRecord;
   /** The webhook as it was when the delivery was claimed (its lane may know a newer version). */
-  webhook: ResolvedWebhook;
+  webhook: ResolvedTarget;
 }
 
 /** The claimed deliveries of one webhook, waiting for one of its in-flight slots. */
@@ -19,7 +19,7 @@ export interface Lane {
    * The newest known version of the webhook; every job of the lane is sent with it. Kept fresh
    * by claims, by a periodic re-read while jobs wait, and by a 410 (which disables it here at once).
    */
-  webhook: ResolvedWebhook;
+  webhook: ResolvedTarget;
   jobs: Fifo<Job>;
   inFlight: number;
   ready: boolean;
@@ -94,7 +94,7 @@ export class Lanes {
    * Adopts a version of the lane's webhook unless the lane knows a newer one (or the same one
    * already disabled here after a 410, before the store's copy says so).
    */
-  static adopt(lane: Lane, webhook: ResolvedWebhook): void {
+  static adopt(lane: Lane, webhook: ResolvedTarget): void {
     const newer = webhook.updated_at > lane.webhook.updated_at;
     if (newer || (webhook.updated_at === lane.webhook.updated_at && lane.webhook.enabled)) {
       lane.webhook = webhook;

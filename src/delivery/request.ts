@@ -2,6 +2,7 @@ import { githubSignature, signPayload } from "../domain/signing.js";
 import { TemplateRenderError } from "../domain/template.js";
 import type { HttpMethod, WebhookAuth, WebhookBody } from "../domain/webhook.js";
 import type { EventRecord } from "../store/index.js";
+import type { ResolvedTarget } from "../targets/kind.js";
 import { VERSION } from "../version.js";
 import { renderBody } from "./body.js";
 import type { Sender, SendResult } from "./sender.js";
@@ -11,31 +12,17 @@ export { envelopeOf, formFields } from "./body.js";
 export const USER_AGENT = `Switchboard/${VERSION}`;
 
 /** A webhook with its secrets decrypted: what the sender needs to build a request. */
-export interface ResolvedWebhook {
-  id: string;
-  tenant_id: string;
-  enabled: boolean;
-  deleted: boolean;
-  url: string;
+export interface ResolvedWebhook extends ResolvedTarget {
+  kind: "webhook";
   method: HttpMethod;
   headers: Record<string, string>;
   auth: WebhookAuth;
   app_key: string | null;
   body: WebhookBody;
-  timeout_ms: number;
-  retry: Record<string, unknown>;
-  success: Record<string, unknown>;
   /** Secrets that sign right now: the current one, plus the previous during a rotation's grace. */
   secrets: string[];
-  /** Header names whose values are credentials (redacted in attempt logs). */
-  secretHeaderNames: string[];
-  /** Attempts in flight at once to this endpoint; null → the dispatcher's default. */
-  max_in_flight: number | null;
-  /** Attempts started per second at most; null → unlimited. */
-  rate_limit_per_s: number | null;
   /** Header for an extra GitHub-style `sha256=<hex HMAC of the body>` (current secret). */
   signature_header?: string | null;
-  updated_at: number;
 }
 
 export interface OutgoingRequest {

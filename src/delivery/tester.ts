@@ -2,10 +2,9 @@ import { findEventType } from "../domain/catalog/index.js";
 import { generateId } from "../domain/ids.js";
 import type { RetryPolicy } from "../domain/webhook.js";
 import type { AttemptRecord, DeliveryRecord, EventRecord, Store, WebhookRecord } from "../store/index.js";
+import type { Targets } from "../targets/registry.js";
 import { sendAttempt } from "./attempt.js";
 import { attemptRecord } from "./attempt-record.js";
-import type { Sender } from "./sender.js";
-import type { WebhookResolver } from "./webhook-resolver.js";
 
 export const TEST_EVENT_TYPE = "webhook.test";
 
@@ -17,8 +16,7 @@ export const TEST_EVENT_TYPE = "webhook.test";
 export class WebhookTester {
   constructor(
     private readonly store: Store,
-    private readonly sender: Sender,
-    private readonly resolver: WebhookResolver,
+    private readonly targets: Targets,
   ) {}
 
   async test(
@@ -28,7 +26,7 @@ export class WebhookTester {
     const type = findEventType(eventType);
     if (!type) throw new Error(`unknown event type ${eventType}`);
     const startedAt = Date.now();
-    const webhook = this.resolver.resolve(record, startedAt);
+    const webhook = this.targets.resolve(record, startedAt);
     const event: EventRecord = {
       id: generateId("evt_"),
       tenant_id: record.tenant_id,
@@ -42,7 +40,7 @@ export class WebhookTester {
     };
     // A test is one attempt: no retries.
     const sent = await sendAttempt(
-      this.sender,
+      this.targets,
       event,
       webhook,
       { attemptsBefore: 0, firstAttemptAt: startedAt },

@@ -157,7 +157,7 @@ export class KyselyStore implements Store {
     return webhooks.getWebhooksByIds(this.db, ids);
   }
 
-  listWebhooks(tenantId: string, options: ListOptions): Promise<Page<WebhookRecord>> {
+  listWebhooks(tenantId: string, options: ListOptions & { kind: string }): Promise<Page<WebhookRecord>> {
     return webhooks.listWebhooks(this.db, tenantId, options);
   }
 

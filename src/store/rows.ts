@@ -13,6 +13,8 @@ export function webhookFromRow(row: Selectable<WebhookTable>): WebhookRecord & {
   return {
     id: row.id,
     tenant_id: row.tenant_id,
+    kind: row.kind,
+    target_config: row.target_config,
     url: row.url,
     description: row.description,
     enabled: row.enabled === 1,
@@ -41,13 +43,14 @@ export function webhookFromRow(row: Selectable<WebhookTable>): WebhookRecord & {
   };
 }
 
-type WebhookColumns = Omit<WebhookTable, "id" | "tenant_id" | "created_at" | "deleted_at">;
+type WebhookColumns = Omit<WebhookTable, "id" | "tenant_id" | "kind" | "created_at" | "deleted_at">;
 
 /** Encodes the JSON and boolean columns of a (partial) webhook record. */
 export function webhookToRow(webhook: Partial<WebhookRecord>): Partial<WebhookColumns> {
   const row: Partial<WebhookColumns> = {};
   for (const [key, value] of Object.entries(webhook)) {
-    if (value === undefined || key === "id" || key === "tenant_id" || key === "created_at") continue;
+    if (value === undefined || key === "id" || key === "tenant_id" || key === "kind" || key === "created_at")
+      continue;
     switch (key) {
       case "enabled":
         row.enabled = value ? 1 : 0;

@@ -25,9 +25,14 @@ export interface SettingTable {
   value: string;
 }
 
+/** Delivery targets: HTTP webhooks and every other kind (see migration 0010). */
 export interface WebhookTable {
   id: string;
   tenant_id: string;
+  /** `webhook`, `email`, …: which target kind sends its deliveries. */
+  kind: string;
+  /** The kind's own settings, encrypted JSON; null for webhooks (their settings have columns). */
+  target_config: string | null;
   url: string;
   description: string;
   enabled: number;

@@ -19,9 +19,16 @@ export interface ApiKey {
   revoked_at: number | null;
 }
 
+/**
+ * A delivery target: an HTTP webhook, or another kind (`kind`) whose own settings are in
+ * `target_config`. Routing and delivery-policy fields are shared by every kind.
+ */
 export interface WebhookRecord {
   id: string;
   tenant_id: string;
+  kind: string;
+  /** Encrypted JSON of the kind's own settings; null for webhooks. */
+  target_config: string | null;
   url: string;
   description: string;
   enabled: boolean;
@@ -58,7 +65,7 @@ export interface WebhookRecord {
 export type WebhookPatch = Partial<
   Omit<
     WebhookRecord,
-    "id" | "tenant_id" | "created_at" | "secret" | "previous_secret" | "previous_secret_expires_at"
+    "id" | "tenant_id" | "kind" | "created_at" | "secret" | "previous_secret" | "previous_secret_expires_at"
   >
 >;
 
@@ -245,7 +252,8 @@ export interface Store {
   getWebhook(tenantId: string, id: string): Promise<WebhookRecord | null>;
   /** Webhooks by id regardless of tenant, deleted ones included (the dispatcher's view). */
   getWebhooksByIds(ids: string[]): Promise<Array<WebhookRecord & { deleted_at: number | null }>>;
-  listWebhooks(tenantId: string, options: ListOptions): Promise<Page<WebhookRecord>>;
+  /** The tenant's undeleted targets of one kind (`webhook`, `email`, …), newest first. */
+  listWebhooks(tenantId: string, options: ListOptions & { kind: string }): Promise<Page<WebhookRecord>>;
   /** Enabled, undeleted webhooks of a tenant: the candidates for routing. */
   listEnabledWebhooks(tenantId: string): Promise<WebhookRecord[]>;
   updateWebhook(
@@ -261,7 +269,7 @@ export interface Store {
     now: number,
   ): Promise<WebhookRecord | null>;
   /**
-   * Re-encrypts every stored secret (signing secrets, auth, app keys) of every webhook, deleted
+   * Re-encrypts every stored secret (signing secrets, auth, app keys, kinds' settings) of every target, deleted
    * ones included, in one transaction. Returns how many webhooks were rewritten.
    */
   reencryptSecrets(reencrypt: (stored: string) => string): Promise<number>;

@@ -15,6 +15,7 @@ export async function createWebhook(db: Db, webhook: WebhookRecord): Promise<voi
       ...(row as Required<typeof row>),
       id: webhook.id,
       tenant_id: webhook.tenant_id,
+      kind: webhook.kind,
       created_at: webhook.created_at,
       deleted_at: null,
     })
@@ -47,12 +48,13 @@ export async function getWebhooksByIds(
 export async function listWebhooks(
   db: Db,
   tenantId: string,
-  options: ListOptions,
+  options: ListOptions & { kind: string },
 ): Promise<Page<WebhookRecord>> {
   let q = db
     .selectFrom("webhooks")
     .selectAll()
     .where("tenant_id", "=", tenantId)
+    .where("kind", "=", options.kind)
     .where("deleted_at", "is", null);
   if (options.cursor) q = q.where("id", "<", options.cursor);
   const rows = await q
@@ -122,7 +124,7 @@ export function reencryptSecrets(db: Db, reencrypt: (stored: string) => string):
   return db.transaction().execute(async (tx) => {
     const rows = await tx
       .selectFrom("webhooks")
-      .select(["id", "secret", "previous_secret", "auth", "app_key"])
+      .select(["id", "secret", "previous_secret", "auth", "app_key", "target_config"])
       .execute();
     for (const row of rows) {
       await tx
@@ -132,6 +134,7 @@ export function reencryptSecrets(db: Db, reencrypt: (stored: string) => string):
           previous_secret: row.previous_secret === null ? null : reencrypt(row.previous_secret),
           auth: reencrypt(row.auth),
           app_key: row.app_key === null ? null : reencrypt(row.app_key),
+          target_config: row.target_config === null ? null : reencrypt(row.target_config),
         })
         .where("id", "=", row.id)
         .execute();

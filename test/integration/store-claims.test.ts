@@ -28,6 +28,8 @@ describe.each(storeKinds())("claims on %s", (kind) => {
     await store.createWebhook({
       id,
       tenant_id: tenantId,
+      kind: "webhook",
+      target_config: null,
       url: "https://example.com",
       description: "",
       enabled: true,

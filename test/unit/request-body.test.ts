@@ -16,6 +16,7 @@ let version = 1;
 
 function webhook(over: Partial<ResolvedWebhook> = {}): ResolvedWebhook {
   return {
+    kind: "webhook",
     id: "wh_test",
     tenant_id: "ten_1",
     enabled: true,

@@ -1,0 +1,63 @@
+import { prepareRequest, type ResolvedWebhook, sendPrepared } from "../../delivery/request.js";
+import type { Sender } from "../../delivery/sender.js";
+import type { HttpMethod, WebhookBody } from "../../domain/webhook.js";
+import type { SecretCipher } from "../../secrets/cipher.js";
+import type { EventRecord, WebhookRecord } from "../../store/index.js";
+import { decryptAuth } from "../../webhooks/present.js";
+import type { Exchange, TargetKind } from "../kind.js";
+
+/**
+ * HTTP webhooks: a Standard Webhooks–signed request per attempt, sent by `sender` (keep-alive
+ * pools behind the destination guard, on sender threads when configured).
+ */
+export function webhookKind(sender: Sender, cipher: SecretCipher): TargetKind<ResolvedWebhook> {
+  return {
+    name: "webhook",
+    resolve(record: WebhookRecord & { deleted_at?: number | null }, now: number) {
+      const auth = decryptAuth(cipher, record.auth);
+      const previousValid =
+        record.previous_secret !== null &&
+        record.previous_secret_expires_at !== null &&
+        record.previous_secret_expires_at > now;
+      const secrets = [cipher.decrypt(record.secret)];
+      if (previousValid && record.previous_secret) secrets.push(cipher.decrypt(record.previous_secret));
+      const target: ResolvedWebhook = {
+        kind: "webhook",
+        id: record.id,
+        tenant_id: record.tenant_id,
+        enabled: record.enabled,
+        deleted: (record.deleted_at ?? null) !== null,
+        url: record.url,
+        method: record.method as HttpMethod,
+        headers: record.headers,
+        auth,
+        app_key: record.app_key === null ? null : cipher.decrypt(record.app_key),
+        body: record.body as unknown as WebhookBody,
+        timeout_ms: record.timeout_ms,
+        retry: record.retry,
+        success: record.success,
+        secrets,
+        secretHeaderNames: [
+          ...(auth.type === "api_key" ? [auth.header] : []),
+          ...(record.signature_header ? [record.signature_header] : []),
+        ],
+        signature_header: record.signature_header ?? null,
+        max_in_flight: record.max_in_flight,
+        rate_limit_per_s: record.rate_limit_per_s,
+        updated_at: record.updated_at,
+      };
+      // Signing with the rotated-out secret stops when its grace period ends.
+      const validUntil = previousValid
+        ? (record.previous_secret_expires_at as number)
+        : Number.POSITIVE_INFINITY;
+      return { target, validUntil };
+    },
+    async exchange(target: ResolvedWebhook, event: EventRecord, startedAt: number): Promise<Exchange> {
+      // Signed at this attempt's own time: a retry is signed afresh, `webhook-id` stays the same.
+      const prepared = prepareRequest(event, target, Math.floor(startedAt / 1000));
+      const result = await sendPrepared(sender, prepared, target.timeout_ms);
+      return { request: prepared.request, result };
+    },
+    close: () => sender.close(),
+  };
+}
