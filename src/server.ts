@@ -14,6 +14,7 @@ import { generateApiKey } from "./domain/ids.js";
 import { EventIngest } from "./events/ingest.js";
 import { loadSecretCipher } from "./secrets/master-key.js";
 import { openStore, type Store } from "./store/index.js";
+import { emailKind } from "./targets/email/index.js";
 import { Targets } from "./targets/registry.js";
 import { webhookKind } from "./targets/webhook/index.js";
 
@@ -53,7 +54,7 @@ export async function startServer(config: Config, role: Role, log: Logger): Prom
     config.worker.senderThreads > 0 && role !== "api"
       ? await ThreadedSender.start(config.worker.senderThreads, destinations, log)
       : new HttpSender(destinations);
-  const targets = new Targets([webhookKind(sender, cipher)]);
+  const targets = new Targets([webhookKind(sender, cipher), emailKind(cipher, destinations)]);
 
   // Platform events about webhooks themselves (webhook.failing, webhook.disabled) go through
   // ingest like any other event, so tenants can subscribe to them.

@@ -9,11 +9,13 @@ import { VERSION } from "../version.js";
 import type { ApiContext, App } from "./context.js";
 import { registerDashboard } from "./dashboard.js";
 import { deliveryRoutes } from "./deliveries.js";
+import { destinationRoutes } from "./destinations.js";
 import { handleError } from "./errors.js";
 import { eventTypeRoutes } from "./event-types.js";
 import { eventRoutes } from "./events.js";
+import { DESTINATIONS, targetDeliveryRoutes, WEBHOOKS } from "./target-routes.js";
 import { tenantRoutes } from "./tenants.js";
-import { webhookRoutes, webhookTestRoute } from "./webhooks.js";
+import { webhookRoutes } from "./webhooks.js";
 
 /** Builds the HTTP API: every route group with its schemas, one error envelope, OpenAPI 3.1. */
 export async function buildApp(ctx: ApiContext, logger: Logger): Promise<App> {
@@ -85,7 +87,9 @@ export async function buildApp(ctx: ApiContext, logger: Logger): Promise<App> {
       eventTypeRoutes,
       eventRoutes,
       webhookRoutes,
-      webhookTestRoute,
+      destinationRoutes,
+      targetDeliveryRoutes(WEBHOOKS),
+      targetDeliveryRoutes(DESTINATIONS),
       deliveryRoutes,
     ]) {
       await routes(v1 as unknown as App, ctx);

@@ -1,14 +1,14 @@
 import { Type } from "@sinclair/typebox";
 import { envelopeJson, withFollowUp } from "../delivery/body.js";
-import { DomainError, invalid, notFound } from "../domain/errors.js";
+import { DomainError, notFound } from "../domain/errors.js";
 import { iso } from "../domain/time.js";
-import type { AttemptRecord, DeliveryRecord, DeliveryStatus, Store } from "../store/index.js";
+import type { AttemptRecord, DeliveryRecord, Store } from "../store/index.js";
 import { HELD_UNTIL_ENABLED } from "../store/rows.js";
 import { tenantOf } from "./auth.js";
 import type { ApiContext, App } from "./context.js";
-import { Id, PageQuery, parseTime } from "./schemas.js";
+import { Id } from "./schemas.js";
 
-const StatusSchema = Type.Union([
+export const StatusSchema = Type.Union([
   Type.Literal("pending"),
   Type.Literal("succeeded"),
   Type.Literal("failed"),
@@ -88,33 +88,7 @@ export function presentAttempt(a: AttemptRecord, envelope: string | null): Recor
   };
 }
 
-/** Replays run in batches of this many rows, each its own short transaction. */
-const REPLAY_BATCH = 1_000;
-
 export async function deliveryRoutes(app: App, ctx: ApiContext): Promise<void> {
-  app.get(
-    "/v1/webhooks/:id/deliveries",
-    {
-      schema: {
-        tags: ["deliveries"],
-        summary: "A webhook's deliveries, newest first",
-        params: Type.Object({ id: Id("wh") }),
-        querystring: Type.Object({ ...PageQuery, status: Type.Optional(StatusSchema) }),
-      },
-    },
-    async (request) => {
-      const tenantId = tenantOf(request);
-      if (!(await ctx.store.getWebhook(tenantId, request.params.id))) throw notFound("webhook");
-      const result = await ctx.store.listDeliveries(tenantId, {
-        webhookId: request.params.id,
-        status: request.query.status,
-        cursor: request.query.cursor,
-        limit: request.query.limit ?? 50,
-      });
-      return { data: result.data.map(presentDelivery), next_cursor: result.next_cursor };
-    },
-  );
-
   app.get(
     "/v1/deliveries/:id",
     {
@@ -162,59 +136,6 @@ export async function deliveryRoutes(app: App, ctx: ApiContext): Promise<void> {
       ctx.wake();
       reply.status(202);
       return presentDelivery(updated);
-    },
-  );
-
-  app.post(
-    "/v1/webhooks/:id/replay",
-    {
-      schema: {
-        tags: ["deliveries"],
-        summary: "Re-queue a webhook's deliveries (default: failed ones)",
-        params: Type.Object({ id: Id("wh") }),
-        body: Type.Object(
-          {
-            status: Type.Optional(
-              Type.Union([StatusSchema, Type.Array(StatusSchema, { minItems: 1, maxItems: 4 })]),
-            ),
-            since: Type.Optional(Type.String({ maxLength: 64 })),
-            until: Type.Optional(Type.String({ maxLength: 64 })),
-          },
-          { additionalProperties: false },
-        ),
-      },
-    },
-    async (request, reply) => {
-      const tenantId = tenantOf(request);
-      const webhook = await ctx.store.getWebhook(tenantId, request.params.id);
-      if (!webhook) throw notFound("webhook");
-      const since = parseTime(request.body.since);
-      const until = parseTime(request.body.until);
-      if (Number.isNaN(since)) throw invalid("/body/since", "not an ISO-8601 timestamp");
-      if (Number.isNaN(until)) throw invalid("/body/until", "not an ISO-8601 timestamp");
-      const raw = request.body.status ?? "failed";
-      const statuses: DeliveryStatus[] = Array.isArray(raw) ? raw : [raw];
-      let replayed = 0;
-      let after: string | null = null;
-      // Small transactions, yielding between them, so a 100 000-row replay never blocks the API.
-      for (;;) {
-        const batch = await ctx.store.replayDeliveries(
-          tenantId,
-          webhook.id,
-          { statuses, since, until },
-          after,
-          REPLAY_BATCH,
-          Date.now(),
-        );
-        replayed += batch.replayed;
-        if (batch.lastId === null) break;
-        after = batch.lastId;
-        ctx.wake();
-        await new Promise((resolve) => setImmediate(resolve));
-      }
-      ctx.wake();
-      reply.status(202);
-      return { replayed };
     },
   );
 }

@@ -1,8 +1,5 @@
 import { Type } from "@sinclair/typebox";
-import { envelopeJson } from "../delivery/body.js";
-import { TEST_EVENT_TYPE } from "../delivery/tester.js";
-import { findEventType, suggestEventTypes } from "../domain/catalog/index.js";
-import { DomainError, notFound } from "../domain/errors.js";
+import { notFound } from "../domain/errors.js";
 import { generateId } from "../domain/ids.js";
 import { generateWebhookSecret } from "../domain/signing.js";
 import type { WebhookAuth } from "../domain/webhook.js";
@@ -18,7 +15,6 @@ import {
 import { validateWebhookInput } from "../webhooks/validate.js";
 import { tenantOf } from "./auth.js";
 import type { ApiContext, App } from "./context.js";
-import { presentAttempt } from "./deliveries.js";
 import { Id, PageQuery } from "./schemas.js";
 
 const Params = Type.Object({ id: Id("wh") });
@@ -190,45 +186,3 @@ export async function webhookRoutes(app: App, ctx: ApiContext): Promise<void> {
 
 /** How long a rotated-out secret keeps signing, so receivers can switch without losing events. */
 export const SECRET_GRACE_MS = 24 * 60 * 60 * 1000;
-
-/** "Send test": one catalog example to this webhook now, outside the queue. */
-export async function webhookTestRoute(app: App, ctx: ApiContext): Promise<void> {
-  app.post(
-    "/v1/webhooks/:id/test",
-    {
-      // No body at all is the same as `{}`.
-      preValidation: async (request) => {
-        request.body ??= {};
-      },
-      schema: {
-        tags: ["webhooks"],
-        summary: "Send a test event now and return the attempt",
-        params: Params,
-        body: Type.Optional(
-          Type.Object(
-            { event_type: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })) },
-            { additionalProperties: false },
-          ),
-        ),
-      },
-    },
-    async (request) => {
-      const webhook = await ctx.store.getWebhook(tenantOf(request), request.params.id);
-      if (!webhook) throw notFound("webhook");
-      const eventType = request.body?.event_type ?? TEST_EVENT_TYPE;
-      if (!findEventType(eventType)) {
-        throw new DomainError("unknown_event_type", `/body/event_type: unknown event type "${eventType}"`, {
-          path: "/body/event_type",
-          suggestions: suggestEventTypes(eventType),
-        });
-      }
-      const { event, delivery, attempt } = await ctx.tester.test(webhook, eventType);
-      return {
-        event_id: event.id,
-        delivery_id: delivery.id,
-        succeeded: attempt.succeeded,
-        attempt: presentAttempt(attempt, envelopeJson(event)),
-      };
-    },
-  );
-}

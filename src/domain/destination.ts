@@ -226,6 +226,23 @@ function internalNameReason(hostname: string): string | null {
   return null;
 }
 
+/**
+ * Checks a bare host name or IP literal (an SMTP server, say) the way {@link checkDestinationUrl}
+ * checks a URL's host: public addresses and names only, unless `allowPrivate`. Returns the reason
+ * it is refused, or null. Names are checked again after DNS resolution, at send time.
+ */
+export function checkDestinationHost(host: string, options: DestinationOptions): string | null {
+  const bare = host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host;
+  const literal = ipaddr.IPv4.isValidFourPartDecimal(bare) || (bare.includes(":") && ipaddr.isValid(bare));
+  if (!literal && !/^[A-Za-z0-9.-]+$/.test(bare)) return `"${host}" is not a host name or IP address`;
+  if (options.allowPrivate) return null;
+  if (literal) {
+    const verdict = classifyAddress(bare);
+    return verdict.allowed ? null : verdict.reason;
+  }
+  return internalNameReason(bare);
+}
+
 function fail(reason: string): DestinationCheck {
   return { ok: false, reason };
 }

@@ -75,8 +75,8 @@ export const WebhookHoldSchema = Type.Object(
   { additionalProperties: false },
 );
 
-/** Every field of the webhook contract (DESIGN.md). */
-const fields = {
+/** Every field of the webhook contract (DESIGN.md); routing and policy fields serve every target kind. */
+export const fields = {
   url: Type.String({ minLength: 1, maxLength: 2048 }),
   description: Type.String({ maxLength: 500 }),
   enabled: Type.Boolean(),

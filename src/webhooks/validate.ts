@@ -20,18 +20,7 @@ export function validateWebhookInput(input: WebhookPatchInput, allowPrivateTarge
     const verdict = checkDestinationUrl(input.url, { allowPrivate: allowPrivateTargets });
     if (!verdict.ok) throw invalid("/body/url", verdict.reason, { reason: "destination_refused" });
   }
-  input.events?.forEach((selector, i) => {
-    if (!isValidEventSelector(selector)) {
-      throw invalid(
-        `/body/events/${i}`,
-        `"${selector}" is not a catalog event type or wildcard (see GET /v1/event-types)`,
-      );
-    }
-  });
-  if (input.retry !== undefined) {
-    const problem = validateRetryPolicy(input.retry as RetryPolicy);
-    if (problem) throw invalid("/body/retry", problem);
-  }
+  validateRouting(input);
   for (const [name, value] of Object.entries(input.headers ?? {})) {
     const path = `/body/headers/${name}`;
     if (!HEADER_NAME.test(name)) throw invalid(path, "is not a valid header name");
@@ -51,13 +40,51 @@ export function validateWebhookInput(input: WebhookPatchInput, allowPrivateTarge
   validatePayloadShaping(input);
 }
 
+/** The routing and delivery-policy fields every target kind shares. */
+type RoutingInput = Pick<WebhookPatchInput, "events" | "retry" | "filters" | "hold">;
+
+/**
+ * Checks what the JSON schema cannot in the fields every target kind shares: event selectors,
+ * the retry policy, `filters.match` and the hold. Throws a 422 naming the failing field.
+ */
+export function validateRouting(input: RoutingInput): void {
+  input.events?.forEach((selector, i) => {
+    if (!isValidEventSelector(selector)) {
+      throw invalid(
+        `/body/events/${i}`,
+        `"${selector}" is not a catalog event type or wildcard (see GET /v1/event-types)`,
+      );
+    }
+  });
+  if (input.retry !== undefined) {
+    const problem = validateRetryPolicy(input.retry as RetryPolicy);
+    if (problem) throw invalid("/body/retry", problem);
+  }
+  if (input.filters?.match !== undefined) {
+    const problem = validateMatchQuery(input.filters.match);
+    if (problem) throw invalid(`/body/filters/match${problem.path}`, problem.message);
+  }
+  if (input.hold) {
+    const type = findEventType(input.hold.until_event);
+    if (!type) {
+      throw invalid("/body/hold/until_event", `"${input.hold.until_event}" is not a catalog event type`);
+    }
+    if (!Object.hasOwn(type.schema.properties, "call_id")) {
+      throw invalid(
+        "/body/hold/until_event",
+        `"${type.name}" events carry no call_id, so they cannot release a held delivery`,
+      );
+    }
+  }
+}
+
 /** Headers Switchboard sets itself, which a signature header may not replace either. */
 const SIGNATURE_HEADER_TAKEN = new Set(["content-type", "user-agent", "authorization", "x-public-api-key"]);
 
 const pointer = (segments: string[]): string =>
   segments.map((s) => `/${s.replace(/~/g, "~0").replace(/\//g, "~1")}`).join("");
 
-/** Templates compile, `filters.match` is a safe query, the signature header and hold make sense. */
+/** Templates compile and the signature header makes sense. */
 function validatePayloadShaping(input: WebhookPatchInput): void {
   const template = input.body?.template;
   if (template !== undefined) {
@@ -71,10 +98,6 @@ function validatePayloadShaping(input: WebhookPatchInput): void {
       });
     }
   }
-  if (input.filters?.match !== undefined) {
-    const problem = validateMatchQuery(input.filters.match);
-    if (problem) throw invalid(`/body/filters/match${problem.path}`, problem.message);
-  }
   const signatureHeader = input.signature_header;
   if (typeof signatureHeader === "string") {
     const lower = signatureHeader.toLowerCase();
@@ -84,18 +107,6 @@ function validatePayloadShaping(input: WebhookPatchInput): void {
       throw invalid(
         "/body/signature_header",
         `"${signatureHeader}" is set by Switchboard and cannot carry a signature`,
-      );
-    }
-  }
-  if (input.hold) {
-    const type = findEventType(input.hold.until_event);
-    if (!type) {
-      throw invalid("/body/hold/until_event", `"${input.hold.until_event}" is not a catalog event type`);
-    }
-    if (!Object.hasOwn(type.schema.properties, "call_id")) {
-      throw invalid(
-        "/body/hold/until_event",
-        `"${type.name}" events carry no call_id, so they cannot release a held delivery`,
       );
     }
   }
