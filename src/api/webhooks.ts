@@ -3,15 +3,15 @@ import { notFound } from "../domain/errors.js";
 import { generateId } from "../domain/ids.js";
 import { generateWebhookSecret } from "../domain/signing.js";
 import type { WebhookAuth } from "../domain/webhook.js";
-import { DEFAULT_TIMEOUT_MS } from "../domain/webhook.js";
-import type { WebhookPatch, WebhookRecord } from "../store/index.js";
-import { presentWebhook } from "../webhooks/present.js";
 import {
+  DEFAULT_TIMEOUT_MS,
   type WebhookCreate,
   WebhookCreateSchema,
   type WebhookPatchInput,
   WebhookPatchSchema,
-} from "../webhooks/schema.js";
+} from "../domain/webhook.js";
+import type { WebhookPatch, WebhookRecord } from "../store/index.js";
+import { presentWebhook } from "../webhooks/present.js";
 import { validateWebhookInput } from "../webhooks/validate.js";
 import { tenantOf } from "./auth.js";
 import type { ApiContext, App } from "./context.js";
@@ -27,7 +27,7 @@ function toColumns(ctx: ApiContext, input: WebhookPatchInput): WebhookPatch {
   if (app_key !== undefined) patch.app_key = app_key === null ? null : ctx.cipher.encrypt(app_key);
   if (filters !== undefined) patch.filters = filters;
   if (retry !== undefined) patch.retry = retry;
-  if (success !== undefined) patch.success = success as Record<string, unknown>;
+  if (success !== undefined) patch.success = success;
   if (body !== undefined) patch.body = body;
   return patch;
 }

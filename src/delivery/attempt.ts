@@ -1,5 +1,5 @@
 import { type AttemptDecision, type DeliveryProgress, decideAttempt } from "../domain/outcome.js";
-import type { RetryPolicy, SuccessConditions } from "../domain/webhook.js";
+import type { RetryPolicy } from "../domain/webhook.js";
 import type { AttemptOutcome, EventRecord } from "../store/index.js";
 import type { AttemptRequest, Exchange, ResolvedTarget } from "../targets/kind.js";
 import type { Targets } from "../targets/registry.js";
@@ -25,7 +25,7 @@ export async function sendAttempt(
   event: EventRecord,
   webhook: ResolvedTarget,
   progress: DeliveryProgress,
-  retry: RetryPolicy = webhook.retry as RetryPolicy,
+  retry: RetryPolicy = webhook.retry,
 ): Promise<SentAttempt> {
   const startedAt = Date.now();
   const { request, result } = await targets.exchange(webhook, event, startedAt);
@@ -33,7 +33,7 @@ export async function sendAttempt(
   const decision = decideAttempt(
     result,
     progress,
-    { retry, success: webhook.success as SuccessConditions },
+    { retry, success: webhook.success },
     startedAt,
     finishedAt,
   );

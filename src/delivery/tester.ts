@@ -1,6 +1,5 @@
 import { findEventType } from "../domain/catalog/index.js";
 import { generateId } from "../domain/ids.js";
-import type { RetryPolicy } from "../domain/webhook.js";
 import type { AttemptRecord, DeliveryRecord, EventRecord, Store, WebhookRecord } from "../store/index.js";
 import type { Targets } from "../targets/registry.js";
 import { sendAttempt } from "./attempt.js";
@@ -44,7 +43,7 @@ export class WebhookTester {
       event,
       webhook,
       { attemptsBefore: 0, firstAttemptAt: startedAt },
-      { ...(webhook.retry as RetryPolicy), max_attempts: 1 },
+      { ...webhook.retry, max_attempts: 1 },
     );
     const { request, result, decision, finishedAt: now } = sent;
     const delivery: DeliveryRecord = {

@@ -1,67 +1,169 @@
+import { type Static, Type } from "@sinclair/typebox";
+
 /**
- * The shape of a webhook's configuration as the domain sees it (secrets already decrypted).
- * The HTTP schemas in src/api/webhooks.ts validate the same fields; this file is the vocabulary
- * the pure decision code (matching, retry, success) works in.
+ * The webhook model: one TypeBox schema per part, from which the API validates requests and
+ * documents itself (OpenAPI), and the rest of the program takes its types (`Static<>`). Adding a
+ * field or an auth mode is a change here, in the migration and in the code that uses it.
  */
 
 export type HttpMethod = "POST" | "GET" | "PUT" | "DELETE";
 
-export type WebhookAuth =
-  | { type: "none" }
-  | { type: "api_key"; header: string; value: string }
-  | { type: "basic"; username: string; password: string }
-  | { type: "bearer"; token: string };
+export const MAX_HOLD_S = 86_400;
+export const DEFAULT_TIMEOUT_MS = 15_000;
+export const MAX_TIMEOUT_MS = 60_000;
 
-export interface WebhookBody {
-  format: "json" | "form";
-  /**
-   * Output field → Liquid template (nested objects allowed), or one string template rendered as
-   * the whole body (form: the whole `a=…&b=…` text, outputs URL-encoded). See domain/template.ts.
-   */
-  template?: Record<string, unknown> | string;
-}
+const Str = (maxLength: number) => Type.String({ minLength: 1, maxLength });
+const StrList = (maxLength: number) => Type.Array(Str(maxLength), { maxItems: 200 });
+
+export const WebhookAuthSchema = Type.Union([
+  Type.Object({ type: Type.Literal("none") }, { additionalProperties: false }),
+  Type.Object(
+    { type: Type.Literal("api_key"), header: Str(100), value: Str(2000) },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    { type: Type.Literal("basic"), username: Str(500), password: Type.String({ maxLength: 2000 }) },
+    { additionalProperties: false },
+  ),
+  Type.Object({ type: Type.Literal("bearer"), token: Str(4000) }, { additionalProperties: false }),
+]);
+
+export type WebhookAuth = Static<typeof WebhookAuthSchema>;
+
+export const WebhookFiltersSchema = Type.Object(
+  {
+    campaign_ids: Type.Optional(StrList(100)),
+    case_types: Type.Optional(StrList(100)),
+    directions: Type.Optional(
+      Type.Array(Type.Union([Type.Literal("inbound"), Type.Literal("outbound")]), { maxItems: 2 }),
+    ),
+    agent_ids: Type.Optional(StrList(100)),
+    lead_scores: Type.Optional(StrList(50)),
+    match: Type.Optional(Type.Record(Type.String({ maxLength: 200 }), Type.Unknown(), { maxProperties: 50 })),
+  },
+  { additionalProperties: false },
+);
+
+export type WebhookFilters = Static<typeof WebhookFiltersSchema>;
+
+export const WebhookRetrySchema = Type.Object(
+  {
+    preset: Type.Optional(
+      Type.Union([Type.Literal("standard"), Type.Literal("every_30m_for_7d"), Type.Literal("exponential")]),
+    ),
+    schedule: Type.Optional(Type.Array(Type.Integer({ minimum: 1, maximum: 604_800 }), { maxItems: 50 })),
+    max_attempts: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+    total_timeout_s: Type.Optional(Type.Integer({ minimum: 1, maximum: 2_592_000 })),
+    base_s: Type.Optional(Type.Integer({ minimum: 1, maximum: 86_400 })),
+    cap_s: Type.Optional(Type.Integer({ minimum: 1, maximum: 604_800 })),
+  },
+  { additionalProperties: false },
+);
+
+/** Named retry presets; `schedule` (seconds between attempts) overrides the preset's waits. */
+export type RetryPolicy = Static<typeof WebhookRetrySchema>;
+export type RetryPreset = NonNullable<RetryPolicy["preset"]>;
+
+export const WebhookSuccessSchema = Type.Object(
+  {
+    status_codes: Type.Optional(Type.Array(Type.Integer({ minimum: 100, maximum: 599 }), { maxItems: 50 })),
+    response_key: Type.Optional(Str(200)),
+    expected_value: Type.Optional(Type.Unknown()),
+  },
+  { additionalProperties: false },
+);
+
+export type SuccessConditions = Static<typeof WebhookSuccessSchema>;
+
+export const WebhookBodySchema = Type.Object(
+  {
+    format: Type.Union([Type.Literal("json"), Type.Literal("form")]),
+    template: Type.Optional(
+      Type.Union([
+        Type.Record(Type.String({ maxLength: 200 }), Type.Unknown(), { maxProperties: 200 }),
+        Type.String({ minLength: 1, maxLength: 100_000 }),
+      ]),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+/**
+ * `template`: output field → Liquid template (nested objects allowed), or one string template
+ * rendered as the whole body (form: the whole `a=…&b=…` text, outputs URL-encoded).
+ */
+export type WebhookBody = Static<typeof WebhookBodySchema>;
+
+export const WebhookHoldSchema = Type.Object(
+  {
+    until_event: Str(100),
+    max_wait_s: Type.Integer({ minimum: 1, maximum: MAX_HOLD_S }),
+  },
+  { additionalProperties: false },
+);
 
 /**
  * Hold deliveries of events that carry a `data.call_id` until an event of type `until_event`
  * with the same call id arrives (its data is then merged in), or `max_wait_s` runs out.
  */
-export interface WebhookHold {
-  until_event: string;
-  max_wait_s: number;
-}
+export type WebhookHold = Static<typeof WebhookHoldSchema>;
 
-export const MAX_HOLD_S = 86_400;
+/** Every field of the webhook contract (DESIGN.md); routing and policy fields serve every target kind. */
+export const fields = {
+  url: Type.String({ minLength: 1, maxLength: 2048 }),
+  description: Type.String({ maxLength: 500 }),
+  enabled: Type.Boolean(),
+  events: Type.Array(Str(100), { maxItems: 200 }),
+  campaign_id: Type.Union([Str(100), Type.Null()]),
+  filters: WebhookFiltersSchema,
+  method: Type.Union([
+    Type.Literal("POST"),
+    Type.Literal("GET"),
+    Type.Literal("PUT"),
+    Type.Literal("DELETE"),
+  ]),
+  headers: Type.Record(Type.String({ maxLength: 100 }), Type.String({ maxLength: 4000 }), {
+    maxProperties: 50,
+  }),
+  auth: WebhookAuthSchema,
+  app_key: Type.Union([Str(500), Type.Null()]),
+  body: WebhookBodySchema,
+  timeout_ms: Type.Integer({ minimum: 100, maximum: MAX_TIMEOUT_MS }),
+  retry: WebhookRetrySchema,
+  success: WebhookSuccessSchema,
+  max_in_flight: Type.Union([Type.Integer({ minimum: 1, maximum: 100 }), Type.Null()]),
+  rate_limit_per_s: Type.Union([Type.Integer({ minimum: 1, maximum: 10_000 }), Type.Null()]),
+  signature_header: Type.Union([Str(100), Type.Null()]),
+  hold: Type.Union([WebhookHoldSchema, Type.Null()]),
+};
 
-/** Named retry presets; `schedule` (seconds between attempts) overrides the preset's waits. */
-export type RetryPreset = "standard" | "every_30m_for_7d" | "exponential";
+export const WebhookCreateSchema = Type.Object(
+  {
+    url: fields.url,
+    description: Type.Optional(fields.description),
+    enabled: Type.Optional(fields.enabled),
+    events: Type.Optional(fields.events),
+    campaign_id: Type.Optional(fields.campaign_id),
+    filters: Type.Optional(fields.filters),
+    method: Type.Optional(fields.method),
+    headers: Type.Optional(fields.headers),
+    auth: Type.Optional(fields.auth),
+    app_key: Type.Optional(fields.app_key),
+    body: Type.Optional(fields.body),
+    timeout_ms: Type.Optional(fields.timeout_ms),
+    retry: Type.Optional(fields.retry),
+    success: Type.Optional(fields.success),
+    max_in_flight: Type.Optional(fields.max_in_flight),
+    rate_limit_per_s: Type.Optional(fields.rate_limit_per_s),
+    signature_header: Type.Optional(fields.signature_header),
+    hold: Type.Optional(fields.hold),
+  },
+  { additionalProperties: false },
+);
+export type WebhookCreate = Static<typeof WebhookCreateSchema>;
 
-export interface RetryPolicy {
-  preset?: RetryPreset;
-  /** Seconds to wait before attempt 2, 3, … (attempt 1 is immediate). */
-  schedule?: number[];
-  max_attempts?: number;
-  /** Give up when the next attempt would start later than this many seconds after the first. */
-  total_timeout_s?: number;
-  /** For the exponential preset. */
-  base_s?: number;
-  cap_s?: number;
-}
-
-export interface SuccessConditions {
-  status_codes?: number[];
-  /** Dot path into a JSON response body, e.g. `result.ok`. */
-  response_key?: string;
-  expected_value?: unknown;
-}
-
-export interface WebhookFilters {
-  campaign_ids?: string[];
-  case_types?: string[];
-  directions?: Array<"inbound" | "outbound">;
-  agent_ids?: string[];
-  lead_scores?: string[];
-  match?: Record<string, unknown>;
-}
+export const WebhookPatchSchema = Type.Partial(WebhookCreateSchema, { additionalProperties: false });
+export type WebhookPatchInput = Static<typeof WebhookPatchSchema>;
 
 /** What event routing needs to know about a webhook. */
 export interface WebhookRouting {
@@ -71,21 +173,3 @@ export interface WebhookRouting {
   campaign_id: string | null;
   filters: WebhookFilters;
 }
-
-/** What the sender needs to know about a webhook. */
-export interface WebhookDeliveryConfig {
-  url: string;
-  method: HttpMethod;
-  headers: Record<string, string>;
-  auth: WebhookAuth;
-  app_key: string | null;
-  body: WebhookBody;
-  timeout_ms: number;
-  retry: RetryPolicy;
-  success: SuccessConditions;
-  /** Header for a GitHub-style `sha256=<hex HMAC of the body>`; null → none. */
-  signature_header: string | null;
-}
-
-export const DEFAULT_TIMEOUT_MS = 15_000;
-export const MAX_TIMEOUT_MS = 60_000;

@@ -3,7 +3,6 @@ import { DomainError } from "../domain/errors.js";
 import { cachedMatcher } from "../domain/filters.js";
 import { generateId } from "../domain/ids.js";
 import { type CompiledRouting, stringField, webhookMatchesEvent } from "../domain/routing.js";
-import type { WebhookFilters } from "../domain/webhook.js";
 import type {
   DeliveryHold,
   EventRecord,
@@ -107,7 +106,7 @@ export class EventIngest {
 
 /** A webhook's routing settings, its `filters.match` compiled once per webhook version. */
 function routingOf(w: WebhookRecord): CompiledRouting {
-  const filters = w.filters as WebhookFilters;
+  const filters = w.filters;
   return {
     enabled: w.enabled,
     events: w.events,

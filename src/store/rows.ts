@@ -1,5 +1,11 @@
 import type { Selectable } from "kysely";
-import type { WebhookHold } from "../domain/webhook.js";
+import type {
+  RetryPolicy,
+  SuccessConditions,
+  WebhookBody,
+  WebhookFilters,
+  WebhookHold,
+} from "../domain/webhook.js";
 import type { AttemptTable, DeliveryTable, EventTable, WebhookTable } from "./schema.js";
 import type { AttemptRecord, DeliveryRecord, EventRecord, Page, WebhookRecord } from "./store.js";
 
@@ -21,15 +27,15 @@ export function webhookFromRow(row: Selectable<WebhookTable>): WebhookRecord & {
     disabled_reason: row.disabled_reason,
     events: JSON.parse(row.events) as string[],
     campaign_id: row.campaign_id,
-    filters: JSON.parse(row.filters) as Record<string, unknown>,
+    filters: JSON.parse(row.filters) as WebhookFilters,
     method: row.method,
     headers: JSON.parse(row.headers) as Record<string, string>,
     auth: row.auth,
     app_key: row.app_key,
-    body: JSON.parse(row.body) as Record<string, unknown>,
+    body: JSON.parse(row.body) as WebhookBody,
     timeout_ms: row.timeout_ms,
-    retry: JSON.parse(row.retry) as Record<string, unknown>,
-    success: JSON.parse(row.success) as Record<string, unknown>,
+    retry: JSON.parse(row.retry) as RetryPolicy,
+    success: JSON.parse(row.success) as SuccessConditions,
     max_in_flight: row.max_in_flight,
     rate_limit_per_s: row.rate_limit_per_s,
     signature_header: row.signature_header,

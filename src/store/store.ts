@@ -1,4 +1,10 @@
-import type { WebhookHold } from "../domain/webhook.js";
+import type {
+  RetryPolicy,
+  SuccessConditions,
+  WebhookBody,
+  WebhookFilters,
+  WebhookHold,
+} from "../domain/webhook.js";
 import type { DeliveryStatus, WebhookHealthTable } from "./schema.js";
 
 export type { DeliveryStatus } from "./schema.js";
@@ -35,17 +41,17 @@ export interface WebhookRecord {
   disabled_reason: string | null;
   events: string[];
   campaign_id: string | null;
-  filters: Record<string, unknown>;
+  filters: WebhookFilters;
   method: string;
   headers: Record<string, string>;
   /** Encrypted JSON. */
   auth: string;
   /** Encrypted. */
   app_key: string | null;
-  body: Record<string, unknown>;
+  body: WebhookBody;
   timeout_ms: number;
-  retry: Record<string, unknown>;
-  success: Record<string, unknown>;
+  retry: RetryPolicy;
+  success: SuccessConditions;
   /** Attempts in flight to this endpoint at once; null → the default (10). */
   max_in_flight: number | null;
   /** Attempts started per second at most; null → unlimited. */

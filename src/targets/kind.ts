@@ -1,4 +1,5 @@
 import type { AttemptResult } from "../domain/outcome.js";
+import type { RetryPolicy, SuccessConditions } from "../domain/webhook.js";
 import type { EventRecord, WebhookRecord } from "../store/index.js";
 
 /**
@@ -15,8 +16,8 @@ export interface ResolvedTarget {
   /** Where deliveries go, for people: the URL of a webhook, `mailto:` of an email destination. */
   url: string;
   timeout_ms: number;
-  retry: Record<string, unknown>;
-  success: Record<string, unknown>;
+  retry: RetryPolicy;
+  success: SuccessConditions;
   /** Attempts in flight at once to this target; null → the dispatcher's default. */
   max_in_flight: number | null;
   /** Attempts started per second at most; null → unlimited. */

@@ -4,8 +4,7 @@ import { invalid } from "../domain/errors.js";
 import { validateMatchQuery } from "../domain/filters.js";
 import { validateRetryPolicy } from "../domain/retry.js";
 import { compileTemplate } from "../domain/template.js";
-import type { RetryPolicy } from "../domain/webhook.js";
-import type { WebhookPatchInput } from "./schema.js";
+import type { WebhookPatchInput } from "../domain/webhook.js";
 
 /** Header names a user may not set: the transport's own and the signature headers. */
 const RESERVED_HEADERS = new Set(["host", "content-length", "transfer-encoding", "connection", "upgrade"]);
@@ -57,7 +56,7 @@ export function validateRouting(input: RoutingInput): void {
     }
   });
   if (input.retry !== undefined) {
-    const problem = validateRetryPolicy(input.retry as RetryPolicy);
+    const problem = validateRetryPolicy(input.retry);
     if (problem) throw invalid("/body/retry", problem);
   }
   if (input.filters?.match !== undefined) {

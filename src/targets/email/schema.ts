@@ -1,5 +1,5 @@
 import { type Static, Type } from "@sinclair/typebox";
-import { fields } from "../../webhooks/schema.js";
+import { fields } from "../../domain/webhook.js";
 
 const Str = (maxLength: number) => Type.String({ minLength: 1, maxLength });
 

@@ -1,6 +1,6 @@
 import { prepareRequest, type ResolvedWebhook, sendPrepared } from "../../delivery/request.js";
 import type { Sender } from "../../delivery/sender.js";
-import type { HttpMethod, WebhookBody } from "../../domain/webhook.js";
+import type { HttpMethod } from "../../domain/webhook.js";
 import type { SecretCipher } from "../../secrets/cipher.js";
 import type { EventRecord, WebhookRecord } from "../../store/index.js";
 import { decryptAuth } from "../../webhooks/present.js";
@@ -32,7 +32,7 @@ export function webhookKind(sender: Sender, cipher: SecretCipher): TargetKind<Re
         headers: record.headers,
         auth,
         app_key: record.app_key === null ? null : cipher.decrypt(record.app_key),
-        body: record.body as unknown as WebhookBody,
+        body: record.body,
         timeout_ms: record.timeout_ms,
         retry: record.retry,
         success: record.success,
