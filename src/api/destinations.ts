@@ -11,13 +11,14 @@ import {
   DestinationCreateSchema,
   type DestinationPatch,
   DestinationPatchSchema,
+  EmailDestinationSchema,
   type EmailSettings,
 } from "../targets/email/schema.js";
 import { emailSettings } from "../targets/email/settings.js";
 import { validateRouting } from "../webhooks/validate.js";
 import { tenantOf } from "./auth.js";
 import type { ApiContext, App } from "./context.js";
-import { Id, PageQuery } from "./schemas.js";
+import { Id, ListOf, PageQuery } from "./schemas.js";
 import { DESTINATIONS, loadTarget } from "./target-routes.js";
 
 const Params = Type.Object({ id: Id("dst") });
@@ -35,7 +36,14 @@ export async function destinationRoutes(app: App, ctx: ApiContext): Promise<void
 
   app.post(
     "/v1/destinations",
-    { schema: { tags: ["destinations"], summary: "Create a destination", body: DestinationCreateSchema } },
+    {
+      schema: {
+        tags: ["destinations"],
+        summary: "Create a destination",
+        body: DestinationCreateSchema,
+        response: { 201: EmailDestinationSchema },
+      },
+    },
     async (request, reply) => {
       const tenantId = tenantOf(request);
       const input: DestinationCreate = request.body;
@@ -82,7 +90,12 @@ export async function destinationRoutes(app: App, ctx: ApiContext): Promise<void
   app.get(
     "/v1/destinations",
     {
-      schema: { tags: ["destinations"], summary: "List destinations", querystring: Type.Object(PageQuery) },
+      schema: {
+        tags: ["destinations"],
+        summary: "List destinations",
+        querystring: Type.Object(PageQuery),
+        response: { 200: ListOf(EmailDestinationSchema) },
+      },
     },
     async (request) => {
       const result = await ctx.store.listWebhooks(tenantOf(request), {
@@ -105,7 +118,14 @@ export async function destinationRoutes(app: App, ctx: ApiContext): Promise<void
 
   app.get(
     "/v1/destinations/:id",
-    { schema: { tags: ["destinations"], summary: "Get a destination", params: Params } },
+    {
+      schema: {
+        tags: ["destinations"],
+        summary: "Get a destination",
+        params: Params,
+        response: { 200: EmailDestinationSchema },
+      },
+    },
     async (request) => {
       const record = await load(tenantOf(request), request.params.id);
       const [health] = await ctx.store.getWebhookHealth([record.id]);
@@ -121,6 +141,7 @@ export async function destinationRoutes(app: App, ctx: ApiContext): Promise<void
         summary: "Update a destination (an SMTP password left out is kept)",
         params: Params,
         body: DestinationPatchSchema,
+        response: { 200: EmailDestinationSchema },
       },
     },
     async (request) => {

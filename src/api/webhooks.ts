@@ -2,20 +2,21 @@ import { Type } from "@sinclair/typebox";
 import { notFound } from "../domain/errors.js";
 import { generateId } from "../domain/ids.js";
 import { generateWebhookSecret } from "../domain/signing.js";
-import type { WebhookAuth } from "../domain/webhook.js";
 import {
   DEFAULT_TIMEOUT_MS,
+  type WebhookAuth,
   type WebhookCreate,
   WebhookCreateSchema,
   type WebhookPatchInput,
   WebhookPatchSchema,
+  WebhookSchema,
 } from "../domain/webhook.js";
 import type { WebhookPatch, WebhookRecord } from "../store/index.js";
 import { presentWebhook } from "../webhooks/present.js";
 import { validateWebhookInput } from "../webhooks/validate.js";
 import { tenantOf } from "./auth.js";
 import type { ApiContext, App } from "./context.js";
-import { Id, PageQuery } from "./schemas.js";
+import { Id, ListOf, PageQuery } from "./schemas.js";
 
 const Params = Type.Object({ id: Id("wh") });
 
@@ -35,7 +36,14 @@ function toColumns(ctx: ApiContext, input: WebhookPatchInput): WebhookPatch {
 export async function webhookRoutes(app: App, ctx: ApiContext): Promise<void> {
   app.post(
     "/v1/webhooks",
-    { schema: { tags: ["webhooks"], summary: "Create a webhook", body: WebhookCreateSchema } },
+    {
+      schema: {
+        tags: ["webhooks"],
+        summary: "Create a webhook",
+        body: WebhookCreateSchema,
+        response: { 201: Type.Composite([WebhookSchema, Type.Object({ secret: Type.String() })]) },
+      },
+    },
     async (request, reply) => {
       const tenantId = tenantOf(request);
       const input: WebhookCreate = request.body;
@@ -81,7 +89,14 @@ export async function webhookRoutes(app: App, ctx: ApiContext): Promise<void> {
 
   app.get(
     "/v1/webhooks",
-    { schema: { tags: ["webhooks"], summary: "List webhooks", querystring: Type.Object(PageQuery) } },
+    {
+      schema: {
+        tags: ["webhooks"],
+        summary: "List webhooks",
+        querystring: Type.Object(PageQuery),
+        response: { 200: ListOf(WebhookSchema) },
+      },
+    },
     async (request) => {
       const result = await ctx.store.listWebhooks(tenantOf(request), {
         cursor: request.query.cursor,
@@ -100,7 +115,14 @@ export async function webhookRoutes(app: App, ctx: ApiContext): Promise<void> {
 
   app.get(
     "/v1/webhooks/:id",
-    { schema: { tags: ["webhooks"], summary: "Get a webhook", params: Params } },
+    {
+      schema: {
+        tags: ["webhooks"],
+        summary: "Get a webhook",
+        params: Params,
+        response: { 200: WebhookSchema },
+      },
+    },
     async (request) => {
       const webhook = await ctx.store.getWebhook(tenantOf(request), request.params.id);
       if (!webhook) throw notFound("webhook");
@@ -111,7 +133,15 @@ export async function webhookRoutes(app: App, ctx: ApiContext): Promise<void> {
 
   app.patch(
     "/v1/webhooks/:id",
-    { schema: { tags: ["webhooks"], summary: "Update a webhook", params: Params, body: WebhookPatchSchema } },
+    {
+      schema: {
+        tags: ["webhooks"],
+        summary: "Update a webhook",
+        params: Params,
+        body: WebhookPatchSchema,
+        response: { 200: WebhookSchema },
+      },
+    },
     async (request) => {
       validateWebhookInput(request.body, ctx.config.allowPrivateTargets);
       const patch = toColumns(ctx, request.body);

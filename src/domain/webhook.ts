@@ -1,4 +1,4 @@
-import { type Static, Type } from "@sinclair/typebox";
+import { type Static, type TSchema, Type } from "@sinclair/typebox";
 
 /**
  * The webhook model: one TypeBox schema per part, from which the API validates requests and
@@ -173,3 +173,53 @@ export interface WebhookRouting {
   campaign_id: string | null;
   filters: WebhookFilters;
 }
+
+/** Credentials as answers show them: masked (`whsec_ab…`, `••••`), never in full. */
+export const MaskedAuthSchema = Type.Union([
+  Type.Object({ type: Type.Literal("none") }),
+  Type.Object({ type: Type.Literal("api_key"), header: Type.String(), value: Type.String() }),
+  Type.Object({ type: Type.Literal("basic"), username: Type.String(), password: Type.String() }),
+  Type.Object({ type: Type.Literal("bearer"), token: Type.String() }),
+]);
+
+const Time = Type.String({ format: "date-time" });
+const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+
+/** A target's health as the dispatcher last recorded it; one nothing was sent to yet is healthy. */
+export const TargetHealthSchema = Type.Object({
+  circuit: Type.Union([Type.Literal("closed"), Type.Literal("open"), Type.Literal("half_open")]),
+  consecutive_failures: Type.Integer(),
+  retry_at: Nullable(Time),
+  failing_since: Nullable(Time),
+  last_success_at: Nullable(Time),
+  last_failure_at: Nullable(Time),
+});
+export type TargetHealth = Static<typeof TargetHealthSchema>;
+
+/** A webhook as the API answers with it: every field, credentials masked, no secret. */
+export const WebhookSchema = Type.Object({
+  id: Type.String(),
+  url: fields.url,
+  description: fields.description,
+  enabled: fields.enabled,
+  disabled_reason: Nullable(Type.String()),
+  events: fields.events,
+  campaign_id: fields.campaign_id,
+  filters: fields.filters,
+  method: fields.method,
+  headers: fields.headers,
+  auth: MaskedAuthSchema,
+  app_key: Nullable(Type.String()),
+  body: fields.body,
+  timeout_ms: fields.timeout_ms,
+  retry: fields.retry,
+  success: fields.success,
+  max_in_flight: fields.max_in_flight,
+  rate_limit_per_s: fields.rate_limit_per_s,
+  signature_header: fields.signature_header,
+  hold: fields.hold,
+  health: TargetHealthSchema,
+  created_at: Time,
+  updated_at: Time,
+});
+export type Webhook = Static<typeof WebhookSchema>;

@@ -1,5 +1,6 @@
 import type { Selectable } from "kysely";
 import type {
+  HttpMethod,
   RetryPolicy,
   SuccessConditions,
   WebhookBody,
@@ -28,7 +29,7 @@ export function webhookFromRow(row: Selectable<WebhookTable>): WebhookRecord & {
     events: JSON.parse(row.events) as string[],
     campaign_id: row.campaign_id,
     filters: JSON.parse(row.filters) as WebhookFilters,
-    method: row.method,
+    method: row.method as HttpMethod,
     headers: JSON.parse(row.headers) as Record<string, string>,
     auth: row.auth,
     app_key: row.app_key,

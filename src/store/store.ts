@@ -1,4 +1,5 @@
 import type {
+  HttpMethod,
   RetryPolicy,
   SuccessConditions,
   WebhookBody,
@@ -42,7 +43,7 @@ export interface WebhookRecord {
   events: string[];
   campaign_id: string | null;
   filters: WebhookFilters;
-  method: string;
+  method: HttpMethod;
   headers: Record<string, string>;
   /** Encrypted JSON. */
   auth: string;

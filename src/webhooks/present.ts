@@ -1,11 +1,11 @@
 import { maskSecret } from "../domain/redact.js";
 import { iso } from "../domain/time.js";
-import type { WebhookAuth } from "../domain/webhook.js";
+import type { TargetHealth, Webhook, WebhookAuth } from "../domain/webhook.js";
 import type { SecretCipher } from "../secrets/cipher.js";
 import type { WebhookHealth, WebhookRecord } from "../store/index.js";
 
 /** The auth settings with credentials masked, as API answers show them. */
-export function maskAuth(auth: WebhookAuth): Record<string, string> {
+export function maskAuth(auth: WebhookAuth): Webhook["auth"] {
   switch (auth.type) {
     case "none":
       return { type: "none" };
@@ -24,7 +24,7 @@ export function decryptAuth(cipher: SecretCipher, stored: string): WebhookAuth {
 
 /** A webhook as the API shows it: every contract field, credentials masked, secret absent. */
 /** Health as the API shows it; a webhook nothing was sent to yet is healthy. */
-export function presentHealth(health: WebhookHealth | undefined): Record<string, unknown> {
+export function presentHealth(health: WebhookHealth | undefined): TargetHealth {
   return {
     circuit: health?.circuit_state ?? "closed",
     consecutive_failures: health?.consecutive_failures ?? 0,
@@ -39,7 +39,7 @@ export function presentWebhook(
   webhook: WebhookRecord,
   cipher: SecretCipher,
   health?: WebhookHealth,
-): Record<string, unknown> {
+): Webhook {
   return {
     id: webhook.id,
     url: webhook.url,

@@ -3,13 +3,14 @@ import type { SecretCipher } from "../../secrets/cipher.js";
 import type { WebhookHealth, WebhookRecord } from "../../store/index.js";
 import { presentHealth } from "../../webhooks/present.js";
 import { decryptEmailSettings } from "./index.js";
+import type { EmailDestination } from "./schema.js";
 
 /** An email destination as the API shows it: every field, the SMTP password masked. */
 export function presentEmailDestination(
   record: WebhookRecord,
   cipher: SecretCipher,
   health?: WebhookHealth,
-): Record<string, unknown> {
+): EmailDestination {
   const settings = decryptEmailSettings(cipher, record.target_config);
   return {
     id: record.id,

@@ -1,5 +1,5 @@
 import { type Static, Type } from "@sinclair/typebox";
-import { fields } from "../../domain/webhook.js";
+import { fields, TargetHealthSchema } from "../../domain/webhook.js";
 
 const Str = (maxLength: number) => Type.String({ minLength: 1, maxLength });
 
@@ -80,3 +80,40 @@ export const DestinationPatchSchema = Type.Partial(
   { additionalProperties: false },
 );
 export type DestinationPatch = Static<typeof DestinationPatchSchema>;
+
+const Time = Type.String({ format: "date-time" });
+
+/** An email destination as the API answers with it: the SMTP password masked. */
+export const EmailDestinationSchema = Type.Object({
+  id: Type.String(),
+  kind: Type.Literal("email"),
+  description: fields.description,
+  enabled: fields.enabled,
+  disabled_reason: Type.Union([Type.String(), Type.Null()]),
+  events: fields.events,
+  campaign_id: fields.campaign_id,
+  filters: fields.filters,
+  email: Type.Object({
+    smtp: Type.Object({
+      host: Type.String(),
+      port: Type.Integer(),
+      security: SmtpSecuritySchema,
+      username: Type.Union([Type.String(), Type.Null()]),
+      /** `••••••••` when one is set. */
+      password: Type.Union([Type.String(), Type.Null()]),
+    }),
+    from: Type.String(),
+    to: Type.Array(Type.String()),
+    cc: Type.Array(Type.String()),
+    subject: Type.String(),
+  }),
+  timeout_ms: fields.timeout_ms,
+  retry: fields.retry,
+  max_in_flight: fields.max_in_flight,
+  rate_limit_per_s: fields.rate_limit_per_s,
+  hold: fields.hold,
+  health: TargetHealthSchema,
+  created_at: Time,
+  updated_at: Time,
+});
+export type EmailDestination = Static<typeof EmailDestinationSchema>;

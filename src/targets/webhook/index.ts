@@ -1,6 +1,5 @@
 import { prepareRequest, type ResolvedWebhook, sendPrepared } from "../../delivery/request.js";
 import type { Sender } from "../../delivery/sender.js";
-import type { HttpMethod } from "../../domain/webhook.js";
 import type { SecretCipher } from "../../secrets/cipher.js";
 import type { EventRecord, WebhookRecord } from "../../store/index.js";
 import { decryptAuth } from "../../webhooks/present.js";
@@ -28,7 +27,7 @@ export function webhookKind(sender: Sender, cipher: SecretCipher): TargetKind<Re
         enabled: record.enabled,
         deleted: (record.deleted_at ?? null) !== null,
         url: record.url,
-        method: record.method as HttpMethod,
+        method: record.method,
         headers: record.headers,
         auth,
         app_key: record.app_key === null ? null : cipher.decrypt(record.app_key),
