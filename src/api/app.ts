@@ -11,6 +11,7 @@ import { deliveryRoutes } from "./deliveries.js";
 import { ApiError, handleError } from "./errors.js";
 import { eventTypeRoutes } from "./event-types.js";
 import { eventRoutes } from "./events.js";
+import { jobRoutes } from "./jobs.js";
 import { tenantRoutes } from "./tenants.js";
 import { webhookRoutes, webhookTestRoute } from "./webhooks.js";
 
@@ -87,6 +88,7 @@ export async function buildApp(ctx: ApiContext, logger: Logger): Promise<App> {
       webhookRoutes,
       webhookTestRoute,
       deliveryRoutes,
+      jobRoutes,
     ]) {
       await routes(v1 as unknown as App, ctx);
     }
