@@ -6,12 +6,14 @@ import type { Config } from "./config.js";
 import { Dispatcher } from "./delivery/dispatcher.js";
 import { EndpointHealth } from "./delivery/endpoint-health.js";
 import { Metrics } from "./delivery/metrics.js";
-import { RetentionJob } from "./delivery/retention.js";
 import { HttpSender, type Sender } from "./delivery/sender.js";
 import { WebhookTester } from "./delivery/tester.js";
 import { ThreadedSender } from "./delivery/threaded-sender.js";
 import { generateApiKey } from "./domain/ids.js";
 import { EventIngest } from "./events/ingest.js";
+import { JobKinds } from "./jobs/kinds.js";
+import { RETENTION_KIND, retentionKind, scheduleRetention } from "./jobs/retention.js";
+import { JobRunner } from "./jobs/runner.js";
 import { loadSecretCipher } from "./secrets/master-key.js";
 import { openStore, type Store } from "./store/index.js";
 import { emailKind } from "./targets/email/index.js";
@@ -22,12 +24,15 @@ export type Role = "api" | "worker" | "all";
 
 /** Attempts in flight to one webhook at once (a later version makes this per-webhook). */
 const PER_WEBHOOK_IN_FLIGHT = 10;
+/** Jobs run at once per worker process: jobs are long and few; deliveries keep the rest. */
+const JOB_CONCURRENCY = 2;
 
 export interface RunningServer {
   store: Store;
   app: App | null;
   dispatcher: Dispatcher | null;
-  retention: RetentionJob | null;
+  /** Runs durable jobs (retention, …) in processes with the worker role. */
+  jobs: JobRunner | null;
   /** The generated admin key, on the first start only. */
   generatedAdminKey: string | null;
   /** Where the API listens, when it does. */
@@ -67,13 +72,15 @@ export async function startServer(config: Config, role: Role, log: Logger): Prom
     }
   };
   let dispatcher: Dispatcher | null = null;
-  let retention: RetentionJob | null = null;
+  let jobs: JobRunner | null = null;
   let stopListening: (() => Promise<void>) | undefined;
   if (role !== "api") {
     if (store.dialect === "sqlite") {
       // One process owns the embedded store; claims left behind belong to a previous run.
       const released = await store.resetClaims(Date.now());
       if (released > 0) log.info({ released }, "released claims left by the previous run");
+      const resumable = await store.jobs.resetLeases(Date.now());
+      if (resumable > 0) log.info({ jobs: resumable }, "jobs left running by the previous run resume now");
     }
     dispatcher = new Dispatcher(
       {
@@ -97,8 +104,20 @@ export async function startServer(config: Config, role: Role, log: Logger): Prom
       () => local.wake(),
       (error) => log.warn({ err: error }, "LISTEN connection lost; polling until it is back"),
     );
-    retention = new RetentionJob(store, config.retentionDays, log);
-    retention.start();
+    const kinds = new JobKinds().register(RETENTION_KIND, retentionKind(store, config.retentionDays, log));
+    jobs = new JobRunner(
+      {
+        owner: config.nodeId,
+        pollIntervalMs: config.worker.pollIntervalMs,
+        leaseMs: config.worker.leaseMs,
+        concurrency: JOB_CONCURRENCY,
+      },
+      store.jobs,
+      kinds,
+      log,
+    );
+    await scheduleRetention(store.jobs, Date.now());
+    jobs.start();
   }
 
   // Deliveries made due here (by ingest, a retry or a replay) wake this node's dispatcher and,
@@ -132,7 +151,7 @@ export async function startServer(config: Config, role: Role, log: Logger): Prom
     store,
     app,
     dispatcher,
-    retention,
+    jobs,
     generatedAdminKey,
     url,
     stop() {
@@ -140,7 +159,7 @@ export async function startServer(config: Config, role: Role, log: Logger): Prom
         await app?.close();
         await stopListening?.();
         await dispatcher?.stop();
-        await retention?.stop();
+        await jobs?.stop();
         await targets.close();
         await store.close();
       })();

@@ -13,6 +13,7 @@ import { destinationRoutes } from "./destinations.js";
 import { handleError } from "./errors.js";
 import { eventTypeRoutes } from "./event-types.js";
 import { eventRoutes } from "./events.js";
+import { jobRoutes } from "./jobs.js";
 import { DESTINATIONS, targetDeliveryRoutes, WEBHOOKS } from "./target-routes.js";
 import { tenantRoutes } from "./tenants.js";
 import { webhookRoutes } from "./webhooks.js";
@@ -91,6 +92,7 @@ export async function buildApp(ctx: ApiContext, logger: Logger): Promise<App> {
       targetDeliveryRoutes(WEBHOOKS),
       targetDeliveryRoutes(DESTINATIONS),
       deliveryRoutes,
+      jobRoutes,
     ]) {
       await routes(v1 as unknown as App, ctx);
     }

@@ -3,6 +3,8 @@ import { chunks } from "./chunks.js";
 import { claimDueForWebhooks, listDueWebhooks } from "./claim-by-webhook.js";
 import { releaseHeld } from "./holds.js";
 import { ingestEvents } from "./ingest.js";
+import { KyselyJobRepository } from "./jobs/index.js";
+import type { JobRepository } from "./jobs/repository.js";
 import { migrationProvider } from "./migrations/index.js";
 import * as queue from "./queue.js";
 import { recordAttempts } from "./record-attempts.js";
@@ -35,13 +37,17 @@ import * as webhooks from "./webhooks.js";
 
 /** The Store over Kysely; the two dialects differ only where `dialect` is checked. */
 export class KyselyStore implements Store {
+  readonly jobs: JobRepository;
+
   constructor(
     readonly db: Kysely<Database>,
     readonly dialect: "sqlite" | "postgres",
     /** The PostgreSQL schema holding the tables (and the migration bookkeeping), if not the default. */
     private readonly schema: string | null = null,
     readonly dueSignal: DueSignal | null = null,
-  ) {}
+  ) {
+    this.jobs = new KyselyJobRepository(db, dialect);
+  }
 
   async migrate(): Promise<void> {
     const migrator = new Migrator({

@@ -1,3 +1,5 @@
+import type { JobState } from "../domain/jobs.js";
+
 /**
  * Table shapes as Kysely sees them. Times are integer milliseconds since the epoch (bigint on
  * PostgreSQL, parsed to number); JSON is stored as text in both dialects so one query layer
@@ -158,6 +160,35 @@ export interface AttemptTable {
   created_at: number;
 }
 
+export interface JobTable {
+  id: string;
+  /** Null for system jobs (retention), which belong to no tenant. */
+  tenant_id: string | null;
+  kind: string;
+  /** JSON: the kind's input. */
+  payload: string;
+  state: JobState;
+  /** When it is due (queued), or was due when claimed (running). */
+  run_at: number;
+  lease_owner: string | null;
+  /** Only while running: when another worker may take it over. */
+  lease_until: number | null;
+  attempts: number;
+  max_attempts: number;
+  last_error: string | null;
+  progress_done: number;
+  progress_total: number | null;
+  /** JSON the handler saved to resume from, null before its first save. */
+  checkpoint: string | null;
+  unique_key: string | null;
+  /** JSON `{every_ms}` for a recurring job, null for a one-off. */
+  schedule: string | null;
+  created_at: number;
+  updated_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+}
+
 export interface Database {
   tenants: TenantTable;
   api_keys: ApiKeyTable;
@@ -167,4 +198,5 @@ export interface Database {
   events: EventTable;
   deliveries: DeliveryTable;
   attempts: AttemptTable;
+  jobs: JobTable;
 }

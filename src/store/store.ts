@@ -6,6 +6,7 @@ import type {
   WebhookFilters,
   WebhookHold,
 } from "../domain/webhook.js";
+import type { JobRepository } from "./jobs/repository.js";
 import type { DeliveryStatus, WebhookHealthTable } from "./schema.js";
 
 export type { DeliveryStatus } from "./schema.js";
@@ -240,6 +241,8 @@ export interface Store {
   readonly dueSignal: DueSignal | null;
   migrate(): Promise<void>;
   close(): Promise<void>;
+  /** Durable jobs: work that is not a delivery (the first repository split out of this interface). */
+  readonly jobs: JobRepository;
 
   getSetting(name: string): Promise<string | null>;
   /** Sets the value only if none is set; returns the value in force afterwards. */

@@ -7,6 +7,7 @@ import * as m0005 from "./0005_claimed_by_webhook.js";
 import * as m0006 from "./0006_due_by_webhook.js";
 import * as m0007 from "./0007_attempt_envelope_body.js";
 import * as m0008 from "./0008_event_call_id.js";
+import * as m0009 from "./0009_jobs.js";
 import * as m0010 from "./0010_target_kinds.js";
 
 /** Append-only: a migration that has landed is never edited; a schema change is a new file. */
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   "0006_due_by_webhook": m0006,
   "0007_attempt_envelope_body": m0007,
   "0008_event_call_id": m0008,
+  "0009_jobs": m0009,
   "0010_target_kinds": m0010,
 };
 
