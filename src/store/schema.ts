@@ -3,6 +3,8 @@
  * PostgreSQL, parsed to number); JSON is stored as text in both dialects so one query layer
  * serves both; booleans are 0/1 integers for the same reason.
  */
+import type { DeliveryStatus } from "../domain/delivery-state.js";
+
 export interface TenantTable {
   id: string;
   name: string;
@@ -98,7 +100,8 @@ export interface EventTable {
   call_id: string | null;
 }
 
-export type DeliveryStatus = "pending" | "succeeded" | "failed" | "cancelled";
+/** Defined with the delivery states it is decoded into (src/domain/delivery-state.ts). */
+export type { DeliveryStatus };
 
 export interface DeliveryTable {
   id: string;
