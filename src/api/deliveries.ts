@@ -1,9 +1,9 @@
 import { Type } from "@sinclair/typebox";
 import { envelopeJson, withFollowUp } from "../delivery/body.js";
+import { type DeliveryState, deliveryState } from "../domain/delivery-state.js";
 import { DomainError, notFound } from "../domain/errors.js";
 import { iso } from "../domain/time.js";
 import type { AttemptRecord, DeliveryRecord, Store } from "../store/index.js";
-import { HELD_UNTIL_ENABLED } from "../store/rows.js";
 import { tenantOf } from "./auth.js";
 import type { ApiContext, App } from "./context.js";
 import { Id } from "./schemas.js";
@@ -15,31 +15,50 @@ export const StatusSchema = Type.Union([
   Type.Literal("cancelled"),
 ]);
 
-export function presentDelivery(d: DeliveryRecord): Record<string, unknown> {
-  const waiting = d.status === "pending";
-  // Waiting for a follow-up event (hold): until it arrives or `hold_until`, whichever is first.
-  const holding = waiting && d.attempts === 0 && d.lease_owner === null && d.hold_key !== null;
+/**
+ * A delivery as the API shows it. `state` says what it is doing (src/domain/delivery-state.ts);
+ * `next_attempt_at`, `in_flight`, `held` and `hold` are the same answer in the older fields.
+ */
+export function presentDelivery(d: DeliveryRecord, now: number): Record<string, unknown> {
+  const state = deliveryState(d, now);
+  const held = state.state === "held" ? state : null;
   return {
     id: d.id,
     event_id: d.event_id,
     webhook_id: d.webhook_id,
     status: d.status,
+    state: state.state,
     attempt_count: d.attempts,
-    // Claimed rows carry their lease end here; shown as "now-ish" is more honest than the lease.
-    next_attempt_at: waiting && d.next_attempt_at !== HELD_UNTIL_ENABLED ? iso(d.next_attempt_at) : null,
-    in_flight: waiting && d.lease_owner !== null,
-    held: waiting && d.next_attempt_at === HELD_UNTIL_ENABLED,
+    // When it is due, held until, or (claimed) when its lease runs out.
+    next_attempt_at: iso(nextAttemptAt(state)),
+    in_flight: state.state === "claimed",
+    // `held` predates holds for a follow-up event: it means parked behind a disabled webhook.
+    held: state.state === "parked",
     first_attempt_at: iso(d.first_attempt_at),
     last_attempt_at: iso(d.last_attempt_at),
     last_status_code: d.last_status_code,
     last_error: d.last_error,
     appended: d.appended,
-    held_until: holding ? iso(d.hold_until) : null,
-    hold: holding ? { until_event: d.hold_event_type, call_id: d.hold_key, until: iso(d.hold_until) } : null,
+    held_until: held ? iso(held.until) : null,
+    hold: held ? { until_event: held.eventType, call_id: held.callId, until: iso(held.until) } : null,
     merged_event_id: d.merge_event_id,
     created_at: iso(d.created_at),
     updated_at: iso(d.updated_at),
   };
+}
+
+/** The time `next_attempt_at` has always shown: none while parked or finished. */
+function nextAttemptAt(state: DeliveryState): number | null {
+  switch (state.state) {
+    case "due":
+      return state.at;
+    case "claimed":
+      return state.leaseUntil;
+    case "held":
+      return state.until;
+    default:
+      return null;
+  }
 }
 
 /**
@@ -107,7 +126,7 @@ export async function deliveryRoutes(app: App, ctx: ApiContext): Promise<void> {
         ? await envelopeOfDelivery(ctx.store, delivery)
         : null;
       return {
-        ...presentDelivery(delivery),
+        ...presentDelivery(delivery, Date.now()),
         attempts: attempts.map((a) => presentAttempt(a, envelope)),
       };
     },
@@ -135,7 +154,7 @@ export async function deliveryRoutes(app: App, ctx: ApiContext): Promise<void> {
       }
       ctx.wake();
       reply.status(202);
-      return presentDelivery(updated);
+      return presentDelivery(updated, Date.now());
     },
   );
 }

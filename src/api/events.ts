@@ -126,9 +126,10 @@ export async function eventRoutes(app: App, ctx: ApiContext): Promise<void> {
       const event = await ctx.store.getEvent(tenantId, request.params.id);
       if (!event) throw notFound("event");
       const deliveries = await ctx.store.listDeliveriesForEvent(tenantId, event.id);
+      const now = Date.now();
       return {
         ...presentEvent(event),
-        deliveries: deliveries.map(presentDelivery),
+        deliveries: deliveries.map((d) => presentDelivery(d, now)),
         appended: appendedOf(deliveries),
       };
     },

@@ -76,7 +76,8 @@ export function targetDeliveryRoutes(resource: TargetResource) {
           cursor: request.query.cursor,
           limit: request.query.limit ?? 50,
         });
-        return { data: result.data.map(presentDelivery), next_cursor: result.next_cursor };
+        const now = Date.now();
+        return { data: result.data.map((d) => presentDelivery(d, now)), next_cursor: result.next_cursor };
       },
     );
 

@@ -125,20 +125,24 @@ export class Dispatcher implements DeliveryHandoff {
   handoff(results: IngestResult[], webhooks: Map<string, WebhookRecord>): void {
     const now = Date.now();
     for (const result of results) {
-      // Deliveries this process could not take now are claimed later: keep their event at hand.
-      if (result.claimed.includes(false)) this.events.add(result.event);
-      result.deliveryIds.forEach((deliveryId, i) => {
-        if (!result.claimed[i]) return;
-        const record = webhooks.get(result.webhookIds[i] as string);
-        if (!record) return;
+      let unclaimed = false;
+      for (const delivery of result.deliveries) {
+        if (!delivery.claimed) {
+          unclaimed = true;
+          continue;
+        }
+        const record = webhooks.get(delivery.webhookId);
+        if (!record) continue;
         this.enqueue({
-          deliveryId,
+          deliveryId: delivery.id,
           attemptsBefore: 0,
           firstAttemptAt: null,
           event: result.event,
           webhook: this.targets.resolve(record, now),
         });
-      });
+      }
+      // Deliveries this process could not take now are claimed later: keep their event at hand.
+      if (unclaimed) this.events.add(result.event);
     }
     this.pump();
   }

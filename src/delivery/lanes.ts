@@ -1,3 +1,4 @@
+import { fullBucket, msUntilToken, type TokenBucket, take } from "../domain/token-bucket.js";
 import type { EventRecord } from "../store/index.js";
 import type { ResolvedTarget } from "../targets/kind.js";
 import { Fifo } from "./fifo.js";
@@ -23,9 +24,8 @@ export interface Lane {
   jobs: Fifo<Job>;
   inFlight: number;
   ready: boolean;
-  /** Token bucket for `rate_limit_per_s`: tokens left and when they were last topped up. */
-  tokens: number;
-  refilledAt: number;
+  /** Tokens for `rate_limit_per_s` (unused while the webhook has no rate limit). */
+  tokens: TokenBucket;
   /** A timer that makes the lane ready again when its next token is due. */
   tokenTimer: NodeJS.Timeout | null;
 }
@@ -77,8 +77,7 @@ export class Lanes {
         jobs: new Fifo(),
         inFlight: 0,
         ready: false,
-        tokens: job.webhook.rate_limit_per_s ?? 0,
-        refilledAt: Date.now(),
+        tokens: fullBucket(job.webhook.rate_limit_per_s ?? 0, Date.now()),
         tokenTimer: null,
       };
       this.lanes.set(job.webhook.id, lane);
@@ -106,13 +105,21 @@ export class Lanes {
     while (this.inFlight < concurrency && this.ready.length > 0) {
       const lane = this.ready.shift() as Lane;
       lane.ready = false;
-      if (!Lanes.sending(lane)) continue;
-      const job = lane.jobs.shift();
-      if (!job) continue;
+      if (!Lanes.sending(lane) || lane.jobs.length === 0) continue;
+      const rate = lane.webhook.rate_limit_per_s;
+      if (rate !== null && rate > 0) {
+        // A ready lane had a token when it was queued; a rate lowered since may have trimmed it.
+        const after = take(lane.tokens, rate, Date.now());
+        if (after === null) {
+          this.markReady(lane);
+          continue;
+        }
+        lane.tokens = after;
+      }
+      const job = lane.jobs.shift() as Job;
       this.queued--;
       lane.inFlight++;
       this.inFlight++;
-      if (lane.webhook.rate_limit_per_s) lane.tokens--;
       this.markReady(lane);
       return { lane, job };
     }
@@ -168,13 +175,11 @@ export class Lanes {
     if (lane.ready || lane.jobs.length === 0 || lane.inFlight >= this.limitOf(lane)) return;
     if (!Lanes.sending(lane)) return;
     const rate = lane.webhook.rate_limit_per_s;
-    if (rate) {
-      const now = Date.now();
-      lane.tokens = Math.min(rate, lane.tokens + ((now - lane.refilledAt) * rate) / 1000);
-      lane.refilledAt = now;
-      if (lane.tokens < 1) {
+    // No limit when unset (the API refuses a rate below 1; a zero would never send).
+    if (rate !== null && rate > 0) {
+      const waitMs = msUntilToken(lane.tokens, rate, Date.now());
+      if (waitMs > 0) {
         if (!lane.tokenTimer) {
-          const waitMs = Math.ceil(((1 - lane.tokens) * 1000) / rate);
           lane.tokenTimer = setTimeout(() => {
             lane.tokenTimer = null;
             this.markReady(lane);

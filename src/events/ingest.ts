@@ -7,6 +7,7 @@ import type {
   DeliveryHold,
   EventRecord,
   IngestResult,
+  NewDelivery,
   NewEvent,
   Store,
   WebhookRecord,
@@ -63,23 +64,19 @@ export class EventIngest {
     const webhooks = await this.store.listEnabledWebhooks(tenantId);
     const byId = new Map(webhooks.map((w) => [w.id, w]));
     const routings = webhooks.map((w) => routingOf(w));
-    const newEvents: NewEvent[] = prepared.map((event) => {
-      const matched = webhooks.filter((_w, i) => webhookMatchesEvent(routings[i] as CompiledRouting, event));
-      const holds = matched.map((w) => holdFor(w, event, now));
-      return {
-        event,
-        webhookIds: matched.map((w) => w.id),
-        deliveryIds: matched.map(() => generateId("dlv_")),
-        ...(holds.some((h) => h !== null) ? { holds } : {}),
-      };
-    });
     // Held deliveries are not handed to the dispatcher: they wait in the store.
     const counts = new Map<string, number>();
-    for (const e of newEvents) {
-      e.webhookIds.forEach((id, i) => {
-        if (!e.holds?.[i]) counts.set(id, (counts.get(id) ?? 0) + 1);
-      });
-    }
+    const newEvents: NewEvent[] = prepared.map((event) => {
+      const deliveries: NewDelivery[] = [];
+      for (let i = 0; i < webhooks.length; i++) {
+        const webhook = webhooks[i] as WebhookRecord;
+        if (!webhookMatchesEvent(routings[i] as CompiledRouting, event)) continue;
+        const hold = holdFor(webhook, event, now);
+        deliveries.push({ id: generateId("dlv_"), webhookId: webhook.id, hold, claimed: false });
+        if (hold === null) counts.set(webhook.id, (counts.get(webhook.id) ?? 0) + 1);
+      }
+      return { event, deliveries };
+    });
     const handoff = this.handoff;
     const accepted = handoff && counts.size > 0 ? handoff.accepts(counts) : new Map<string, number>();
     const claim =
@@ -98,7 +95,7 @@ export class EventIngest {
         type: r.event.type,
         deliveries: r.duplicate
           ? (await this.store.listDeliveriesForEvent(tenantId, r.event.id)).length
-          : r.deliveryIds.length,
+          : r.deliveries.length,
       })),
     );
   }

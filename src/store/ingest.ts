@@ -42,38 +42,33 @@ export function ingestEvents(
             .where("tenant_id", "=", tenantId)
             .where("idempotency_key", "=", event.idempotency_key)
             .executeTakeFirstOrThrow();
-          results.push({
-            event: eventFromRow(first),
-            deliveryIds: [],
-            webhookIds: [],
-            claimed: [],
-            duplicate: true,
-          });
+          results.push({ event: eventFromRow(first), deliveries: [], duplicate: true });
           continue;
         }
       } else {
         fresh.push(eventToRow(event));
       }
-      // Held deliveries wait for their follow-up event: never handed to a dispatcher at once.
-      const claimed = item.webhookIds.map((webhookId, i) => {
-        if (claimFor === null || item.holds?.[i]) return false;
-        const taken = claimedSoFar.get(webhookId) ?? 0;
-        if (taken >= (claimFor.perWebhook.get(webhookId) ?? 0)) return false;
-        claimedSoFar.set(webhookId, taken + 1);
-        return true;
-      });
-      item.webhookIds.forEach((webhookId, i) => {
-        const mine = claimed[i] === true && claimFor !== null;
-        const hold = item.holds?.[i] ?? null;
+      for (const delivery of item.deliveries) {
+        const { hold, webhookId } = delivery;
+        // Held deliveries wait for their follow-up event: never handed to a dispatcher at once.
+        let mine = false;
+        if (claimFor !== null && hold === null) {
+          const taken = claimedSoFar.get(webhookId) ?? 0;
+          if (taken < (claimFor.perWebhook.get(webhookId) ?? 0)) {
+            claimedSoFar.set(webhookId, taken + 1);
+            mine = true;
+          }
+        }
+        delivery.claimed = mine;
         deliveries.push({
-          id: item.deliveryIds[i] as string,
+          id: delivery.id,
           tenant_id: tenantId,
           event_id: event.id,
           webhook_id: webhookId,
           status: "pending",
           attempts: 0,
-          next_attempt_at: hold ? hold.until : mine ? claimFor.leaseUntil : now,
-          lease_owner: mine ? claimFor.owner : null,
+          next_attempt_at: hold ? hold.until : mine && claimFor ? claimFor.leaseUntil : now,
+          lease_owner: mine && claimFor ? claimFor.owner : null,
           first_attempt_at: null,
           last_attempt_at: null,
           last_status_code: null,
@@ -86,14 +81,8 @@ export function ingestEvents(
           created_at: now,
           updated_at: now,
         });
-      });
-      results.push({
-        event,
-        deliveryIds: item.deliveryIds,
-        webhookIds: item.webhookIds,
-        claimed,
-        duplicate: false,
-      });
+      }
+      results.push({ event, deliveries: item.deliveries, duplicate: false });
     }
     // Follow-ups that arrived before the events waiting for them: those deliveries are not held.
     const unheld = await unholdWhereFollowUpArrived(tx, tenantId, deliveries, now);

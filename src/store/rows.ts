@@ -10,11 +10,7 @@ import type {
 import type { AttemptTable, DeliveryTable, EventTable, WebhookTable } from "./schema.js";
 import type { AttemptRecord, DeliveryRecord, EventRecord, Page, WebhookRecord } from "./store.js";
 
-/**
- * Deliveries held because their webhook is disabled sit at this due time, so the due-index scan
- * never sees them; enabling the webhook makes them due again. (Largest valid Date, in ms.)
- */
-export const HELD_UNTIL_ENABLED = 8_640_000_000_000_000;
+export { HELD_UNTIL_ENABLED } from "../domain/delivery-state.js";
 
 export function webhookFromRow(row: Selectable<WebhookTable>): WebhookRecord & { deleted_at: number | null } {
   return {

@@ -1,10 +1,11 @@
-import type { JobState } from "../domain/jobs.js";
-
 /**
  * Table shapes as Kysely sees them. Times are integer milliseconds since the epoch (bigint on
  * PostgreSQL, parsed to number); JSON is stored as text in both dialects so one query layer
  * serves both; booleans are 0/1 integers for the same reason.
  */
+import type { DeliveryStatus } from "../domain/delivery-state.js";
+import type { JobState } from "../domain/jobs.js";
+
 export interface TenantTable {
   id: string;
   name: string;
@@ -105,7 +106,8 @@ export interface EventTable {
   call_id: string | null;
 }
 
-export type DeliveryStatus = "pending" | "succeeded" | "failed" | "cancelled";
+/** Defined with the delivery states it is decoded into (src/domain/delivery-state.ts). */
+export type { DeliveryStatus };
 
 export interface DeliveryTable {
   id: string;

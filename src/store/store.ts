@@ -143,15 +143,21 @@ export interface AttemptRecord {
 /** A new event with the deliveries routing decided it gets. */
 export interface NewEvent {
   event: EventRecord;
-  /** Webhook ids that get a delivery. */
-  webhookIds: string[];
-  /** Delivery ids, one per webhook id, same order. */
-  deliveryIds: string[];
-  /**
-   * Per webhook id (same order; absent → none held): the delivery waits for a follow-up event.
-   * Held deliveries are never pre-claimed.
-   */
-  holds?: Array<DeliveryHold | null>;
+  deliveries: NewDelivery[];
+}
+
+/**
+ * One delivery of a new event. Routing decides its webhook and hold; `ingestEvents` fills in
+ * `claimed` on these same records and returns them, so ingest allocates one object per delivery
+ * in all (it runs for thousands of events a second).
+ */
+export interface NewDelivery {
+  id: string;
+  webhookId: string;
+  /** Waits for a follow-up event; null → due at once. Held deliveries are never pre-claimed. */
+  hold: DeliveryHold | null;
+  /** Created claimed for the local dispatcher (`claimFor`): set by `ingestEvents`, pass false. */
+  claimed: boolean;
 }
 
 /** A delivery held until an event of `eventType` with `data.call_id` = `key`, or `until`. */
@@ -171,11 +177,11 @@ export interface IngestClaim {
 
 export interface IngestResult {
   event: EventRecord;
-  /** Deliveries created by this call (none when the idempotency key matched an earlier event). */
-  deliveryIds: string[];
-  webhookIds: string[];
-  /** Which of them were created claimed for the local dispatcher (same order). */
-  claimed: boolean[];
+  /**
+   * Deliveries created by this call, with `claimed` filled in (none when the idempotency key
+   * matched an earlier event).
+   */
+  deliveries: NewDelivery[];
   duplicate: boolean;
   /**
    * Held deliveries made due at once: those this event released (it was their follow-up), and its

@@ -9,6 +9,7 @@ interface DeliveryView {
   status: string;
   attempt_count: number;
   held: boolean;
+  state: string;
   in_flight: boolean;
 }
 
@@ -158,6 +159,7 @@ describe.each(storeKinds())("delivery management on %s", (kind) => {
     const held = await sb.call("GET", `/v1/deliveries/${deliveryId}`, { key });
     expect(held.body.status).toBe("pending");
     expect(held.body.held).toBe(true);
+    expect(held.body.state).toBe("parked");
     expect(held.body.next_attempt_at).toBeNull();
 
     const enabled = await sb.call("PATCH", `/v1/webhooks/${webhook.id}`, { key, body: { enabled: true } });
@@ -188,7 +190,7 @@ describe.each(storeKinds())("delivery management on %s", (kind) => {
     expect(r.requests).toHaveLength(sentWhileEnabled);
     const held = await listAll(webhook.id, "status=pending");
     expect(held.length).toBeGreaterThanOrEqual(100 - sentWhileEnabled);
-    expect(held.every((d) => d.held)).toBe(true);
+    expect(held.every((d) => d.held && d.state === "parked")).toBe(true);
 
     await sb.call("PATCH", `/v1/webhooks/${webhook.id}`, { key, body: { enabled: true } });
     await settledCount(webhook.id, "succeeded", 100);

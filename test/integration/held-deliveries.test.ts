@@ -64,6 +64,7 @@ describe.each(storeKinds())("held deliveries on %s", (kind) => {
 
     const [held] = await deliveriesOf(ended.id);
     expect(held.status).toBe("pending");
+    expect(held.state).toBe("held");
     expect(held.in_flight).toBe(false);
     expect(held.hold).toMatchObject({ until_event: "call.recording_ready", call_id: "call_h1" });
     const until = Date.parse(held.held_until);

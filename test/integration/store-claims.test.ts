@@ -72,12 +72,10 @@ describe.each(storeKinds())("claims on %s", (kind) => {
         occurred_at: now,
         created_at: now,
       },
-      webhookIds: [to],
-      deliveryIds: [generateId("dlv_")],
-      holds: [null],
+      deliveries: [{ id: generateId("dlv_"), webhookId: to, hold: null, claimed: false }],
     }));
     await store.ingestEvents(tenantId, items, now, null);
-    return items.map((i) => i.deliveryIds[0] as string);
+    return items.map((i) => i.deliveries[0]?.id as string);
   }
 
   /** Records a failed attempt for each claimed delivery, due again at `dueAt`. */

@@ -1,4 +1,5 @@
 /** The dashboard's only back end: the Switchboard HTTP API (same origin, `/v1/...`). */
+import type { DeliveryStateName, DeliveryStatus } from "../../src/domain/delivery-state.js";
 
 export interface Session {
   key: string;
@@ -206,17 +207,20 @@ export interface Webhook {
   secret?: string;
 }
 
-export type DeliveryStatus = "pending" | "succeeded" | "failed" | "cancelled";
+export type { DeliveryStateName, DeliveryStatus };
 
 export interface Delivery {
   id: string;
   event_id: string;
   webhook_id: string;
   status: DeliveryStatus;
+  /** What it is doing now, decoded by the server (src/domain/delivery-state.ts). */
+  state: DeliveryStateName;
   attempt_count: number;
+  /** Due at (`due`), held until (`held`), lease end (`claimed`); null otherwise. */
   next_attempt_at: string | null;
-  in_flight?: boolean;
-  held?: boolean;
+  /** While `held`: the event that releases it and the call it must carry. */
+  hold?: { until_event: string; call_id: string; until: string } | null;
   first_attempt_at: string | null;
   last_attempt_at: string | null;
   last_status_code: number | null;

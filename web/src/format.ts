@@ -1,4 +1,5 @@
 /** Display helpers. */
+import type { Delivery } from "./api";
 
 export function formatTime(iso: string | null | undefined): string {
   if (!iso) return "—";
@@ -76,3 +77,24 @@ export function splitList(text: string): string[] {
 
 /** The first `n` characters of a text, with "…" when it is longer. */
 export const truncate = (s: string, n: number): string => (s.length > n ? `${s.slice(0, n)}…` : s);
+
+/**
+ * The note next to a delivery's status badge, from the state the server decoded (never from
+ * `next_attempt_at` alone, which also carries lease ends and hold deadlines).
+ */
+export function deliveryNote(d: Delivery, now = Date.now()): string | undefined {
+  switch (d.state) {
+    case "due":
+      return d.next_attempt_at && Date.parse(d.next_attempt_at) > now
+        ? `next ${relativeTime(d.next_attempt_at, now)}`
+        : "due now";
+    case "claimed":
+      return "sending";
+    case "held":
+      return `held for ${d.hold?.until_event ?? "a follow-up event"}`;
+    case "parked":
+      return "webhook disabled";
+    default:
+      return undefined;
+  }
+}

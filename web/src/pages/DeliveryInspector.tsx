@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from "react";
 import { type Attempt, type DeliveryDetail, errorMessage } from "../api";
-import { formatDuration, formatTime, pretty, relativeTime } from "../format";
+import { deliveryNote, formatDuration, formatTime, pretty, relativeTime } from "../format";
 import { useApi, useResource } from "../hooks";
 import { CodeBlock, ErrorState, HeaderTable, Loading, StatusBadge } from "../ui";
 
@@ -37,9 +37,10 @@ export function DeliveryInspector({
   const waiting =
     d !== null &&
     ((retrying !== null && d.attempt_count <= retrying.from && Date.now() < retrying.until) ||
-      (d.status === "pending" &&
-        (d.in_flight === true ||
-          (d.next_attempt_at !== null && Date.parse(d.next_attempt_at) < Date.now() + 10_000))));
+      d.state === "claimed" ||
+      ((d.state === "due" || d.state === "held") &&
+        d.next_attempt_at !== null &&
+        Date.parse(d.next_attempt_at) < Date.now() + 10_000));
   useEffect(() => {
     if (!waiting || detail.state !== "ready") return;
     const timer = setTimeout(() => setTick((t) => t + 1), 700);
@@ -72,7 +73,7 @@ export function DeliveryInspector({
           Delivery <span className="mono">{id}</span>
         </h2>
         <div className="actions">
-          {d && (d.status === "failed" || (d.status === "pending" && !d.in_flight)) && (
+          {d && (d.status === "failed" || (d.status === "pending" && d.state !== "claimed")) && (
             <button
               type="button"
               className="button button-primary"
@@ -105,10 +106,7 @@ export function DeliveryInspector({
             <div>
               <dt>Status</dt>
               <dd data-testid="inspector-status">
-                <StatusBadge
-                  status={d.status}
-                  extra={d.held ? "held" : d.in_flight ? "sending" : undefined}
-                />
+                <StatusBadge status={d.status} extra={deliveryNote(d)} />
               </dd>
             </div>
             <div>
@@ -123,9 +121,9 @@ export function DeliveryInspector({
               <dt>Created</dt>
               <dd>{formatTime(d.created_at)}</dd>
             </div>
-            {d.status === "pending" && d.next_attempt_at && (
+            {(d.state === "due" || d.state === "held") && d.next_attempt_at && (
               <div>
-                <dt>Next attempt</dt>
+                <dt>{d.state === "held" ? "Held until" : "Next attempt"}</dt>
                 <dd>
                   {formatTime(d.next_attempt_at)} ({relativeTime(d.next_attempt_at)})
                 </dd>
@@ -134,7 +132,12 @@ export function DeliveryInspector({
           </dl>
           {d.attempts.length === 0 ? (
             <p className="muted">
-              No attempt yet{d.held ? ": the delivery is held until its release event arrives." : "."}
+              No attempt yet
+              {d.state === "held"
+                ? `: the delivery is held until ${d.hold?.until_event ?? "its follow-up event"} arrives.`
+                : d.state === "parked"
+                  ? ": its webhook is disabled; it is sent once the webhook is enabled."
+                  : "."}
             </p>
           ) : (
             <ol className="attempts" reversed>

@@ -1,7 +1,7 @@
 /** One row of the deliveries table: status, event, last answer, and the inspect and retry actions. */
 import { useState } from "react";
 import { type Delivery, errorMessage } from "../../api";
-import { formatTime, relativeTime, truncate } from "../../format";
+import { deliveryNote, formatTime, relativeTime, truncate } from "../../format";
 import { useApi } from "../../hooks";
 import { Link } from "../../router";
 import { StatusBadge } from "../../ui";
@@ -32,17 +32,10 @@ export function DeliveryRow({
       setBusy(false);
     }
   };
-  const extra = d.held
-    ? "held"
-    : d.in_flight
-      ? "sending"
-      : d.status === "pending" && d.next_attempt_at
-        ? `next ${relativeTime(d.next_attempt_at)}`
-        : undefined;
   return (
     <tr className={selected ? "row-selected" : undefined}>
       <td data-label="Status">
-        <StatusBadge status={d.status} extra={extra} />
+        <StatusBadge status={d.status} extra={deliveryNote(d)} />
       </td>
       <td data-label="Event" className="mono">
         {d.event_id}
@@ -71,7 +64,7 @@ export function DeliveryRow({
           >
             Inspect
           </Link>
-          {(d.status === "failed" || (d.status === "pending" && !d.in_flight)) && (
+          {(d.status === "failed" || (d.status === "pending" && d.state !== "claimed")) && (
             <button
               type="button"
               className="button button-small"
