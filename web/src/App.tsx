@@ -1,13 +1,13 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { loadSession, type Session, saveSession } from "./api";
-import { SessionContext, type SessionContextValue } from "./hooks";
-import { Catalog } from "./pages/Catalog";
-import { SignIn } from "./pages/SignIn";
-import { WebhookDetail } from "./pages/WebhookDetail";
-import { WebhookForm } from "./pages/WebhookForm";
-import { WebhookList } from "./pages/WebhookList";
+import { Catalog } from "./features/catalog/Catalog";
+import { SignIn } from "./features/session/SignIn";
+import { WebhookDetail } from "./features/webhooks/WebhookDetail";
+import { WebhookForm } from "./features/webhooks/WebhookForm";
+import { WebhookList } from "./features/webhooks/WebhookList";
 import { Link, type Route, useRoute } from "./router";
-import { Empty } from "./ui";
+import { Empty } from "./ui/elements";
+import { SessionContext, type SessionContextValue } from "./ui/hooks";
 
 const TITLES: Record<Route["page"], string> = {
   webhooks: "Webhooks",

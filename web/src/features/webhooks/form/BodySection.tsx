@@ -1,5 +1,5 @@
 /** The form's "Body" section: body format, template mode and template, then the variables and preview. */
-import type { EventType } from "../../api";
+import type { EventType } from "../../../api";
 import { describedBy, Field, Section, type Setter } from "./fields";
 import type { FormState } from "./state";
 import { TemplatePreview } from "./TemplatePreview";

@@ -1,5 +1,5 @@
 import { createContext, useCallback, useContext, useEffect, useRef, useState } from "react";
-import { type ApiError, apiRequest, isAbort, type Session } from "./api";
+import { type ApiError, apiRequest, isAbort, type Session } from "../api";
 
 export interface SessionContextValue {
   session: Session;

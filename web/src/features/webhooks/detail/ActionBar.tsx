@@ -1,8 +1,8 @@
 /** The webhook page's header actions: edit, and enable or disable. */
 import { useState } from "react";
-import { errorMessage, type Webhook } from "../../api";
-import { useApi } from "../../hooks";
-import { Link } from "../../router";
+import { errorMessage, type Webhook } from "../../../api";
+import { Link } from "../../../router";
+import { useApi } from "../../../ui/hooks";
 
 export function ActionBar({ webhook, onChange }: { webhook: Webhook; onChange: (w: Webhook) => void }) {
   return (

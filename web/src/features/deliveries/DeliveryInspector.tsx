@@ -1,8 +1,8 @@
 import { useEffect, useRef, useState } from "react";
-import { type Attempt, type DeliveryDetail, errorMessage } from "../api";
-import { formatDuration, formatTime, pretty, relativeTime } from "../format";
-import { useApi, useResource } from "../hooks";
-import { CodeBlock, ErrorState, HeaderTable, Loading, StatusBadge } from "../ui";
+import { type Attempt, type DeliveryDetail, errorMessage } from "../../api";
+import { CodeBlock, ErrorState, HeaderTable, Loading, StatusBadge } from "../../ui/elements";
+import { formatDuration, formatTime, pretty, relativeTime } from "../../ui/format";
+import { useApi, useResource } from "../../ui/hooks";
 
 /** One delivery with every attempt: request, response, error, timing. */
 export function DeliveryInspector({

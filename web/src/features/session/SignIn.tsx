@@ -1,6 +1,6 @@
 import { type FormEvent, useEffect, useState } from "react";
-import { ApiError, apiRequest, errorMessage, type Page, type Session, type Tenant } from "../api";
-import { Empty, ErrorState, Loading, Notice } from "../ui";
+import { ApiError, apiRequest, errorMessage, type Page, type Session, type Tenant } from "../../api";
+import { Empty, ErrorState, Loading, Notice } from "../../ui/elements";
 
 /** Tenant keys are `sk_` + 43 base64url characters; anything else is probably the admin key. */
 const TENANT_KEY = /^sk_[A-Za-z0-9_-]{43}$/;

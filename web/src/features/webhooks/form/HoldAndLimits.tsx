@@ -1,5 +1,5 @@
 /** Holding deliveries until a later event of the same call, and the concurrency and rate limits. */
-import type { EventType } from "../../api";
+import type { EventType } from "../../../api";
 import { Field, type Setter } from "./fields";
 import type { FormState } from "./state";
 import type { FieldErrors } from "./validation";

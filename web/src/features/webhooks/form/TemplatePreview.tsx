@@ -1,9 +1,9 @@
 /** The variables of an event type the webhook receives, and the body rendered from its catalog example. */
 import { useEffect, useMemo, useState } from "react";
-import { type EventType, type EventTypeDetail, errorMessage } from "../../api";
-import { loadEventType } from "../../catalog";
-import { useApi } from "../../hooks";
-import { renderPreview } from "../../preview";
+import { type EventType, type EventTypeDetail, errorMessage } from "../../../api";
+import { useApi } from "../../../ui/hooks";
+import { loadEventType } from "../../catalog/catalog";
+import { renderPreview } from "./preview";
 import { concreteTypes, type FormState } from "./state";
 import { parsedTemplate } from "./validation";
 

@@ -1,7 +1,7 @@
 /** "Replay failed deliveries": re-queues every failed delivery created since a chosen time. */
 import { type FormEvent, useState } from "react";
-import { errorMessage, type Webhook } from "../../api";
-import { useApi } from "../../hooks";
+import { errorMessage, type Webhook } from "../../../api";
+import { useApi } from "../../../ui/hooks";
 
 /** `datetime-local` value for a time (local clock). */
 function localInput(ms: number): string {

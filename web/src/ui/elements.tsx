@@ -1,5 +1,5 @@
 import { type ReactNode, useState } from "react";
-import { ApiError, type DeliveryStatus, errorMessage, type Health } from "./api";
+import { ApiError, type DeliveryStatus, errorMessage, type Health } from "../api";
 
 export function Loading({ label }: { label: string }) {
   return (

@@ -1,6 +1,6 @@
 /** The webhook form's state: its shape, its defaults, a stored webhook read into it, and derived rules. */
-import type { AuthSettings, EventType, Webhook } from "../../api";
-import { CAMPAIGN_CATEGORIES, categoryOf } from "../../catalog";
+import type { AuthSettings, EventType, Webhook } from "../../../api";
+import { CAMPAIGN_CATEGORIES, categoryOf } from "../../catalog/catalog";
 
 export type RetryMode = "standard" | "every_30m_for_7d" | "exponential" | "custom";
 export type TemplateMode = "none" | "fields" | "text";

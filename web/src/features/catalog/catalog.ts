@@ -1,5 +1,5 @@
-import type { EventCatalog, EventTypeDetail } from "./api";
-import { type Call, type Resource, useApi, useResource, useSession } from "./hooks";
+import type { EventCatalog, EventTypeDetail } from "../../api";
+import { type Call, type Resource, useApi, useResource, useSession } from "../../ui/hooks";
 
 /** The catalog changes only with a new server version: fetched once per sign-in. */
 let catalog: { key: string; promise: Promise<EventCatalog> } | null = null;

@@ -1,5 +1,5 @@
 /** The delivery filters: campaign scope, case types, call direction, agents, lead scores and the match query. */
-import { CAMPAIGN_CATEGORIES } from "../../catalog";
+import { CAMPAIGN_CATEGORIES } from "../../catalog/catalog";
 import { describedBy, Field, FieldError, type Setter } from "./fields";
 import { campaignScopeAllowed, type FormState } from "./state";
 import type { FieldErrors } from "./validation";

@@ -1,16 +1,16 @@
 import { useEffect, useState } from "react";
-import type { Webhook } from "../api";
-import { clearFlash, peekFlash } from "../flash";
-import { useApi, useResource } from "../hooks";
-import { Link, navigate } from "../router";
-import { CopyButton, EnabledBadge, ErrorState, HealthBadge, Loading, Notice } from "../ui";
-import { DeliveryInspector } from "./DeliveryInspector";
-import { ActionBar } from "./webhook-detail/ActionBar";
-import { DeliveriesTable } from "./webhook-detail/DeliveriesTable";
-import { ReplayPanel } from "./webhook-detail/ReplayPanel";
-import { SecretPanel } from "./webhook-detail/SecretPanel";
-import { Settings } from "./webhook-detail/Settings";
-import { TestPanel } from "./webhook-detail/TestPanel";
+import type { Webhook } from "../../api";
+import { Link, navigate } from "../../router";
+import { CopyButton, EnabledBadge, ErrorState, HealthBadge, Loading, Notice } from "../../ui/elements";
+import { clearFlash, peekFlash } from "../../ui/flash";
+import { useApi, useResource } from "../../ui/hooks";
+import { DeliveriesTable } from "../deliveries/DeliveriesTable";
+import { DeliveryInspector } from "../deliveries/DeliveryInspector";
+import { ActionBar } from "./detail/ActionBar";
+import { ReplayPanel } from "./detail/ReplayPanel";
+import { SecretPanel } from "./detail/SecretPanel";
+import { Settings } from "./detail/Settings";
+import { TestPanel } from "./detail/TestPanel";
 
 export function WebhookDetail({ id, delivery }: { id: string; delivery: string | null }) {
   const call = useApi();

@@ -1,6 +1,6 @@
 /** The form's "Events and filters" section: the event picker, followed by the delivery filters. */
 import { useMemo } from "react";
-import type { EventType } from "../../api";
+import type { EventType } from "../../../api";
 import { FilterFields } from "./FilterFields";
 import { FieldError, Section, type Setter } from "./fields";
 import type { FormState } from "./state";

@@ -1,5 +1,5 @@
 /** Conversion of the webhook form's state to the API's request body. */
-import { splitList } from "../../format";
+import { splitList } from "../../../ui/format";
 import { campaignScopeAllowed, type FormState } from "./state";
 import { type FieldErrors, integer, integerList, jsonObject, parsedTemplate, urlProblem } from "./validation";
 

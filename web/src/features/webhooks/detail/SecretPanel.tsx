@@ -1,9 +1,9 @@
 /** "Signing secret": reveal, copy and rotate the webhook's signing secret. */
 import { useState } from "react";
-import { errorMessage, type SecretAnswer, type Webhook } from "../../api";
-import { formatTime } from "../../format";
-import { useApi } from "../../hooks";
-import { CopyButton } from "../../ui";
+import { errorMessage, type SecretAnswer, type Webhook } from "../../../api";
+import { CopyButton } from "../../../ui/elements";
+import { formatTime } from "../../../ui/format";
+import { useApi } from "../../../ui/hooks";
 
 export function SecretPanel({ webhook, onRotated }: { webhook: Webhook; onRotated: () => void }) {
   const call = useApi();

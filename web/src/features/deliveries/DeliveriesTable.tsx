@@ -1,8 +1,8 @@
 /** "Recent deliveries": the webhook's deliveries by status, a page at a time, refreshed while some are pending. */
 import { useEffect, useState } from "react";
 import type { Delivery, DeliveryStatus, Page } from "../../api";
-import { useApi, useResource } from "../../hooks";
-import { Empty, ErrorState, Loading } from "../../ui";
+import { Empty, ErrorState, Loading } from "../../ui/elements";
+import { useApi, useResource } from "../../ui/hooks";
 import { DeliveryRow } from "./DeliveryRow";
 
 const PAGE_SIZE = 20;

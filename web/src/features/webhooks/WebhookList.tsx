@@ -1,9 +1,9 @@
 import { type ReactNode, useState } from "react";
-import type { Delivery, Page, Webhook } from "../api";
-import { eventsSummary, formatTime, relativeTime } from "../format";
-import { type Call, useApi, useResource, useSession } from "../hooks";
-import { Link } from "../router";
-import { Empty, EnabledBadge, ErrorState, HealthBadge, Loading } from "../ui";
+import type { Delivery, Page, Webhook } from "../../api";
+import { Link } from "../../router";
+import { Empty, EnabledBadge, ErrorState, HealthBadge, Loading } from "../../ui/elements";
+import { eventsSummary, formatTime, relativeTime } from "../../ui/format";
+import { type Call, useApi, useResource, useSession } from "../../ui/hooks";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Statistics read at most this many pages of deliveries per webhook. */

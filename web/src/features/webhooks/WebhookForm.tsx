@@ -1,19 +1,19 @@
 import { type FormEvent, useState } from "react";
-import { ApiError, type EventType, errorMessage, type Webhook } from "../api";
-import { useCatalog } from "../catalog";
-import { setFlash } from "../flash";
-import { useApi, useResource } from "../hooks";
-import { Link, navigate } from "../router";
-import { ErrorState, Loading } from "../ui";
-import { BodySection } from "./webhook-form/BodySection";
-import { DeliverySection } from "./webhook-form/DeliverySection";
-import { DestinationSection } from "./webhook-form/DestinationSection";
-import { EventsSection } from "./webhook-form/EventsSection";
-import { FIELD_INPUT, fieldOfPath } from "./webhook-form/field-paths";
-import { toPayload } from "./webhook-form/payload";
-import { RequestSection } from "./webhook-form/RequestSection";
-import { emptyForm, type FormState, formFromWebhook } from "./webhook-form/state";
-import { type FieldErrors, urlProblem } from "./webhook-form/validation";
+import { ApiError, type EventType, errorMessage, type Webhook } from "../../api";
+import { Link, navigate } from "../../router";
+import { ErrorState, Loading } from "../../ui/elements";
+import { setFlash } from "../../ui/flash";
+import { useApi, useResource } from "../../ui/hooks";
+import { useCatalog } from "../catalog/catalog";
+import { BodySection } from "./form/BodySection";
+import { DeliverySection } from "./form/DeliverySection";
+import { DestinationSection } from "./form/DestinationSection";
+import { EventsSection } from "./form/EventsSection";
+import { FIELD_INPUT, fieldOfPath } from "./form/field-paths";
+import { toPayload } from "./form/payload";
+import { RequestSection } from "./form/RequestSection";
+import { emptyForm, type FormState, formFromWebhook } from "./form/state";
+import { type FieldErrors, urlProblem } from "./form/validation";
 
 export function WebhookForm({ id }: { id: string | null }) {
   const call = useApi();

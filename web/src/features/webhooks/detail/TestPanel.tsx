@@ -1,10 +1,10 @@
 /** "Send a test": sends a catalog example to the endpoint now and shows the outcome. */
 import { type FormEvent, useState } from "react";
-import { errorMessage, type TestResult, type Webhook } from "../../api";
-import { useCatalog } from "../../catalog";
-import { formatDuration, truncate } from "../../format";
-import { useApi } from "../../hooks";
-import { Link } from "../../router";
+import { errorMessage, type TestResult, type Webhook } from "../../../api";
+import { Link } from "../../../router";
+import { formatDuration, truncate } from "../../../ui/format";
+import { useApi } from "../../../ui/hooks";
+import { useCatalog } from "../../catalog/catalog";
 
 export function TestPanel({ webhook, onSent }: { webhook: Webhook; onSent: () => void }) {
   const call = useApi();

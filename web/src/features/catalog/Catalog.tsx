@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from "react";
-import type { EventType } from "../api";
-import { useCatalog } from "../catalog";
-import { CodeBlock, Empty, ErrorState, Loading } from "../ui";
+import type { EventType } from "../../api";
+import { CodeBlock, Empty, ErrorState, Loading } from "../../ui/elements";
+import { useCatalog } from "./catalog";
 
 /** Every event type the platform emits, with its description, JSON Schema and an example. */
 export function Catalog({ focus }: { focus: string | null }) {

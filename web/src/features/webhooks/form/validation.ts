@@ -1,5 +1,5 @@
 /** Client-side checks of the webhook form: the URL, numbers, JSON fields and the body template. */
-import { splitList } from "../../format";
+import { splitList } from "../../../ui/format";
 import type { FormState } from "./state";
 
 /** Why the URL is not usable, or null. Checked as the user types. */

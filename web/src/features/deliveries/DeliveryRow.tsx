@@ -1,10 +1,10 @@
 /** One row of the deliveries table: status, event, last answer, and the inspect and retry actions. */
 import { useState } from "react";
 import { type Delivery, errorMessage } from "../../api";
-import { formatTime, relativeTime, truncate } from "../../format";
-import { useApi } from "../../hooks";
 import { Link } from "../../router";
-import { StatusBadge } from "../../ui";
+import { StatusBadge } from "../../ui/elements";
+import { formatTime, relativeTime, truncate } from "../../ui/format";
+import { useApi } from "../../ui/hooks";
 
 export function DeliveryRow({
   webhookId,

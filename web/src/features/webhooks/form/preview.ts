@@ -5,7 +5,7 @@
  */
 
 // The macro table is the server's own (pure, no Node imports), so preview and delivery agree.
-import { CALL_MACROS } from "../../src/domain/template-macros.js";
+import { CALL_MACROS } from "../../../../../src/domain/template-macros.js";
 
 export { CALL_MACROS };
 

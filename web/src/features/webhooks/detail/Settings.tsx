@@ -1,6 +1,6 @@
 /** The webhook's settings, summarised in a collapsible list. */
-import type { Webhook } from "../../api";
-import { eventsSummary, formatDuration, formatSeconds, formatTime } from "../../format";
+import type { Webhook } from "../../../api";
+import { eventsSummary, formatDuration, formatSeconds, formatTime } from "../../../ui/format";
 
 function retryText(w: Webhook): string {
   const r = w.retry;

@@ -1,6 +1,6 @@
 /** The form's "Delivery" section: timeout, retries and success conditions, then hold and limits. */
-import type { EventType } from "../../api";
-import { formatSeconds } from "../../format";
+import type { EventType } from "../../../api";
+import { formatSeconds } from "../../../ui/format";
 import { describedBy, Field, Section, type Setter } from "./fields";
 import { HoldAndLimits } from "./HoldAndLimits";
 import type { FormState, RetryMode } from "./state";
