@@ -1,19 +1,23 @@
 import { type FormEvent, useState } from "react";
-import { ApiError, type EventType, errorMessage, type Webhook } from "../../api";
+import { type EventType, errorMessage, type Webhook } from "../../api";
 import { Link, navigate } from "../../router";
 import { ErrorState, Loading } from "../../ui/elements";
+import { partSetter } from "../../ui/fields";
 import { setFlash } from "../../ui/flash";
 import { useApi, useResource } from "../../ui/hooks";
 import { useCatalog } from "../catalog/catalog";
+import { EventsSection } from "../targets/form/EventsSection";
+import type { FieldErrors } from "../targets/form/numbers";
+import type { RoutingState } from "../targets/form/routing";
+import { focusField, serverFieldError } from "../targets/form/server-errors";
 import { BodySection } from "./form/BodySection";
 import { DeliverySection } from "./form/DeliverySection";
 import { DestinationSection } from "./form/DestinationSection";
-import { EventsSection } from "./form/EventsSection";
 import { FIELD_INPUT, fieldOfPath } from "./form/field-paths";
 import { toPayload } from "./form/payload";
 import { RequestSection } from "./form/RequestSection";
 import { emptyForm, type FormState, formFromWebhook } from "./form/state";
-import { type FieldErrors, urlProblem } from "./form/validation";
+import { urlProblem } from "./form/validation";
 
 export function WebhookForm({ id }: { id: string | null }) {
   const call = useApi();
@@ -107,7 +111,7 @@ function FormBody({
     setFormError(null);
     if (Object.keys(found).length > 0) {
       setErrors(found);
-      focusField(Object.keys(found)[0]);
+      focusField(Object.keys(found)[0], FIELD_INPUT);
       return;
     }
     setErrors({});
@@ -129,18 +133,11 @@ function FormBody({
       navigate(`/webhooks/${saved.id}`);
     } catch (error) {
       setBusy(false);
-      if (error instanceof ApiError && error.status === 422) {
-        const field = fieldOfPath(error.path);
-        const reason = error.path
-          ? error.message.replace(`${error.path}: `, "").replace(`${error.path} `, "")
-          : error.message;
-        if (field === "form") setFormError(error.message);
-        else {
-          setErrors({ [field]: capitalise(reason) });
-          focusField(field);
-        }
-      } else {
-        setFormError(errorMessage(error));
+      const invalid = serverFieldError(error, fieldOfPath);
+      if (!invalid || invalid.field === "form") setFormError(invalid?.message ?? errorMessage(error));
+      else {
+        setErrors({ [invalid.field]: invalid.message });
+        focusField(invalid.field, FIELD_INPUT);
       }
     }
   };
@@ -177,7 +174,13 @@ function FormBody({
         onUrlChange={changeUrl}
       />
 
-      <EventsSection state={state} set={set} types={types} errors={errors} clearError={clearError} />
+      <EventsSection
+        state={state}
+        set={partSetter<RoutingState, FormState>(set)}
+        types={types}
+        errors={errors}
+        clearError={clearError}
+      />
 
       <RequestSection state={state} set={set} setState={setState} errors={errors} editing={editing} />
 
@@ -195,16 +198,4 @@ function FormBody({
       </div>
     </form>
   );
-}
-
-const capitalise = (s: string): string => (s ? s[0]!.toUpperCase() + s.slice(1) : s);
-
-function focusField(field: string | undefined): void {
-  if (!field) return;
-  const target = FIELD_INPUT[field] ?? "form-status";
-  requestAnimationFrame(() => {
-    const element = document.getElementById(target);
-    element?.focus();
-    element?.scrollIntoView({ block: "center" });
-  });
 }

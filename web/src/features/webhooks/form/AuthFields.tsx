@@ -1,8 +1,8 @@
 /** The credential inputs of the chosen authentication type. */
-import { Field, type Setter } from "./fields";
+import { Field, type Setter } from "../../../ui/fields";
 import type { FormState } from "./state";
 
-export function AuthFields({ state, set }: { state: FormState; set: Setter }) {
+export function AuthFields({ state, set }: { state: FormState; set: Setter<FormState> }) {
   switch (state.authType) {
     case "none":
       return null;

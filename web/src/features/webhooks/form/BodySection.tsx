@@ -1,9 +1,9 @@
 /** The form's "Body" section: body format, template mode and template, then the variables and preview. */
 import type { EventType } from "../../../api";
-import { describedBy, Field, Section, type Setter } from "./fields";
+import { describedBy, Field, Section, type Setter } from "../../../ui/fields";
+import type { FieldErrors } from "../../targets/form/numbers";
 import type { FormState } from "./state";
 import { TemplatePreview } from "./TemplatePreview";
-import type { FieldErrors } from "./validation";
 
 export function BodySection({
   state,
@@ -12,7 +12,7 @@ export function BodySection({
   errors,
 }: {
   state: FormState;
-  set: Setter;
+  set: Setter<FormState>;
   types: EventType[];
   errors: FieldErrors;
 }) {

@@ -1,17 +1,11 @@
 /** The form's "Delivery" section: timeout, retries and success conditions, then hold and limits. */
 import type { EventType } from "../../../api";
-import { formatSeconds } from "../../../ui/format";
-import { describedBy, Field, Section, type Setter } from "./fields";
+import { describedBy, Field, partSetter, Section, type Setter } from "../../../ui/fields";
+import type { FieldErrors } from "../../targets/form/numbers";
+import { RetryFields } from "../../targets/form/RetryFields";
+import type { RetryState } from "../../targets/form/retry";
 import { HoldAndLimits } from "./HoldAndLimits";
-import type { FormState, RetryMode } from "./state";
-import type { FieldErrors } from "./validation";
-
-const RETRY_LABELS: Record<RetryMode, string> = {
-  standard: "Standard — after 5 min, 30 min, 2 h and 24 h (5 attempts)",
-  every_30m_for_7d: "Every 30 minutes for 7 days",
-  exponential: "Exponential backoff",
-  custom: "Custom schedule",
-};
+import type { FormState } from "./state";
 
 export function DeliverySection({
   state,
@@ -20,11 +14,10 @@ export function DeliverySection({
   errors,
 }: {
   state: FormState;
-  set: Setter;
+  set: Setter<FormState>;
   types: EventType[];
   errors: FieldErrors;
 }) {
-  const schedulePreview = state.retryMode === "custom" ? scheduleText(state.schedule) : null;
   return (
     <Section title="Delivery" description="Timeout, retries and what counts as success.">
       <div className="grid-2">
@@ -45,85 +38,8 @@ export function DeliverySection({
             aria-describedby={describedBy("wh-timeout", errors.timeout_ms, true)}
           />
         </Field>
-        <Field id="wh-retry-mode" label="Retries" error={errors.retry}>
-          <select
-            id="wh-retry-mode"
-            value={state.retryMode}
-            onChange={(e) => set("retryMode", e.target.value as RetryMode)}
-          >
-            {(Object.keys(RETRY_LABELS) as RetryMode[]).map((mode) => (
-              <option key={mode} value={mode}>
-                {RETRY_LABELS[mode]}
-              </option>
-            ))}
-          </select>
-        </Field>
       </div>
-      {state.retryMode === "custom" && (
-        <Field
-          id="wh-schedule"
-          label="Seconds to wait before each retry"
-          hint={schedulePreview ?? "Comma-separated, e.g. 10, 60, 600 — attempt 1 is immediate."}
-        >
-          <input
-            id="wh-schedule"
-            type="text"
-            inputMode="numeric"
-            placeholder="10, 60, 600"
-            value={state.schedule}
-            onChange={(e) => set("schedule", e.target.value)}
-            aria-describedby="wh-schedule-hint"
-          />
-        </Field>
-      )}
-      {state.retryMode === "exponential" && (
-        <div className="grid-2">
-          <Field id="wh-base" label="First delay (s)" optional hint="Default 10 s, doubling each time.">
-            <input
-              id="wh-base"
-              type="number"
-              min={1}
-              value={state.baseS}
-              onChange={(e) => set("baseS", e.target.value)}
-            />
-          </Field>
-          <Field id="wh-cap" label="Longest delay (s)" optional hint="Default 6 h.">
-            <input
-              id="wh-cap"
-              type="number"
-              min={1}
-              value={state.capS}
-              onChange={(e) => set("capS", e.target.value)}
-            />
-          </Field>
-        </div>
-      )}
-      <div className="grid-2">
-        <Field id="wh-max-attempts" label="Max attempts" optional hint="Including the first attempt.">
-          <input
-            id="wh-max-attempts"
-            type="number"
-            min={1}
-            max={500}
-            value={state.maxAttempts}
-            onChange={(e) => set("maxAttempts", e.target.value)}
-          />
-        </Field>
-        <Field
-          id="wh-total-timeout"
-          label="Give up after (s)"
-          optional
-          hint="Counted from the first attempt."
-        >
-          <input
-            id="wh-total-timeout"
-            type="number"
-            min={1}
-            value={state.totalTimeout}
-            onChange={(e) => set("totalTimeout", e.target.value)}
-          />
-        </Field>
-      </div>
+      <RetryFields state={state} set={partSetter<RetryState, FormState>(set)} errors={errors} />
 
       <fieldset className="field subsection">
         <legend>Success conditions</legend>
@@ -173,13 +89,4 @@ export function DeliverySection({
       <HoldAndLimits state={state} set={set} types={types} errors={errors} />
     </Section>
   );
-}
-
-function scheduleText(text: string): string | null {
-  const waits = text
-    .split(/[\s,]+/)
-    .filter(Boolean)
-    .map(Number);
-  if (waits.length === 0 || waits.some((w) => !Number.isInteger(w) || w < 1)) return null;
-  return `Attempt 1 now, then ${waits.map((w, i) => `attempt ${i + 2} after ${formatSeconds(w)}`).join(", ")}.`;
 }

@@ -1,7 +1,7 @@
 /** The form's "Destination" section: endpoint URL, description, HTTP method and the enabled switch. */
-import { describedBy, Field, Section, type Setter } from "./fields";
+import { describedBy, Field, Section, type Setter } from "../../../ui/fields";
+import type { FieldErrors } from "../../targets/form/numbers";
 import type { FormState } from "./state";
-import type { FieldErrors } from "./validation";
 
 export function DestinationSection({
   state,
@@ -11,7 +11,7 @@ export function DestinationSection({
   onUrlChange,
 }: {
   state: FormState;
-  set: Setter;
+  set: Setter<FormState>;
   errors: FieldErrors;
   urlError: string | null;
   onUrlChange: (value: string) => void;

@@ -1,8 +1,8 @@
 /** The extra request headers: one name/value row each, with add and remove. */
 import type { Dispatch, SetStateAction } from "react";
-import { FieldError, type Setter } from "./fields";
+import { FieldError, type Setter } from "../../../ui/fields";
+import type { FieldErrors } from "../../targets/form/numbers";
 import { type FormState, newHeaderRow } from "./state";
-import type { FieldErrors } from "./validation";
 
 export function HeadersEditor({
   state,
@@ -11,7 +11,7 @@ export function HeadersEditor({
   errors,
 }: {
   state: FormState;
-  set: Setter;
+  set: Setter<FormState>;
   setState: Dispatch<SetStateAction<FormState>>;
   errors: FieldErrors;
 }) {

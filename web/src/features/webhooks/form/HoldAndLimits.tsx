@@ -1,8 +1,8 @@
 /** Holding deliveries until a later event of the same call, and the concurrency and rate limits. */
 import type { EventType } from "../../../api";
-import { Field, type Setter } from "./fields";
+import { Field, type Setter } from "../../../ui/fields";
+import type { FieldErrors } from "../../targets/form/numbers";
 import type { FormState } from "./state";
-import type { FieldErrors } from "./validation";
 
 export function HoldAndLimits({
   state,
@@ -11,7 +11,7 @@ export function HoldAndLimits({
   errors,
 }: {
   state: FormState;
-  set: Setter;
+  set: Setter<FormState>;
   types: EventType[];
   errors: FieldErrors;
 }) {

@@ -1,10 +1,10 @@
 /** The form's "Request" section: extra headers, authentication, app key and extra signature header. */
 import type { Dispatch, SetStateAction } from "react";
+import { Field, Section, type Setter } from "../../../ui/fields";
+import type { FieldErrors } from "../../targets/form/numbers";
 import { AuthFields } from "./AuthFields";
-import { Field, Section, type Setter } from "./fields";
 import { HeadersEditor } from "./HeadersEditor";
 import type { AuthType, FormState } from "./state";
-import type { FieldErrors } from "./validation";
 
 export function RequestSection({
   state,
@@ -14,7 +14,7 @@ export function RequestSection({
   editing,
 }: {
   state: FormState;
-  set: Setter;
+  set: Setter<FormState>;
   setState: Dispatch<SetStateAction<FormState>>;
   errors: FieldErrors;
   editing: boolean;

@@ -3,8 +3,9 @@ import { useEffect, useMemo, useState } from "react";
 import { type EventType, type EventTypeDetail, errorMessage } from "../../../api";
 import { useApi } from "../../../ui/hooks";
 import { loadEventType } from "../../catalog/catalog";
+import { concreteTypes } from "../../targets/form/routing";
 import { renderPreview } from "./preview";
-import { concreteTypes, type FormState } from "./state";
+import type { FormState } from "./state";
 import { parsedTemplate } from "./validation";
 
 export function TemplatePreview({ state, types }: { state: FormState; types: EventType[] }) {

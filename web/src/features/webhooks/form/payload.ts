@@ -1,7 +1,9 @@
 /** Conversion of the webhook form's state to the API's request body. */
-import { splitList } from "../../../ui/format";
-import { campaignScopeAllowed, type FormState } from "./state";
-import { type FieldErrors, integer, integerList, jsonObject, parsedTemplate, urlProblem } from "./validation";
+import { type FieldErrors, integer, integerList } from "../../targets/form/numbers";
+import { retryPayload } from "../../targets/form/retry";
+import { routingPayload } from "../../targets/form/routing";
+import type { FormState } from "./state";
+import { parsedTemplate, urlProblem } from "./validation";
 
 /**
  * The request body for POST (create) or PATCH (edit), with client-side errors by field. Only
@@ -20,32 +22,7 @@ export function toPayload(
   body.description = state.description.trim();
   body.enabled = state.enabled;
 
-  if (!state.allEvents && state.events.length === 0) {
-    errors.events = "Pick at least one event, or choose “All events”.";
-  }
-  body.events = state.allEvents ? [] : state.events;
-
-  const filters: Record<string, unknown> = {};
-  if (campaignScopeAllowed(state)) {
-    body.campaign_id = state.campaignId.trim() === "" ? null : state.campaignId.trim();
-    const campaignIds = splitList(state.campaignIds);
-    if (campaignIds.length > 0) filters.campaign_ids = campaignIds;
-  } else {
-    body.campaign_id = null;
-  }
-  const caseTypes = splitList(state.caseTypes);
-  if (caseTypes.length > 0) filters.case_types = caseTypes;
-  const directions = [...(state.inbound ? ["inbound"] : []), ...(state.outbound ? ["outbound"] : [])];
-  if (directions.length > 0) filters.directions = directions;
-  const agentIds = splitList(state.agentIds);
-  if (agentIds.length > 0) filters.agent_ids = agentIds;
-  const leadScores = splitList(state.leadScores);
-  if (leadScores.length > 0) filters.lead_scores = leadScores;
-  if (state.match.trim() !== "") {
-    const match = jsonObject(errors, "filters.match", "The match query", state.match);
-    if (match) filters.match = match;
-  }
-  body.filters = filters;
+  routingPayload(state, body, errors);
 
   body.method = state.method;
   const headers: Record<string, string> = {};
@@ -110,26 +87,7 @@ export function toPayload(
   if (state.timeoutMs.trim() === "") errors.timeout_ms = "Enter a timeout in milliseconds (100–60000).";
   if (timeout !== undefined) body.timeout_ms = timeout;
 
-  const retry: Record<string, unknown> = {};
-  if (state.retryMode === "custom") {
-    const schedule = integerList(errors, "retry", "Schedule", state.schedule, 1, 604_800);
-    if (schedule.length === 0)
-      errors.retry ??= "List the seconds to wait before each retry, e.g. 10, 60, 600.";
-    retry.schedule = schedule;
-  } else {
-    retry.preset = state.retryMode;
-  }
-  if (state.retryMode === "exponential") {
-    const base = integer(errors, "retry", "The base delay", state.baseS, 1, 86_400);
-    const cap = integer(errors, "retry", "The longest delay", state.capS, 1, 604_800);
-    if (base !== undefined) retry.base_s = base;
-    if (cap !== undefined) retry.cap_s = cap;
-  }
-  const maxAttempts = integer(errors, "retry", "Max attempts", state.maxAttempts, 1, 500);
-  if (maxAttempts !== undefined) retry.max_attempts = maxAttempts;
-  const total = integer(errors, "retry", "The total time limit", state.totalTimeout, 1, 2_592_000);
-  if (total !== undefined) retry.total_timeout_s = total;
-  body.retry = retry;
+  body.retry = retryPayload(state, errors);
 
   const success: Record<string, unknown> = {};
   const codes = integerList(errors, "success", "Status codes", state.successCodes, 100, 599);

@@ -1,8 +1,8 @@
 /** The webhook form's state: its shape, its defaults, a stored webhook read into it, and derived rules. */
-import type { AuthSettings, EventType, Webhook } from "../../../api";
-import { CAMPAIGN_CATEGORIES, categoryOf } from "../../catalog/catalog";
+import type { AuthSettings, Webhook } from "../../../api";
+import { emptyRetry, type RetryState, retryFromSettings } from "../../targets/form/retry";
+import { emptyRouting, type RoutingState, routingFromTarget } from "../../targets/form/routing";
 
-export type RetryMode = "standard" | "every_30m_for_7d" | "exponential" | "custom";
 export type TemplateMode = "none" | "fields" | "text";
 export type AuthType = AuthSettings["type"];
 
@@ -12,20 +12,10 @@ export interface HeaderRow {
   value: string;
 }
 
-export interface FormState {
+export interface FormState extends RoutingState, RetryState {
   url: string;
   description: string;
   enabled: boolean;
-  allEvents: boolean;
-  events: string[];
-  campaignId: string;
-  campaignIds: string;
-  caseTypes: string;
-  inbound: boolean;
-  outbound: boolean;
-  agentIds: string;
-  leadScores: string;
-  match: string;
   method: "POST" | "GET" | "PUT" | "DELETE";
   headers: HeaderRow[];
   authType: AuthType;
@@ -50,12 +40,6 @@ export interface FormState {
   holdEvent: string;
   holdWait: string;
   timeoutMs: string;
-  retryMode: RetryMode;
-  schedule: string;
-  maxAttempts: string;
-  totalTimeout: string;
-  baseS: string;
-  capS: string;
   successCodes: string;
   responseKey: string;
   expectedValue: string;
@@ -68,19 +52,11 @@ export const newHeaderRow = (name = "", value = ""): HeaderRow => ({ id: ++rowId
 
 export function emptyForm(): FormState {
   return {
+    ...emptyRouting(),
+    ...emptyRetry(),
     url: "",
     description: "",
     enabled: true,
-    allEvents: true,
-    events: [],
-    campaignId: "",
-    campaignIds: "",
-    caseTypes: "",
-    inbound: false,
-    outbound: false,
-    agentIds: "",
-    leadScores: "",
-    match: "",
     method: "POST",
     headers: [],
     authType: "none",
@@ -104,12 +80,6 @@ export function emptyForm(): FormState {
     holdEvent: "",
     holdWait: "600",
     timeoutMs: "15000",
-    retryMode: "standard",
-    schedule: "",
-    maxAttempts: "",
-    totalTimeout: "",
-    baseS: "",
-    capS: "",
     successCodes: "",
     responseKey: "",
     expectedValue: "",
@@ -134,24 +104,13 @@ export function formFromWebhook(w: Webhook): FormState {
         : auth.type === "bearer"
           ? auth.token
           : "";
-  const retry = w.retry;
-  const retryMode: RetryMode =
-    retry.schedule && retry.schedule.length > 0 ? "custom" : (retry.preset ?? "standard");
   return {
     ...base,
+    ...routingFromTarget(w),
+    ...retryFromSettings(w.retry),
     url: w.url,
     description: w.description,
     enabled: w.enabled,
-    allEvents: w.events.length === 0 || w.events.includes("*"),
-    events: w.events.filter((e) => e !== "*"),
-    campaignId: w.campaign_id ?? "",
-    campaignIds: (w.filters.campaign_ids ?? []).join(", "),
-    caseTypes: (w.filters.case_types ?? []).join(", "),
-    inbound: w.filters.directions?.includes("inbound") ?? false,
-    outbound: w.filters.directions?.includes("outbound") ?? false,
-    agentIds: (w.filters.agent_ids ?? []).join(", "),
-    leadScores: (w.filters.lead_scores ?? []).join(", "),
-    match: w.filters.match ? JSON.stringify(w.filters.match, null, 2) : "",
     method: w.method,
     headers: Object.entries(w.headers).map(([name, value]) => newHeaderRow(name, value)),
     authType: auth.type,
@@ -173,12 +132,6 @@ export function formFromWebhook(w: Webhook): FormState {
     holdEvent: w.hold?.until_event ?? "",
     holdWait: w.hold ? String(w.hold.max_wait_s) : base.holdWait,
     timeoutMs: String(w.timeout_ms),
-    retryMode,
-    schedule: (retry.schedule ?? []).join(", "),
-    maxAttempts: str(retry.max_attempts),
-    totalTimeout: str(retry.total_timeout_s),
-    baseS: str(retry.base_s),
-    capS: str(retry.cap_s),
     successCodes: (w.success.status_codes ?? []).join(", "),
     responseKey: w.success.response_key ?? "",
     expectedValue:
@@ -190,23 +143,4 @@ export function formFromWebhook(w: Webhook): FormState {
     maxInFlight: str(w.max_in_flight),
     rateLimit: str(w.rate_limit_per_s),
   };
-}
-
-/** Campaign scope applies only when every picked event is a call, transcript or transfer event. */
-export function campaignScopeAllowed(state: Pick<FormState, "allEvents" | "events">): boolean {
-  return (
-    !state.allEvents &&
-    state.events.length > 0 &&
-    state.events.every((selector) => CAMPAIGN_CATEGORIES.includes(categoryOf(selector)))
-  );
-}
-
-/** The concrete types the picked selectors stand for (all types when every event is picked). */
-export function concreteTypes(state: Pick<FormState, "allEvents" | "events">, types: EventType[]): string[] {
-  if (state.allEvents) return types.map((t) => t.name);
-  return types
-    .filter((t) =>
-      state.events.some((s) => s === t.name || (s.endsWith(".*") && t.category === s.slice(0, -2))),
-    )
-    .map((t) => t.name);
 }

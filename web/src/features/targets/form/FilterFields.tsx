@@ -1,10 +1,21 @@
 /** The delivery filters: campaign scope, case types, call direction, agents, lead scores and the match query. */
+import { describedBy, Field, FieldError, type Setter } from "../../../ui/fields";
 import { CAMPAIGN_CATEGORIES } from "../../catalog/catalog";
-import { describedBy, Field, FieldError, type Setter } from "./fields";
-import { campaignScopeAllowed, type FormState } from "./state";
-import type { FieldErrors } from "./validation";
+import type { FieldErrors } from "./numbers";
+import { campaignScopeAllowed, type RoutingState } from "./routing";
 
-export function FilterFields({ state, set, errors }: { state: FormState; set: Setter; errors: FieldErrors }) {
+export function FilterFields({
+  state,
+  set,
+  errors,
+  noun,
+}: {
+  state: RoutingState;
+  set: Setter<RoutingState>;
+  errors: FieldErrors;
+  /** What the form creates ("webhook", "destination"). */
+  noun: string;
+}) {
   const campaignAllowed = campaignScopeAllowed(state);
   return (
     <>
@@ -13,12 +24,12 @@ export function FilterFields({ state, set, errors }: { state: FormState; set: Se
         <p id="wh-campaign-note" className={campaignAllowed ? "hint" : "note"}>
           {campaignAllowed
             ? "Deliver only events of these campaigns. Leave empty for every campaign."
-            : `Campaign filters are available only while every picked event is a ${CAMPAIGN_CATEGORIES.join(", ").replace(/, ([^,]*)$/, " or $1")} event: only those events belong to a campaign, while messages, cases, forms and the rest reach the webhook whatever the campaign.`}
+            : `Campaign filters are available only while every picked event is a ${CAMPAIGN_CATEGORIES.join(", ").replace(/, ([^,]*)$/, " or $1")} event: only those events belong to a campaign, while messages, cases, forms and the rest reach the ${noun} whatever the campaign.`}
         </p>
         <div className="grid-2">
           <Field
             id="wh-campaign-id"
-            label="Campaign-scoped webhook (campaign id)"
+            label={`Campaign-scoped ${noun} (campaign id)`}
             optional
             error={errors.campaign}
           >

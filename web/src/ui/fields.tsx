@@ -1,9 +1,15 @@
-/** Building blocks shared by the webhook form's sections: section card, labelled field, error line. */
+/** Building blocks of the dashboard's forms: section card, labelled field, error line. */
 import type { ReactNode } from "react";
-import type { FormState } from "./state";
 
-/** Sets one field of the form state. */
-export type Setter = <K extends keyof FormState>(key: K, value: FormState[K]) => void;
+/** Sets one field of a form's state `S`. */
+export type Setter<S> = <K extends keyof S>(key: K, value: S[K]) => void;
+
+/**
+ * A form's setter handed to a section that edits only part `P` of its state (the routing and
+ * retry fields both target forms share). The cast is sound because a form's state extends `P`
+ * without narrowing its fields; TypeScript cannot see that through the generic key.
+ */
+export const partSetter = <P, S extends P>(set: Setter<S>): Setter<P> => set as unknown as Setter<P>;
 
 /** The `aria-describedby` ids of a field's error and hint. */
 export function describedBy(id: string, error: string | null | undefined, hint: boolean): string | undefined {

@@ -1,10 +1,10 @@
 /** The form's "Events and filters" section: the event picker, followed by the delivery filters. */
 import { useMemo } from "react";
 import type { EventType } from "../../../api";
+import { FieldError, Section, type Setter } from "../../../ui/fields";
 import { FilterFields } from "./FilterFields";
-import { FieldError, Section, type Setter } from "./fields";
-import type { FormState } from "./state";
-import type { FieldErrors } from "./validation";
+import type { FieldErrors } from "./numbers";
+import type { RoutingState } from "./routing";
 
 export function EventsSection({
   state,
@@ -12,12 +12,16 @@ export function EventsSection({
   types,
   errors,
   clearError,
+  description = "Which events reach this endpoint.",
+  noun = "webhook",
 }: {
-  state: FormState;
-  set: Setter;
+  state: RoutingState;
+  set: Setter<RoutingState>;
   types: EventType[];
   errors: FieldErrors;
   clearError: (field: string) => void;
+  description?: string;
+  noun?: string;
 }) {
   const categories = useMemo(() => {
     const map = new Map<string, EventType[]>();
@@ -37,7 +41,7 @@ export function EventsSection({
   };
 
   return (
-    <Section title="Events and filters" description="Which events reach this endpoint.">
+    <Section title="Events and filters" description={description}>
       <fieldset className="field" aria-describedby={errors.events ? "wh-events-error" : undefined}>
         <legend>Events</legend>
         <label className="choice">
@@ -120,7 +124,7 @@ export function EventsSection({
         )}
       </fieldset>
 
-      <FilterFields state={state} set={set} errors={errors} />
+      <FilterFields state={state} set={set} errors={errors} noun={noun} />
     </Section>
   );
 }
