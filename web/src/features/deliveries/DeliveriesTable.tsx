@@ -3,6 +3,8 @@ import { useEffect, useState } from "react";
 import type { Delivery, DeliveryStatus, Page } from "../../api";
 import { Empty, ErrorState, Loading } from "../../ui/elements";
 import { useApi, useResource } from "../../ui/hooks";
+import { targetApi } from "../targets/paths";
+import type { Protocol } from "./answer";
 import { DeliveryRow } from "./DeliveryRow";
 
 const PAGE_SIZE = 20;
@@ -16,10 +18,14 @@ const FILTERS: Array<{ value: "" | DeliveryStatus; label: string }> = [
 
 export function DeliveriesTable({
   webhookId,
+  protocol = "HTTP",
   selected,
   version,
 }: {
+  /** The target (webhook or destination) whose deliveries these are. */
   webhookId: string;
+  /** How its attempts are answered: "SMTP" for email destinations. */
+  protocol?: Protocol;
   selected: string | null;
   version: number;
 }) {
@@ -35,7 +41,7 @@ export function DeliveriesTable({
       const query = new URLSearchParams({ limit: String(PAGE_SIZE) });
       if (status) query.set("status", status);
       if (cursor) query.set("cursor", cursor);
-      return call<Page<Delivery>>("GET", `/v1/webhooks/${webhookId}/deliveries?${query}`, undefined, signal);
+      return call<Page<Delivery>>("GET", `${targetApi(webhookId)}/deliveries?${query}`, undefined, signal);
     },
   );
   const hasPending = page.data?.data.some((d) => d.status === "pending") ?? false;
@@ -84,7 +90,7 @@ export function DeliveriesTable({
           <p>
             {status
               ? "Choose another status to see the rest."
-              : "Events that match this webhook appear here. Send a test to see one now."}
+              : "Events that match it appear here. Send a test to see one now."}
           </p>
         </Empty>
       )}
@@ -108,6 +114,7 @@ export function DeliveriesTable({
               <DeliveryRow
                 key={d.id}
                 webhookId={webhookId}
+                protocol={protocol}
                 delivery={d}
                 selected={d.id === selected}
                 onRetried={reload}

@@ -3,6 +3,7 @@ import { type Attempt, type DeliveryDetail, errorMessage } from "../../api";
 import { CodeBlock, ErrorState, HeaderTable, Loading, StatusBadge } from "../../ui/elements";
 import { formatDuration, formatTime, pretty, relativeTime } from "../../ui/format";
 import { useApi, useResource } from "../../ui/hooks";
+import { answerText, protocolOf } from "./answer";
 
 /** One delivery with every attempt: request, response, error, timing. */
 export function DeliveryInspector({
@@ -152,6 +153,9 @@ export function DeliveryInspector({
 }
 
 function AttemptView({ attempt: a, open }: { attempt: Attempt; open: boolean }) {
+  const protocol = protocolOf(a.request);
+  // An email attempt records the message (headers from/to/subject, plain text) and the SMTP reply.
+  const smtp = protocol === "SMTP";
   return (
     <li className="attempt" data-testid="attempt">
       <details open={open}>
@@ -159,7 +163,7 @@ function AttemptView({ attempt: a, open }: { attempt: Attempt; open: boolean }) 
           <span className={`badge ${a.succeeded ? "badge-succeeded" : "badge-failed"}`}>
             Attempt {a.attempt_number}: {a.succeeded ? "succeeded" : "failed"}
           </span>{" "}
-          <span>{a.response ? `HTTP ${a.response.status}` : (a.error?.kind ?? "no answer")}</span>{" "}
+          <span>{a.response ? answerText(protocol, a.response.status) : (a.error?.kind ?? "no answer")}</span>{" "}
           <span className="muted">
             · {formatDuration(a.duration_ms)} · {formatTime(a.created_at)}
           </span>
@@ -173,25 +177,26 @@ function AttemptView({ attempt: a, open }: { attempt: Attempt; open: boolean }) 
           )}
           <div className="exchange">
             <div>
-              <h3>Request</h3>
+              <h3>{smtp ? "Message" : "Request"}</h3>
               <p className="mono wrap">
                 {a.request.method} {a.request.url}
               </p>
-              <HeaderTable label="Request headers" headers={a.request.headers} />
-              <CodeBlock label="Request body">
+              <HeaderTable label={smtp ? "Message headers" : "Request headers"} headers={a.request.headers} />
+              <CodeBlock label={smtp ? "Message body (plain text)" : "Request body"}>
                 {a.request.body === null ? null : pretty(a.request.body)}
               </CodeBlock>
             </div>
             <div>
-              <h3>Response</h3>
+              <h3>{smtp ? "Mail server reply" : "Response"}</h3>
               {a.response ? (
                 <>
                   <p>
-                    Status <strong data-testid="response-status">{a.response.status}</strong> ·{" "}
+                    {smtp ? "Reply code" : "Status"}{" "}
+                    <strong data-testid="response-status">{a.response.status}</strong> ·{" "}
                     {formatDuration(a.duration_ms)}
                   </p>
-                  <HeaderTable label="Response headers" headers={a.response.headers} />
-                  <CodeBlock label="Response body">
+                  {!smtp && <HeaderTable label="Response headers" headers={a.response.headers} />}
+                  <CodeBlock label={smtp ? "Reply text" : "Response body"}>
                     {a.response.body === null ? null : pretty(a.response.body)}
                   </CodeBlock>
                 </>

@@ -5,14 +5,18 @@ import { Link } from "../../router";
 import { StatusBadge } from "../../ui/elements";
 import { formatTime, relativeTime, truncate } from "../../ui/format";
 import { useApi } from "../../ui/hooks";
+import { targetPath } from "../targets/paths";
+import { answerText, type Protocol } from "./answer";
 
 export function DeliveryRow({
   webhookId,
+  protocol,
   delivery: d,
   selected,
   onRetried,
 }: {
   webhookId: string;
+  protocol: Protocol;
   delivery: Delivery;
   selected: boolean;
   onRetried: () => void;
@@ -50,7 +54,7 @@ export function DeliveryRow({
       <td data-label="Attempts">{d.attempt_count}</td>
       <td data-label="Last answer">
         {d.last_status_code !== null ? (
-          `HTTP ${d.last_status_code}`
+          answerText(protocol, d.last_status_code)
         ) : d.last_error ? (
           <span title={d.last_error}>{truncate(d.last_error, 60)}</span>
         ) : (
@@ -66,7 +70,7 @@ export function DeliveryRow({
         <div className="row-actions">
           <Link
             className="button button-small"
-            href={`/webhooks/${webhookId}?delivery=${d.id}`}
+            href={`${targetPath(webhookId)}?delivery=${d.id}`}
             aria-label={`Inspect delivery ${d.id}`}
           >
             Inspect

@@ -6,11 +6,11 @@ import { clearFlash, peekFlash } from "../../ui/flash";
 import { useApi, useResource } from "../../ui/hooks";
 import { DeliveriesTable } from "../deliveries/DeliveriesTable";
 import { DeliveryInspector } from "../deliveries/DeliveryInspector";
+import { ReplayPanel } from "../targets/detail/ReplayPanel";
+import { TestPanel } from "../targets/detail/TestPanel";
 import { ActionBar } from "./detail/ActionBar";
-import { ReplayPanel } from "./detail/ReplayPanel";
 import { SecretPanel } from "./detail/SecretPanel";
 import { Settings } from "./detail/Settings";
-import { TestPanel } from "./detail/TestPanel";
 
 export function WebhookDetail({ id, delivery }: { id: string; delivery: string | null }) {
   const call = useApi();
@@ -78,9 +78,17 @@ export function WebhookDetail({ id, delivery }: { id: string; delivery: string |
       )}
 
       <div className="detail-grid">
-        <TestPanel webhook={w} onSent={refreshDeliveries} />
+        <TestPanel
+          targetId={w.id}
+          description="Sends the catalog example of an event type to this endpoint now, signed like a real delivery."
+          onSent={refreshDeliveries}
+        />
         <SecretPanel webhook={w} onRotated={() => setShowFlash(false)} />
-        <ReplayPanel webhook={w} onReplayed={refreshDeliveries} />
+        <ReplayPanel
+          targetId={w.id}
+          description="Sends every failed delivery created since a date again, with the same webhook-id."
+          onReplayed={refreshDeliveries}
+        />
       </div>
 
       <Settings webhook={w} />

@@ -7,6 +7,7 @@ import { setFlash } from "../../ui/flash";
 import { useApi, useResource } from "../../ui/hooks";
 import { useCatalog } from "../catalog/catalog";
 import { EventsSection } from "../targets/form/EventsSection";
+import { FormStatus } from "../targets/form/FormStatus";
 import type { FieldErrors } from "../targets/form/numbers";
 import type { RoutingState } from "../targets/form/routing";
 import { focusField, serverFieldError } from "../targets/form/server-errors";
@@ -142,29 +143,9 @@ function FormBody({
     }
   };
 
-  const errorCount = Object.keys(errors).length;
-
   return (
     <form className="webhook-form" onSubmit={submit} noValidate aria-describedby="form-status">
-      <div id="form-status">
-        {formError && (
-          <div className="notice notice-error" role="alert">
-            <div className="notice-body">
-              <strong>The webhook was not saved.</strong> {formError}
-            </div>
-          </div>
-        )}
-        {errorCount > 0 && (
-          <div className="notice notice-error" role="alert">
-            <div className="notice-body">
-              <strong>
-                {errorCount === 1 ? "One field needs attention" : `${errorCount} fields need attention`}.
-              </strong>{" "}
-              The message is next to the field.
-            </div>
-          </div>
-        )}
-      </div>
+      <FormStatus noun="webhook" formError={formError} errorCount={Object.keys(errors).length} />
 
       <DestinationSection
         state={state}

@@ -1,22 +1,7 @@
 /** The webhook's settings, summarised in a collapsible list. */
 import type { Webhook } from "../../../api";
 import { eventsSummary, formatDuration, formatSeconds, formatTime } from "../../../ui/format";
-
-function retryText(w: Webhook): string {
-  const r = w.retry;
-  if (r.schedule && r.schedule.length > 0) return `Custom: ${r.schedule.map(formatSeconds).join(", ")}`;
-  const preset = r.preset ?? "standard";
-  const parts = [
-    preset === "standard"
-      ? "Standard (5 min, 30 min, 2 h, 24 h)"
-      : preset === "every_30m_for_7d"
-        ? "Every 30 min for 7 days"
-        : "Exponential",
-  ];
-  if (r.max_attempts) parts.push(`max ${r.max_attempts} attempts`);
-  if (r.total_timeout_s) parts.push(`give up after ${formatSeconds(r.total_timeout_s)}`);
-  return parts.join(", ");
-}
+import { retryText } from "../../targets/form/retry";
 
 export function Settings({ webhook: w }: { webhook: Webhook }) {
   const filters = Object.entries(w.filters).filter(
@@ -44,7 +29,7 @@ export function Settings({ webhook: w }: { webhook: Webhook }) {
       `${w.body.format === "json" ? "JSON" : "Form"}${w.body.template !== undefined ? ", templated" : ""}`,
     ],
     ["Timeout", formatDuration(w.timeout_ms)],
-    ["Retries", retryText(w)],
+    ["Retries", retryText(w.retry)],
     ["Success", success.length ? success.join("; ") : "Any 2xx"],
   ];
   if (w.signature_header) rows.push(["Signature header", w.signature_header]);

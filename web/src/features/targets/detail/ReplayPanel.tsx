@@ -1,7 +1,8 @@
 /** "Replay failed deliveries": re-queues every failed delivery created since a chosen time. */
 import { type FormEvent, useState } from "react";
-import { errorMessage, type Webhook } from "../../../api";
+import { errorMessage } from "../../../api";
 import { useApi } from "../../../ui/hooks";
+import { targetApi } from "../paths";
 
 /** `datetime-local` value for a time (local clock). */
 function localInput(ms: number): string {
@@ -10,7 +11,16 @@ function localInput(ms: number): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
-export function ReplayPanel({ webhook, onReplayed }: { webhook: Webhook; onReplayed: () => void }) {
+export function ReplayPanel({
+  targetId,
+  description,
+  onReplayed,
+}: {
+  targetId: string;
+  /** What a replay sends for this kind of target. */
+  description: string;
+  onReplayed: () => void;
+}) {
   const call = useApi();
   const [since, setSince] = useState(() => localInput(Date.now() - 24 * 3600 * 1000));
   const [busy, setBusy] = useState(false);
@@ -25,7 +35,7 @@ export function ReplayPanel({ webhook, onReplayed }: { webhook: Webhook; onRepla
     setBusy(true);
     setResult(null);
     try {
-      const answer = await call<{ replayed: number }>("POST", `/v1/webhooks/${webhook.id}/replay`, {
+      const answer = await call<{ replayed: number }>("POST", `${targetApi(targetId)}/replay`, {
         status: "failed",
         since: new Date(ms).toISOString(),
       });
@@ -46,9 +56,7 @@ export function ReplayPanel({ webhook, onReplayed }: { webhook: Webhook; onRepla
   return (
     <section className="card" aria-labelledby="replay-title">
       <h2 id="replay-title">Replay failed deliveries</h2>
-      <p className="muted">
-        Sends every failed delivery created since a date again, with the same webhook-id.
-      </p>
+      <p className="muted">{description}</p>
       <form onSubmit={submit} className="stack">
         <div className="field">
           <label htmlFor="replay-since">Failed since</label>

@@ -1,12 +1,23 @@
-/** "Send a test": sends a catalog example to the endpoint now and shows the outcome. */
+/** "Send a test": sends a catalog example to a target (webhook or destination) now and shows the outcome. */
 import { type FormEvent, useState } from "react";
-import { errorMessage, type TestResult, type Webhook } from "../../../api";
+import { errorMessage, type TestResult } from "../../../api";
 import { Link } from "../../../router";
 import { formatDuration, truncate } from "../../../ui/format";
 import { useApi } from "../../../ui/hooks";
 import { useCatalog } from "../../catalog/catalog";
+import { answerText, protocolOf } from "../../deliveries/answer";
+import { targetApi, targetPath } from "../paths";
 
-export function TestPanel({ webhook, onSent }: { webhook: Webhook; onSent: () => void }) {
+export function TestPanel({
+  targetId,
+  description,
+  onSent,
+}: {
+  targetId: string;
+  /** What a test does for this kind of target. */
+  description: string;
+  onSent: () => void;
+}) {
   const call = useApi();
   const [catalog] = useCatalog();
   const [type, setType] = useState("webhook.test");
@@ -20,7 +31,7 @@ export function TestPanel({ webhook, onSent }: { webhook: Webhook; onSent: () =>
     event.preventDefault();
     setState({ kind: "sending" });
     try {
-      const result = await call<TestResult>("POST", `/v1/webhooks/${webhook.id}/test`, { event_type: type });
+      const result = await call<TestResult>("POST", `${targetApi(targetId)}/test`, { event_type: type });
       setState({ kind: "done", result });
       onSent();
     } catch (caught) {
@@ -31,9 +42,7 @@ export function TestPanel({ webhook, onSent }: { webhook: Webhook; onSent: () =>
   return (
     <section className="card" aria-labelledby="test-title">
       <h2 id="test-title">Send a test</h2>
-      <p className="muted">
-        Sends the catalog example of an event type to this endpoint now, signed like a real delivery.
-      </p>
+      <p className="muted">{description}</p>
       <form onSubmit={send} className="stack">
         <div className="field">
           <label htmlFor="test-type">Event type</label>
@@ -61,18 +70,18 @@ export function TestPanel({ webhook, onSent }: { webhook: Webhook; onSent: () =>
             The test could not be sent: {state.message}
           </p>
         )}
-        {state.kind === "done" && <TestOutcome webhookId={webhook.id} result={state.result} />}
+        {state.kind === "done" && <TestOutcome targetId={targetId} result={state.result} />}
       </div>
     </section>
   );
 }
 
-function TestOutcome({ webhookId, result }: { webhookId: string; result: TestResult }) {
+function TestOutcome({ targetId, result }: { targetId: string; result: TestResult }) {
   const a = result.attempt;
   return (
     <div className={`result ${result.succeeded ? "result-ok" : "result-fail"}`}>
       <strong>{result.succeeded ? "Delivered" : "Failed"}</strong>
-      {a.response ? ` — HTTP ${a.response.status}` : ""}
+      {a.response ? ` — ${answerText(protocolOf(a.request), a.response.status)}` : ""}
       {` in ${formatDuration(a.duration_ms)}`}
       {a.error && (
         <p>
@@ -81,7 +90,7 @@ function TestOutcome({ webhookId, result }: { webhookId: string; result: TestRes
       )}
       {a.response?.body ? <pre className="result-body">{truncate(a.response.body, 400)}</pre> : null}
       <p>
-        <Link href={`/webhooks/${webhookId}?delivery=${result.delivery_id}`}>Inspect this delivery</Link>
+        <Link href={`${targetPath(targetId)}?delivery=${result.delivery_id}`}>Inspect this delivery</Link>
       </p>
     </div>
   );
