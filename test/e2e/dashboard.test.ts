@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DASHBOARD_DIR } from "../../src/api/dashboard.js";
 import { eventually, Receiver } from "../helpers/receiver.js";
 import { ADMIN_KEY, startTestServer, type TestServer } from "../helpers/server.js";
+import { MailServer } from "../helpers/smtp.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -36,6 +37,7 @@ const PHONE = { width: 390, height: 844 };
 describe.skipIf(!hasChromium)("dashboard (Chromium)", () => {
   let sb: TestServer;
   let receiver: Receiver;
+  let mail: MailServer;
   let browser: Browser;
   let tenant: { id: string; key: string };
   /** The receiver answers 500 on /failing while this is true. */
@@ -70,6 +72,7 @@ describe.skipIf(!hasChromium)("dashboard (Chromium)", () => {
       response.writeHead(200, { "content-type": "application/json" });
       response.end('{"received":true}');
     });
+    mail = await MailServer.start();
     sb = await startTestServer("sqlite");
     tenant = await sb.tenant("Hale & Ortiz Injury Law");
   }, 180_000);
@@ -79,6 +82,7 @@ describe.skipIf(!hasChromium)("dashboard (Chromium)", () => {
     await browser?.close();
     await sb?.stop();
     await receiver?.close();
+    await mail?.close();
   });
 
   /** A fresh tab; records console errors and uncaught exceptions. */
@@ -441,6 +445,106 @@ describe.skipIf(!hasChromium)("dashboard (Chromium)", () => {
     expect(await page.getByLabel("Endpoint URL").inputValue()).toBe(`${receiver.url}/hooks`);
     expect(await horizontalOverflow(page)).toBe(0);
     expect(errors).toEqual([]);
+  });
+
+  it("creates an email destination through the form, emails an event over SMTP and inspects the reply", async () => {
+    const { page, errors } = await open();
+    await signIn(page, tenant.key);
+    await page.getByRole("link", { name: "Destinations", exact: true }).click();
+    await page.getByRole("heading", { name: "Destinations" }).waitFor();
+    await page.getByText("No destinations yet").waitFor();
+    await page.getByRole("link", { name: "New email destination" }).first().click();
+    await page.getByRole("heading", { name: "New email destination" }).waitFor();
+
+    await page.getByLabel("SMTP host").fill("127.0.0.1");
+    await page.getByLabel(/^Port/).fill(String(mail.port));
+    // Plain SMTP to loopback: accepted because the test server allows private targets.
+    await page.getByLabel("Security", { exact: true }).selectOption("none");
+    await page.getByLabel("From", { exact: true }).fill("switchboard@hale-ortiz.example");
+    await page.getByLabel("To", { exact: true }).fill("intake@hale-ortiz.example, front desk");
+    await page.getByLabel(/Subject template/).fill("Call {{ data.call_id }} ended");
+    await page.getByLabel("Description").fill("Intake inbox");
+    await page.getByLabel("Only the events I pick").check();
+    await page.locator('input[value="call.ended"]').check();
+
+    // The server refuses the second recipient; its reason shows next to the To field.
+    await page.getByRole("button", { name: "Create destination" }).click();
+    const message = page.locator("#dst-to-error");
+    await message.waitFor();
+    expect(await message.textContent()).toContain('"front desk" is not an email address');
+    await page.waitForFunction("document.activeElement?.id === 'dst-to'", undefined, { timeout: 5_000 });
+    await page.locator("#dst-to").screenshot({ path: join(SCREENSHOTS, "destination-form-error.png") });
+
+    await page
+      .getByLabel("To", { exact: true })
+      .fill("intake@hale-ortiz.example, paralegal@hale-ortiz.example");
+    await page.getByRole("button", { name: "Create destination" }).click();
+    await page.getByText("Email destination created").waitFor();
+    const destinationId = new URL(page.url()).pathname.split("/").pop() ?? "";
+    expect(destinationId).toMatch(/^dst_/);
+    const stored = await sb.call("GET", `/v1/destinations/${destinationId}`, { key: tenant.key });
+    expect(stored.body).toMatchObject({
+      kind: "email",
+      description: "Intake inbox",
+      events: ["call.ended"],
+      email: {
+        smtp: { host: "127.0.0.1", port: mail.port, security: "none", username: null, password: null },
+        from: "switchboard@hale-ortiz.example",
+        to: ["intake@hale-ortiz.example", "paralegal@hale-ortiz.example"],
+        subject: "Call {{ data.call_id }} ended",
+      },
+    });
+
+    const event = await sb.call("POST", "/v1/events", {
+      key: tenant.key,
+      body: { type: "call.ended", data: { call_id: "call_1", direction: "inbound", duration: 5 } },
+    });
+    expect(event.status).toBe(202);
+    await eventually(async () => {
+      const list = await sb.call("GET", `/v1/destinations/${destinationId}/deliveries?status=succeeded`, {
+        key: tenant.key,
+      });
+      return list.body.data[0] as { id: string } | undefined;
+    });
+
+    // The delivery on the destination's page, then its attempt in the inspector: SMTP, reply 250.
+    const deliveries = page.locator('section[aria-labelledby="deliveries-title"]');
+    await deliveries.getByRole("button", { name: "Refresh" }).click();
+    const row = page.locator("table.deliveries-table tr", { hasText: event.body.id });
+    await row.getByText("Succeeded").waitFor();
+    expect(await row.locator('td[data-label="Last answer"]').textContent()).toBe("SMTP 250");
+    await row.getByRole("link", { name: /Inspect/ }).click();
+    const inspector = page.locator("section.inspector");
+    await inspector.getByTestId("attempt").first().waitFor();
+    expect(await inspector.getByTestId("response-status").first().textContent()).toBe("250");
+    const text = (await inspector.textContent()) ?? "";
+    expect(text).toContain(`SMTP smtp://127.0.0.1:${mail.port}`);
+    expect(text).toContain("Call call_1 ended");
+    expect(text).toContain("Mail server reply");
+    await inspector.screenshot({ path: join(SCREENSHOTS, "destination-inspector.png") });
+
+    // The mail server received the email.
+    expect(mail.messages).toHaveLength(1);
+    const received = mail.messages[0]!;
+    expect(received.subject).toBe("Call call_1 ended");
+    expect(received.from?.text).toContain("switchboard@hale-ortiz.example");
+    const to = Array.isArray(received.to) ? received.to.map((a) => a.text).join(", ") : received.to?.text;
+    expect(to).toContain("intake@hale-ortiz.example");
+    expect(to).toContain("paralegal@hale-ortiz.example");
+    expect(received.text).toContain("call_1");
+
+    await inPage(page, "window.scrollTo(0, 0)");
+    await shot(page, "destination-detail");
+
+    // Disable, enable, then delete it from its page.
+    await page.getByRole("button", { name: "Disable" }).click();
+    await page.getByRole("button", { name: "Enable" }).click();
+    await page.getByRole("button", { name: "Disable" }).waitFor();
+    await page.getByRole("button", { name: "Delete" }).click();
+    await page.getByRole("button", { name: "Yes, delete" }).click();
+    await page.getByText("No destinations yet").waitFor();
+    expect((await sb.call("GET", `/v1/destinations/${destinationId}`, { key: tenant.key })).status).toBe(404);
+    expect(errors.filter((e) => !/Failed to load resource.*422/.test(e))).toEqual([]);
   });
 
   it("is keyboard reachable: Tab reaches the sign-in field and Enter submits", async () => {

@@ -1,19 +1,26 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { loadSession, type Session, saveSession } from "./api";
-import { SessionContext, type SessionContextValue } from "./hooks";
-import { Catalog } from "./pages/Catalog";
-import { SignIn } from "./pages/SignIn";
-import { WebhookDetail } from "./pages/WebhookDetail";
-import { WebhookForm } from "./pages/WebhookForm";
-import { WebhookList } from "./pages/WebhookList";
+import { Catalog } from "./features/catalog/Catalog";
+import { DestinationDetail } from "./features/destinations/DestinationDetail";
+import { DestinationForm } from "./features/destinations/DestinationForm";
+import { DestinationList } from "./features/destinations/DestinationList";
+import { SignIn } from "./features/session/SignIn";
+import { WebhookDetail } from "./features/webhooks/WebhookDetail";
+import { WebhookForm } from "./features/webhooks/WebhookForm";
+import { WebhookList } from "./features/webhooks/WebhookList";
 import { Link, type Route, useRoute } from "./router";
-import { Empty } from "./ui";
+import { Empty } from "./ui/elements";
+import { SessionContext, type SessionContextValue } from "./ui/hooks";
 
 const TITLES: Record<Route["page"], string> = {
   webhooks: "Webhooks",
   "new-webhook": "New webhook",
   "edit-webhook": "Edit webhook",
   webhook: "Webhook",
+  destinations: "Destinations",
+  "new-destination": "New email destination",
+  "edit-destination": "Edit email destination",
+  destination: "Destination",
   catalog: "Event catalog",
   "not-found": "Not found",
 };
@@ -86,6 +93,16 @@ export function App() {
             >
               Webhooks
             </Link>
+            <Link
+              href="/destinations"
+              aria-current={
+                ["destinations", "destination", "new-destination", "edit-destination"].includes(route.page)
+                  ? "page"
+                  : undefined
+              }
+            >
+              Destinations
+            </Link>
             <Link href="/catalog" aria-current={route.page === "catalog" ? "page" : undefined}>
               Event catalog
             </Link>
@@ -122,6 +139,14 @@ function Page({ route }: { route: Route }) {
       return <WebhookForm key={route.id} id={route.id} />;
     case "webhook":
       return <WebhookDetail key={route.id} id={route.id} delivery={route.delivery} />;
+    case "destinations":
+      return <DestinationList />;
+    case "new-destination":
+      return <DestinationForm id={null} />;
+    case "edit-destination":
+      return <DestinationForm key={route.id} id={route.id} />;
+    case "destination":
+      return <DestinationDetail key={route.id} id={route.id} delivery={route.delivery} />;
     case "catalog":
       return <Catalog focus={route.type} />;
     case "not-found":

@@ -6,6 +6,10 @@ export type Route =
   | { page: "new-webhook" }
   | { page: "edit-webhook"; id: string }
   | { page: "webhook"; id: string; delivery: string | null }
+  | { page: "destinations" }
+  | { page: "new-destination" }
+  | { page: "edit-destination"; id: string }
+  | { page: "destination"; id: string; delivery: string | null }
   | { page: "catalog"; type: string | null }
   | { page: "not-found"; path: string };
 
@@ -14,6 +18,12 @@ export function parseRoute(pathname: string, search: string): Route {
   const query = new URLSearchParams(search);
   if (path === "/" || path === "/webhooks") return { page: "webhooks" };
   if (path === "/webhooks/new") return { page: "new-webhook" };
+  if (path === "/destinations") return { page: "destinations" };
+  if (path === "/destinations/new") return { page: "new-destination" };
+  const editDestination = /^\/destinations\/(dst_[0-9A-Za-z]+)\/edit$/.exec(path);
+  if (editDestination?.[1]) return { page: "edit-destination", id: editDestination[1] };
+  const destination = /^\/destinations\/(dst_[0-9A-Za-z]+)$/.exec(path);
+  if (destination?.[1]) return { page: "destination", id: destination[1], delivery: query.get("delivery") };
   if (path === "/catalog") return { page: "catalog", type: query.get("type") };
   const edit = /^\/webhooks\/(wh_[0-9A-Za-z]+)\/edit$/.exec(path);
   if (edit?.[1]) return { page: "edit-webhook", id: edit[1] };
