@@ -77,7 +77,7 @@ export async function startServer(config: Config, role: Role, log: Logger): Prom
   if (role !== "api") {
     if (store.dialect === "sqlite") {
       // One process owns the embedded store; claims left behind belong to a previous run.
-      const released = await store.resetClaims(Date.now());
+      const released = await store.queue.resetClaims(Date.now());
       if (released > 0) log.info({ released }, "released claims left by the previous run");
       const resumable = await store.jobs.resetLeases(Date.now());
       if (resumable > 0) log.info({ jobs: resumable }, "jobs left running by the previous run resume now");
@@ -104,7 +104,10 @@ export async function startServer(config: Config, role: Role, log: Logger): Prom
       () => local.wake(),
       (error) => log.warn({ err: error }, "LISTEN connection lost; polling until it is back"),
     );
-    const kinds = new JobKinds().register(RETENTION_KIND, retentionKind(store, config.retentionDays, log));
+    const kinds = new JobKinds().register(
+      RETENTION_KIND,
+      retentionKind(store.events, config.retentionDays, log),
+    );
     jobs = new JobRunner(
       {
         owner: config.nodeId,

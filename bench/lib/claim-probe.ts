@@ -7,8 +7,9 @@
 import Database from "better-sqlite3";
 import { Kysely, type LogEvent, PostgresDialect, SqliteDialect, sql } from "kysely";
 import pg from "pg";
-import { claimWebhookDue, listDueWebhooks } from "../../src/store/claim-by-webhook.js";
-import { claimDueDeliveries } from "../../src/store/queue.js";
+import { claimDueDeliveries } from "../../src/store/queue/claim-due.js";
+import { claimWebhookDue } from "../../src/store/queue/claim-for-targets.js";
+import { listDueWebhooks } from "../../src/store/queue/list-due-targets.js";
 import type { Database as Schema } from "../../src/store/schema.js";
 import { percentile, round } from "./context.js";
 import { postgresBaseUrl, type Storage } from "./storage.js";

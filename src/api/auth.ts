@@ -30,11 +30,11 @@ export class Authenticator {
   async ensureAdminKey(configured: string | null, generate: () => string): Promise<string | null> {
     if (configured !== null) {
       this.adminHash = hashApiKey(configured);
-      await this.store.setSetting(ADMIN_KEY_SETTING, this.adminHash);
+      await this.store.settings.set(ADMIN_KEY_SETTING, this.adminHash);
       return null;
     }
     const candidate = generate();
-    const stored = await this.store.setSettingIfAbsent(ADMIN_KEY_SETTING, hashApiKey(candidate));
+    const stored = await this.store.settings.setIfAbsent(ADMIN_KEY_SETTING, hashApiKey(candidate));
     this.adminHash = stored;
     return stored === hashApiKey(candidate) ? candidate : null;
   }
@@ -49,11 +49,11 @@ export class Authenticator {
     if (!match?.[1])
       throw new DomainError("unauthorized", "missing or malformed Authorization: Bearer <key>");
     const hash = hashApiKey(match[1]);
-    if (this.adminHash === null) this.adminHash = await this.store.getSetting(ADMIN_KEY_SETTING);
+    if (this.adminHash === null) this.adminHash = await this.store.settings.get(ADMIN_KEY_SETTING);
     if (hash === this.adminHash) {
       const acting = request.headers["switchboard-tenant"];
       if (acting === undefined) return { kind: "admin", tenantId: null };
-      if (typeof acting !== "string" || !(await this.store.getTenant(acting))) {
+      if (typeof acting !== "string" || !(await this.store.tenants.get(acting))) {
         throw new DomainError("not_found", "tenant named by Switchboard-Tenant not found");
       }
       return { kind: "admin", tenantId: acting };
@@ -62,7 +62,7 @@ export class Authenticator {
     const cached = this.cache.get(hash);
     if (cached && cached.until > now)
       return { kind: "tenant", tenantId: cached.tenantId, keyId: cached.keyId };
-    const key = await this.store.findApiKeyByHash(hash);
+    const key = await this.store.tenants.findKeyByHash(hash);
     if (!key || key.revoked_at !== null) {
       this.cache.delete(hash);
       throw new DomainError("unauthorized", "invalid or revoked API key");

@@ -66,7 +66,9 @@ function nextAttemptAt(state: DeliveryState): number | null {
  * that released it from a hold, exactly as the dispatcher builds it.
  */
 async function envelopeOfDelivery(store: Store, d: DeliveryRecord): Promise<string | null> {
-  const events = await store.getEventsByIds(d.merge_event_id ? [d.event_id, d.merge_event_id] : [d.event_id]);
+  const events = await store.events.getByIds(
+    d.merge_event_id ? [d.event_id, d.merge_event_id] : [d.event_id],
+  );
   const event = events.find((e) => e.id === d.event_id);
   if (!event) return null;
   return envelopeJson(
@@ -119,9 +121,9 @@ export async function deliveryRoutes(app: App, ctx: ApiContext): Promise<void> {
     },
     async (request) => {
       const tenantId = tenantOf(request);
-      const delivery = await ctx.store.getDelivery(tenantId, request.params.id);
+      const delivery = await ctx.store.deliveries.get(tenantId, request.params.id);
       if (!delivery) throw notFound("delivery");
-      const attempts = await ctx.store.listAttempts(tenantId, delivery.id);
+      const attempts = await ctx.store.deliveries.listAttempts(tenantId, delivery.id);
       const envelope = attempts.some((a) => a.request_body_envelope)
         ? await envelopeOfDelivery(ctx.store, delivery)
         : null;
@@ -143,9 +145,9 @@ export async function deliveryRoutes(app: App, ctx: ApiContext): Promise<void> {
     },
     async (request, reply) => {
       const tenantId = tenantOf(request);
-      const current = await ctx.store.getDelivery(tenantId, request.params.id);
+      const current = await ctx.store.deliveries.get(tenantId, request.params.id);
       if (!current) throw notFound("delivery");
-      const updated = await ctx.store.retryDelivery(tenantId, current.id, Date.now());
+      const updated = await ctx.store.deliveries.retry(tenantId, current.id, Date.now());
       if (!updated) {
         throw new DomainError(
           "not_retryable",

@@ -81,7 +81,7 @@ export async function destinationRoutes(app: App, ctx: ApiContext): Promise<void
         created_at: now,
         updated_at: now,
       };
-      await ctx.store.createWebhook(record);
+      await ctx.store.targets.create(record);
       reply.status(201);
       return presentEmailDestination(record, ctx.cipher);
     },
@@ -98,13 +98,13 @@ export async function destinationRoutes(app: App, ctx: ApiContext): Promise<void
       },
     },
     async (request) => {
-      const result = await ctx.store.listWebhooks(tenantOf(request), {
+      const result = await ctx.store.targets.list(tenantOf(request), {
         cursor: request.query.cursor,
         limit: request.query.limit ?? 50,
         kind: "email",
       });
       const health = new Map(
-        (await ctx.store.getWebhookHealth(result.data.map((d) => d.id))).map((h) => [h.webhook_id, h]),
+        (await ctx.store.targets.getHealth(result.data.map((d) => d.id))).map((h) => [h.webhook_id, h]),
       );
       return {
         data: result.data.map((d) => presentEmailDestination(d, ctx.cipher, health.get(d.id))),
@@ -128,7 +128,7 @@ export async function destinationRoutes(app: App, ctx: ApiContext): Promise<void
     },
     async (request) => {
       const record = await load(tenantOf(request), request.params.id);
-      const [health] = await ctx.store.getWebhookHealth([record.id]);
+      const [health] = await ctx.store.targets.getHealth([record.id]);
       return presentEmailDestination(record, ctx.cipher, health);
     },
   );
@@ -159,7 +159,7 @@ export async function destinationRoutes(app: App, ctx: ApiContext): Promise<void
       }
       // Enabling by hand clears the reason it was disabled automatically.
       if (input.enabled !== undefined) patch.disabled_reason = null;
-      const updated = await ctx.store.updateWebhook(tenantId, current.id, patch, Date.now());
+      const updated = await ctx.store.targets.update(tenantId, current.id, patch, Date.now());
       if (!updated) throw notFound("destination");
       if (input.enabled === true) ctx.wake();
       return presentEmailDestination(updated, ctx.cipher);
@@ -174,7 +174,7 @@ export async function destinationRoutes(app: App, ctx: ApiContext): Promise<void
     async (request, reply) => {
       const tenantId = tenantOf(request);
       await load(tenantId, request.params.id);
-      if (!(await ctx.store.deleteWebhook(tenantId, request.params.id, Date.now())))
+      if (!(await ctx.store.targets.delete(tenantId, request.params.id, Date.now())))
         throw notFound("destination");
       reply.status(204);
     },

@@ -101,7 +101,7 @@ export async function eventRoutes(app: App, ctx: ApiContext): Promise<void> {
       const until = parseTime(request.query.until);
       if (Number.isNaN(since)) throw invalid("/querystring/since", "not an ISO-8601 timestamp");
       if (Number.isNaN(until)) throw invalid("/querystring/until", "not an ISO-8601 timestamp");
-      const result = await ctx.store.listEvents(tenantOf(request), {
+      const result = await ctx.store.events.list(tenantOf(request), {
         cursor: request.query.cursor,
         limit: request.query.limit ?? 50,
         type: request.query.type,
@@ -123,9 +123,9 @@ export async function eventRoutes(app: App, ctx: ApiContext): Promise<void> {
     },
     async (request) => {
       const tenantId = tenantOf(request);
-      const event = await ctx.store.getEvent(tenantId, request.params.id);
+      const event = await ctx.store.events.get(tenantId, request.params.id);
       if (!event) throw notFound("event");
-      const deliveries = await ctx.store.listDeliveriesForEvent(tenantId, event.id);
+      const deliveries = await ctx.store.deliveries.listForEvent(tenantId, event.id);
       const now = Date.now();
       return {
         ...presentEvent(event),

@@ -44,7 +44,7 @@ export async function loadTarget(
   tenantId: string,
   id: string,
 ): Promise<WebhookRecord> {
-  const record = await ctx.store.getWebhook(tenantId, id);
+  const record = await ctx.store.targets.get(tenantId, id);
   if (!record || record.kind !== resource.kind) throw notFound(resource.noun);
   return record;
 }
@@ -70,7 +70,7 @@ export function targetDeliveryRoutes(resource: TargetResource) {
       async (request) => {
         const tenantId = tenantOf(request);
         const target = await loadTarget(ctx, resource, tenantId, request.params.id);
-        const result = await ctx.store.listDeliveries(tenantId, {
+        const result = await ctx.store.deliveries.list(tenantId, {
           webhookId: target.id,
           status: request.query.status,
           cursor: request.query.cursor,
@@ -113,7 +113,7 @@ export function targetDeliveryRoutes(resource: TargetResource) {
         let after: string | null = null;
         // Small transactions, yielding between them, so a 100 000-row replay never blocks the API.
         for (;;) {
-          const batch = await ctx.store.replayDeliveries(
+          const batch = await ctx.store.deliveries.replay(
             tenantId,
             target.id,
             { statuses, since, until },

@@ -53,7 +53,7 @@ export async function tenantRoutes(app: App, ctx: ApiContext): Promise<void> {
       const timezone = request.body.timezone ?? "UTC";
       if (!isTimeZone(timezone)) throw invalid("/body/timezone", `"${timezone}" is not an IANA time zone`);
       const tenant = { id: generateId("ten_"), name: request.body.name, timezone, created_at: Date.now() };
-      await ctx.store.createTenant(tenant);
+      await ctx.store.tenants.create(tenant);
       reply.status(201);
       return presentTenant(tenant);
     },
@@ -66,7 +66,7 @@ export async function tenantRoutes(app: App, ctx: ApiContext): Promise<void> {
     },
     async (request) => {
       requireAdmin(request);
-      const result = await ctx.store.listTenants({
+      const result = await ctx.store.tenants.list({
         cursor: request.query.cursor,
         limit: request.query.limit ?? 50,
       });
@@ -79,7 +79,7 @@ export async function tenantRoutes(app: App, ctx: ApiContext): Promise<void> {
     { schema: { tags: ["tenants"], summary: "Get a tenant (admin key)", params: TenantParams } },
     async (request) => {
       requireAdmin(request);
-      const tenant = await ctx.store.getTenant(request.params.id);
+      const tenant = await ctx.store.tenants.get(request.params.id);
       if (!tenant) throw notFound("tenant");
       return presentTenant(tenant);
     },
@@ -96,7 +96,7 @@ export async function tenantRoutes(app: App, ctx: ApiContext): Promise<void> {
     },
     async (request, reply) => {
       requireAdmin(request);
-      const tenant = await ctx.store.getTenant(request.params.id);
+      const tenant = await ctx.store.tenants.get(request.params.id);
       if (!tenant) throw notFound("tenant");
       const key = generateApiKey();
       const record = {
@@ -106,7 +106,7 @@ export async function tenantRoutes(app: App, ctx: ApiContext): Promise<void> {
         created_at: Date.now(),
         revoked_at: null,
       };
-      await ctx.store.createApiKey(record, hashApiKey(key));
+      await ctx.store.tenants.createKey(record, hashApiKey(key));
       reply.status(201);
       return { ...presentKey(record), key };
     },
@@ -117,8 +117,8 @@ export async function tenantRoutes(app: App, ctx: ApiContext): Promise<void> {
     { schema: { tags: ["tenants"], summary: "List a tenant's API keys (admin key)", params: TenantParams } },
     async (request) => {
       requireAdmin(request);
-      if (!(await ctx.store.getTenant(request.params.id))) throw notFound("tenant");
-      const keys = await ctx.store.listApiKeys(request.params.id);
+      if (!(await ctx.store.tenants.get(request.params.id))) throw notFound("tenant");
+      const keys = await ctx.store.tenants.listKeys(request.params.id);
       return { data: keys.map(presentKey), next_cursor: null };
     },
   );
@@ -134,7 +134,7 @@ export async function tenantRoutes(app: App, ctx: ApiContext): Promise<void> {
     },
     async (request, reply) => {
       requireAdmin(request);
-      const revoked = await ctx.store.revokeApiKey(request.params.id, request.params.key_id, Date.now());
+      const revoked = await ctx.store.tenants.revokeKey(request.params.id, request.params.key_id, Date.now());
       if (!revoked) throw notFound("API key");
       ctx.auth.forget(request.params.key_id);
       reply.status(204);

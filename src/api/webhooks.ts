@@ -81,7 +81,7 @@ export async function webhookRoutes(app: App, ctx: ApiContext): Promise<void> {
         created_at: now,
         updated_at: now,
       };
-      await ctx.store.createWebhook(webhook);
+      await ctx.store.targets.create(webhook);
       reply.status(201);
       return { ...presentWebhook(webhook, ctx.cipher), secret };
     },
@@ -98,13 +98,13 @@ export async function webhookRoutes(app: App, ctx: ApiContext): Promise<void> {
       },
     },
     async (request) => {
-      const result = await ctx.store.listWebhooks(tenantOf(request), {
+      const result = await ctx.store.targets.list(tenantOf(request), {
         cursor: request.query.cursor,
         limit: request.query.limit ?? 50,
         kind: "webhook",
       });
       const health = new Map(
-        (await ctx.store.getWebhookHealth(result.data.map((w) => w.id))).map((h) => [h.webhook_id, h]),
+        (await ctx.store.targets.getHealth(result.data.map((w) => w.id))).map((h) => [h.webhook_id, h]),
       );
       return {
         data: result.data.map((w) => presentWebhook(w, ctx.cipher, health.get(w.id))),
@@ -124,9 +124,9 @@ export async function webhookRoutes(app: App, ctx: ApiContext): Promise<void> {
       },
     },
     async (request) => {
-      const webhook = await ctx.store.getWebhook(tenantOf(request), request.params.id);
+      const webhook = await ctx.store.targets.get(tenantOf(request), request.params.id);
       if (!webhook) throw notFound("webhook");
-      const [health] = await ctx.store.getWebhookHealth([webhook.id]);
+      const [health] = await ctx.store.targets.getHealth([webhook.id]);
       return presentWebhook(webhook, ctx.cipher, health);
     },
   );
@@ -147,7 +147,7 @@ export async function webhookRoutes(app: App, ctx: ApiContext): Promise<void> {
       const patch = toColumns(ctx, request.body);
       // Enabling by hand clears the reason it was disabled automatically.
       if (request.body.enabled !== undefined) patch.disabled_reason = null;
-      const webhook = await ctx.store.updateWebhook(tenantOf(request), request.params.id, patch, Date.now());
+      const webhook = await ctx.store.targets.update(tenantOf(request), request.params.id, patch, Date.now());
       if (!webhook) throw notFound("webhook");
       if (request.body.enabled === true) ctx.wake();
       return presentWebhook(webhook, ctx.cipher);
@@ -158,7 +158,7 @@ export async function webhookRoutes(app: App, ctx: ApiContext): Promise<void> {
     "/v1/webhooks/:id",
     { schema: { tags: ["webhooks"], summary: "Delete a webhook (its logs are kept)", params: Params } },
     async (request, reply) => {
-      const deleted = await ctx.store.deleteWebhook(tenantOf(request), request.params.id, Date.now());
+      const deleted = await ctx.store.targets.delete(tenantOf(request), request.params.id, Date.now());
       if (!deleted) throw notFound("webhook");
       reply.status(204);
     },
@@ -168,7 +168,7 @@ export async function webhookRoutes(app: App, ctx: ApiContext): Promise<void> {
     "/v1/webhooks/:id/secret",
     { schema: { tags: ["webhooks"], summary: "Reveal the signing secret", params: Params } },
     async (request) => {
-      const webhook = await ctx.store.getWebhook(tenantOf(request), request.params.id);
+      const webhook = await ctx.store.targets.get(tenantOf(request), request.params.id);
       if (!webhook) throw notFound("webhook");
       const previousValid =
         webhook.previous_secret !== null && (webhook.previous_secret_expires_at ?? 0) > Date.now();
@@ -194,11 +194,11 @@ export async function webhookRoutes(app: App, ctx: ApiContext): Promise<void> {
     },
     async (request) => {
       const tenantId = tenantOf(request);
-      const current = await ctx.store.getWebhook(tenantId, request.params.id);
+      const current = await ctx.store.targets.get(tenantId, request.params.id);
       if (!current) throw notFound("webhook");
       const now = Date.now();
       const secret = generateWebhookSecret();
-      const rotated = await ctx.store.rotateWebhookSecret(
+      const rotated = await ctx.store.targets.rotateSecret(
         tenantId,
         current.id,
         {

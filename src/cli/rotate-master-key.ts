@@ -30,7 +30,7 @@ export async function rotateMasterKey(config: Config, newKeyText: string | null)
   let count: number;
   try {
     await store.migrate();
-    count = await store.reencryptSecrets((stored) => next.encrypt(current.decrypt(stored)));
+    count = await store.targets.reencryptSecrets((stored) => next.encrypt(current.decrypt(stored)));
   } finally {
     await store.close();
   }

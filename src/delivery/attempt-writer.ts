@@ -40,7 +40,7 @@ export class AttemptWriter {
     while (this.buffer.length > 0) {
       const batch = this.buffer.splice(0, MAX_BATCH);
       try {
-        const recorded = await this.store.recordAttempts(
+        const recorded = await this.store.queue.recordAttempts(
           this.owner,
           batch.map((b) => b.outcome),
           Date.now(),

@@ -29,9 +29,9 @@ export async function jobsForClaimed(
   }
   const [events, webhooks] = await Promise.all([
     eventById.size < eventIds.size
-      ? store.getEventsByIds([...eventIds].filter((id) => !eventById.has(id)))
+      ? store.events.getByIds([...eventIds].filter((id) => !eventById.has(id)))
       : [],
-    store.getWebhooksByIds([...new Set(rows.map((r) => r.webhook_id))]),
+    store.targets.getByIds([...new Set(rows.map((r) => r.webhook_id))]),
   ]);
   for (const event of events) {
     cache.add(event);
@@ -55,8 +55,7 @@ export async function jobsForClaimed(
       webhook: resolver.resolve(webhook, now),
     });
   }
-  if (missing.length > 0)
-    await store.cancelDeliveries(owner, missing, "event or webhook no longer exists", now);
+  if (missing.length > 0) await store.queue.cancel(owner, missing, "event or webhook no longer exists", now);
   return jobs;
 }
 
@@ -74,11 +73,11 @@ export async function giveBack(
 ): Promise<void> {
   const ids = jobs.map((job) => job.deliveryId);
   if (dueAt !== undefined && !webhook.deleted && webhook.enabled) {
-    await store.releaseDeliveries(owner, ids, dueAt);
+    await store.queue.release(owner, ids, dueAt);
   } else if (webhook.deleted) {
-    await store.cancelDeliveries(owner, ids, "webhook deleted", Date.now());
+    await store.queue.cancel(owner, ids, "webhook deleted", Date.now());
     metrics.deliveries.inc({ outcome: "cancelled" }, ids.length);
   } else {
-    await store.parkDeliveries(owner, ids, Date.now());
+    await store.queue.park(owner, ids, Date.now());
   }
 }

@@ -77,7 +77,7 @@ export class Claimer {
     ) {
       return [];
     }
-    const rows = await this.store.claimDueDeliveries(
+    const rows = await this.store.queue.claimDue(
       this.options.owner,
       now,
       now + this.options.leaseMs,
@@ -94,7 +94,7 @@ export class Claimer {
   /** Due deliveries of the webhooks known to have some, each up to its lane's room. */
   private async claimTargeted(now: number, limit: number, skip: Set<string>): Promise<DeliveryRecord[]> {
     if (this.plan.shouldLookUp(now)) {
-      const found = await this.store.listDueWebhooks(now, this.plan.lookUpAfter, DUE_WEBHOOK_SCAN);
+      const found = await this.store.queue.listDueTargets(now, this.plan.lookUpAfter, DUE_WEBHOOK_SCAN);
       this.plan.lookedUp(now, found);
     }
     const wants = this.plan.wants(limit, skip, (webhookId) => {
@@ -106,7 +106,7 @@ export class Claimer {
       return { room: capacity - (lane ? lane.jobs.length + lane.inFlight : 0), capacity };
     });
     if (wants.length === 0) return [];
-    const rows = await this.store.claimDueForWebhooks(
+    const rows = await this.store.queue.claimForTargets(
       this.options.owner,
       now,
       now + this.options.leaseMs,

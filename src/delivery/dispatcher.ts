@@ -163,7 +163,7 @@ export class Dispatcher implements DeliveryHandoff {
     if (this.lanes.inFlight > 0 || this.recording > 0)
       await new Promise<void>((resolve) => this.idle.push(resolve));
     await this.writer.flush();
-    if (unsent.length > 0) await this.store.releaseDeliveries(this.owner, unsent, Date.now());
+    if (unsent.length > 0) await this.store.queue.release(this.owner, unsent, Date.now());
     this.metrics.queued.set(0);
   }
 
@@ -228,7 +228,7 @@ export class Dispatcher implements DeliveryHandoff {
   private async refreshLanes(): Promise<void> {
     const waiting = [...this.lanes.all()].filter((lane) => lane.jobs.length > 0);
     if (waiting.length === 0) return;
-    const records = await this.store.getWebhooksByIds(waiting.map((lane) => lane.webhookId));
+    const records = await this.store.targets.getByIds(waiting.map((lane) => lane.webhookId));
     const now = Date.now();
     const byId = new Map(records.map((record) => [record.id, record]));
     for (const lane of waiting) {
@@ -397,7 +397,7 @@ export class Dispatcher implements DeliveryHandoff {
     const disableReason = decision.disableWebhook ?? exhausted;
     if (disableReason && recorded) {
       try {
-        await this.store.disableWebhook(webhook.id, disableReason, now);
+        await this.store.targets.disable(webhook.id, disableReason, now);
       } catch (error) {
         // Not disabled after all: the lane goes on (the next 410 tries again).
         this.restore(lane, webhook);
@@ -424,7 +424,7 @@ export class Dispatcher implements DeliveryHandoff {
   private async renewLeases(): Promise<void> {
     if (this.held.size === 0) return;
     try {
-      await this.store.renewClaims(this.owner, [...this.held], Date.now() + this.leaseMs);
+      await this.store.queue.renew(this.owner, [...this.held], Date.now() + this.leaseMs);
     } catch (error) {
       this.log.error({ err: error }, "renewing claims failed");
     }

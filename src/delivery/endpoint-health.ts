@@ -181,7 +181,7 @@ export class EndpointHealth {
     if (known) return known;
     let pending = this.loading.get(webhookId);
     if (!pending) {
-      pending = this.store.getWebhookHealth([webhookId]).then(([stored]) => {
+      pending = this.store.targets.getHealth([webhookId]).then(([stored]) => {
         const circuit = closedCircuit(this.options.breaker);
         const state: EndpointState = {
           // A restart starts with a closed circuit (one probe's worth of risk); the failing streak
@@ -223,7 +223,7 @@ export class EndpointHealth {
     // out of order and leave an older state (say, half_open after closed) as the stored one.
     const snapshot = state.health;
     state.saving = state.saving
-      .then(() => this.store.saveWebhookHealth(snapshot))
+      .then(() => this.store.targets.saveHealth(snapshot))
       .catch((error: unknown) => {
         this.log.error({ err: error, webhook_id: snapshot.webhook_id }, "saving webhook health failed");
       });

@@ -51,7 +51,7 @@ export class Metrics {
     let latest = { due: 0, oldestAgeS: 0 };
     let pending: Promise<void> | null = null;
     const refresh = async (): Promise<void> => {
-      pending ??= store
+      pending ??= store.queue
         .dueStats(Date.now())
         .then((stats) => {
           latest = {

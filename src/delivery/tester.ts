@@ -77,7 +77,7 @@ export class WebhookTester {
       decision,
       startedAt,
     });
-    await this.store.recordTestDelivery(event, delivery, attempt);
+    await this.store.deliveries.recordTest(event, delivery, attempt);
     return { event, delivery, attempt };
   }
 }

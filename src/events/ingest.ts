@@ -61,7 +61,7 @@ export class EventIngest {
   ): Promise<IngestedEvent[]> {
     const now = Date.now();
     const prepared = inputs.map((input, index) => validate(input, pathPrefix(index), now, tenantId));
-    const webhooks = await this.store.listEnabledWebhooks(tenantId);
+    const webhooks = await this.store.targets.listEnabled(tenantId);
     const byId = new Map(webhooks.map((w) => [w.id, w]));
     const routings = webhooks.map((w) => routingOf(w));
     // Held deliveries are not handed to the dispatcher: they wait in the store.
@@ -84,7 +84,7 @@ export class EventIngest {
         ? { owner: handoff.owner, leaseUntil: now + handoff.leaseMs, perWebhook: accepted }
         : null;
     const unclaimed = [...counts].some(([id, count]) => (accepted.get(id) ?? 0) < count);
-    const results = await this.store.ingestEvents(tenantId, newEvents, now, claim);
+    const results = await this.store.events.ingest(tenantId, newEvents, now, claim);
     if (handoff && claim) handoff.handoff(results, byId);
     // Deliveries stored unclaimed (or released from a hold): wake the dispatchers (this node's
     // and, via NOTIFY, others').
@@ -94,7 +94,7 @@ export class EventIngest {
         id: r.event.id,
         type: r.event.type,
         deliveries: r.duplicate
-          ? (await this.store.listDeliveriesForEvent(tenantId, r.event.id)).length
+          ? (await this.store.deliveries.listForEvent(tenantId, r.event.id)).length
           : r.deliveries.length,
       })),
     );

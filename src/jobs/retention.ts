@@ -1,7 +1,7 @@
 import { setImmediate as yieldToOthers } from "node:timers/promises";
 import type { Logger } from "pino";
 import { DEFAULT_MAX_ATTEMPTS } from "../domain/jobs.js";
-import type { JobRepository, NewJob, Store } from "../store/index.js";
+import type { EventRepository, JobRepository, NewJob } from "../store/index.js";
 import type { JobKind } from "./kinds.js";
 
 export const RETENTION_KIND = "retention";
@@ -68,7 +68,7 @@ export async function scheduleRetention(jobs: JobRepository, now: number): Promi
  * events purged in this run.
  */
 export function retentionKind(
-  store: Pick<Store, "purgePayloads">,
+  events: Pick<EventRepository, "purgePayloads">,
   retentionDays: number,
   log: Logger,
 ): JobKind {
@@ -85,7 +85,7 @@ export function retentionKind(
       }
       for (;;) {
         signal.throwIfAborted();
-        const batch = await store.purgePayloads(cutoff, at.after_id, BATCH);
+        const batch = await events.purgePayloads(cutoff, at.after_id, BATCH);
         at = { ...at, after_id: batch.lastId, purged: at.purged + batch.purged };
         if (batch.purged > 0) await progress(at.purged, null, at);
         if (batch.purged < BATCH) break;

@@ -241,44 +241,37 @@ export interface DueSignal {
   listen(onDue: () => void, onError: (error: unknown) => void): Promise<() => Promise<void>>;
 }
 
-export interface Store {
-  readonly dialect: "sqlite" | "postgres";
-  /** Null for the embedded store, where one process does everything and wakes itself. */
-  readonly dueSignal: DueSignal | null;
-  migrate(): Promise<void>;
-  close(): Promise<void>;
-  /** Durable jobs: work that is not a delivery (the first repository split out of this interface). */
-  readonly jobs: JobRepository;
-
-  getSetting(name: string): Promise<string | null>;
+/** Named settings of the installation (the admin key hash, …). */
+export interface SettingRepository {
+  get(name: string): Promise<string | null>;
   /** Sets the value only if none is set; returns the value in force afterwards. */
-  setSettingIfAbsent(name: string, value: string): Promise<string>;
-  setSetting(name: string, value: string): Promise<void>;
+  setIfAbsent(name: string, value: string): Promise<string>;
+  set(name: string, value: string): Promise<void>;
+}
 
-  createTenant(tenant: Tenant): Promise<void>;
-  getTenant(id: string): Promise<Tenant | null>;
-  listTenants(options: ListOptions): Promise<Page<Tenant>>;
+/** Tenants (law firms) and their API keys. */
+export interface TenantRepository {
+  create(tenant: Tenant): Promise<void>;
+  get(id: string): Promise<Tenant | null>;
+  list(options: ListOptions): Promise<Page<Tenant>>;
+  createKey(key: ApiKey, keyHash: string): Promise<void>;
+  listKeys(tenantId: string): Promise<ApiKey[]>;
+  revokeKey(tenantId: string, keyId: string, now: number): Promise<boolean>;
+  findKeyByHash(keyHash: string): Promise<ApiKey | null>;
+}
 
-  createApiKey(key: ApiKey, keyHash: string): Promise<void>;
-  listApiKeys(tenantId: string): Promise<ApiKey[]>;
-  revokeApiKey(tenantId: string, keyId: string, now: number): Promise<boolean>;
-  findApiKeyByHash(keyHash: string): Promise<ApiKey | null>;
-
-  createWebhook(webhook: WebhookRecord): Promise<void>;
-  getWebhook(tenantId: string, id: string): Promise<WebhookRecord | null>;
+/** Delivery targets of every kind (webhooks, email destinations) and their health. */
+export interface TargetRepository {
+  create(webhook: WebhookRecord): Promise<void>;
+  get(tenantId: string, id: string): Promise<WebhookRecord | null>;
   /** Webhooks by id regardless of tenant, deleted ones included (the dispatcher's view). */
-  getWebhooksByIds(ids: string[]): Promise<Array<WebhookRecord & { deleted_at: number | null }>>;
+  getByIds(ids: string[]): Promise<Array<WebhookRecord & { deleted_at: number | null }>>;
   /** The tenant's undeleted targets of one kind (`webhook`, `email`, …), newest first. */
-  listWebhooks(tenantId: string, options: ListOptions & { kind: string }): Promise<Page<WebhookRecord>>;
+  list(tenantId: string, options: ListOptions & { kind: string }): Promise<Page<WebhookRecord>>;
   /** Enabled, undeleted webhooks of a tenant: the candidates for routing. */
-  listEnabledWebhooks(tenantId: string): Promise<WebhookRecord[]>;
-  updateWebhook(
-    tenantId: string,
-    id: string,
-    patch: WebhookPatch,
-    now: number,
-  ): Promise<WebhookRecord | null>;
-  rotateWebhookSecret(
+  listEnabled(tenantId: string): Promise<WebhookRecord[]>;
+  update(tenantId: string, id: string, patch: WebhookPatch, now: number): Promise<WebhookRecord | null>;
+  rotateSecret(
     tenantId: string,
     id: string,
     rotation: { secret: string; previous_secret: string; previous_secret_expires_at: number },
@@ -290,14 +283,20 @@ export interface Store {
    */
   reencryptSecrets(reencrypt: (stored: string) => string): Promise<number>;
   /** Soft delete: the row stays for the logs; pending deliveries are cancelled. */
-  deleteWebhook(tenantId: string, id: string, now: number): Promise<boolean>;
+  delete(tenantId: string, id: string, now: number): Promise<boolean>;
+  disable(webhookId: string, reason: string, now: number): Promise<void>;
+  getHealth(ids: string[]): Promise<WebhookHealth[]>;
+  saveHealth(health: WebhookHealth): Promise<void>;
+}
 
+/** Events, stored with their deliveries (the outbox) in one transaction. */
+export interface EventRepository {
   /**
    * Stores events and their deliveries in one transaction. An event whose idempotency key the
    * tenant already used is not stored again: the earlier event is returned and no delivery made.
    * `claimFor` pre-claims the new deliveries to the listed webhooks for a local dispatcher.
    */
-  ingestEvents(
+  ingest(
     tenantId: string,
     events: NewEvent[],
     now: number,
@@ -308,32 +307,45 @@ export interface Store {
    * with `data.call_id` = `key`: they become due now and merge `eventId`'s data when sent.
    * (`ingestEvents` does this itself, in its transaction, for every event it stores.)
    */
-  releaseHeldDeliveries(
+  releaseHeld(
     tenantId: string,
     release: { key: string; eventType: string; eventId: string },
     now: number,
   ): Promise<number>;
-  getEvent(tenantId: string, id: string): Promise<EventRecord | null>;
-  getEventsByIds(ids: string[]): Promise<EventRecord[]>;
-  listEvents(
+  get(tenantId: string, id: string): Promise<EventRecord | null>;
+  getByIds(ids: string[]): Promise<EventRecord[]>;
+  list(
     tenantId: string,
     options: ListOptions & { type?: string; since?: number; until?: number },
   ): Promise<Page<EventRecord>>;
+  /**
+   * Retention: empties the payloads of up to `limit` events created before `cutoff` (skipping
+   * events that still have pending deliveries) and the bodies of their attempts, scanning ids
+   * after `afterId`. The rows — and so every count — stay.
+   */
+  purgePayloads(
+    cutoff: number,
+    afterId: string | null,
+    limit: number,
+  ): Promise<{ purged: number; lastId: string | null }>;
+}
 
-  listDeliveriesForEvent(tenantId: string, eventId: string): Promise<DeliveryRecord[]>;
-  listDeliveries(
+/** Deliveries and attempts as the API reads them, retries and replays them. */
+export interface DeliveryRepository {
+  listForEvent(tenantId: string, eventId: string): Promise<DeliveryRecord[]>;
+  list(
     tenantId: string,
     options: ListOptions & { webhookId?: string; status?: DeliveryStatus; eventId?: string },
   ): Promise<Page<DeliveryRecord>>;
-  getDelivery(tenantId: string, id: string): Promise<DeliveryRecord | null>;
+  get(tenantId: string, id: string): Promise<DeliveryRecord | null>;
   listAttempts(tenantId: string, deliveryId: string): Promise<AttemptRecord[]>;
   /** Makes a failed or pending delivery due now. Returns the updated delivery, or null. */
-  retryDelivery(tenantId: string, id: string, now: number): Promise<DeliveryRecord | null>;
+  retry(tenantId: string, id: string, now: number): Promise<DeliveryRecord | null>;
   /**
    * Re-queues up to `limit` deliveries of a webhook matching the filter, with ids after
    * `afterId`; returns how many and the last id seen (null when done).
    */
-  replayDeliveries(
+  replay(
     tenantId: string,
     webhookId: string,
     filter: { statuses: DeliveryStatus[]; since?: number; until?: number },
@@ -341,14 +353,19 @@ export interface Store {
     limit: number,
     now: number,
   ): Promise<{ replayed: number; lastId: string | null }>;
+  /** Stores a finished one-off delivery (test sends): event, delivery and attempt together. */
+  recordTest(event: EventRecord, delivery: DeliveryRecord, attempt: AttemptRecord): Promise<void>;
+}
 
+/** The delivery table as the queue: the dispatcher's claims, leases and outcomes (src/store/queue/). */
+export interface QueueRepository {
   /**
    * Claims up to `limit` due deliveries for `owner` until `leaseUntil`, passing over deliveries
    * to `skipWebhookIds` (webhooks whose local lanes are full). With `sharedCap` (PostgreSQL), no
    * webhook ends up with more claimed deliveries across all nodes than its `max_in_flight`
    * (or `sharedCap` when unset).
    */
-  claimDueDeliveries(
+  claimDue(
     owner: string,
     now: number,
     leaseUntil: number,
@@ -361,14 +378,14 @@ export interface Store {
    * attempts and retries alike), for `owner` until `leaseUntil`; the cost does not depend on
    * what other webhooks have due.
    */
-  claimDueForWebhooks(
+  claimForTargets(
     owner: string,
     now: number,
     leaseUntil: number,
     wants: WebhookClaim[],
   ): Promise<DeliveryRecord[]>;
   /** Webhooks with deliveries due at `now`, visiting at most `scan` webhooks after `afterId`. */
-  listDueWebhooks(now: number, afterId: string | null, scan: number): Promise<DueWebhooks>;
+  listDueTargets(now: number, afterId: string | null, scan: number): Promise<DueWebhooks>;
   /**
    * Records finished attempts and the deliveries' new states in one transaction. A delivery is
    * updated (and its attempt kept) only while `owner` still holds its claim; returns the ids
@@ -376,35 +393,41 @@ export interface Store {
    */
   recordAttempts(owner: string, outcomes: AttemptOutcome[], now: number): Promise<Set<string>>;
   /** Gives claims back (shutdown): the deliveries become due at `dueAt`. */
-  releaseDeliveries(owner: string, ids: string[], dueAt: number): Promise<void>;
+  release(owner: string, ids: string[], dueAt: number): Promise<void>;
   /** Extends this owner's claims on these deliveries until `leaseUntil` (long local queues). */
-  renewClaims(owner: string, ids: string[], leaseUntil: number): Promise<void>;
+  renew(owner: string, ids: string[], leaseUntil: number): Promise<void>;
   /**
    * Gives back claims on deliveries whose webhook turned out to be disabled: they wait, out of
    * the due index, until it is enabled (or are due now if it was enabled meanwhile).
    */
-  parkDeliveries(owner: string, ids: string[], now: number): Promise<void>;
+  park(owner: string, ids: string[], now: number): Promise<void>;
   /** Cancels claimed deliveries whose webhook was deleted. */
-  cancelDeliveries(owner: string, ids: string[], reason: string, now: number): Promise<void>;
-  /** Stores a finished one-off delivery (test sends): event, delivery and attempt together. */
-  recordTestDelivery(event: EventRecord, delivery: DeliveryRecord, attempt: AttemptRecord): Promise<void>;
-  disableWebhook(webhookId: string, reason: string, now: number): Promise<void>;
+  cancel(owner: string, ids: string[], reason: string, now: number): Promise<void>;
   /**
    * Makes every claimed pending delivery due now. Only for the embedded store at start, where
    * this process is the only node and any claim left behind belongs to a previous run.
    */
   resetClaims(now: number): Promise<number>;
   dueStats(now: number): Promise<DueStats>;
-  getWebhookHealth(ids: string[]): Promise<WebhookHealth[]>;
-  saveWebhookHealth(health: WebhookHealth): Promise<void>;
-  /**
-   * Retention: empties the payloads of up to `limit` events created before `cutoff` (skipping
-   * events that still have pending deliveries) and the bodies of their attempts, scanning ids
-   * after `afterId`. The rows — and so every count — stay.
-   */
-  purgePayloads(
-    cutoff: number,
-    afterId: string | null,
-    limit: number,
-  ): Promise<{ purged: number; lastId: string | null }>;
+}
+
+/**
+ * The store: one repository per aggregate, over SQLite or PostgreSQL. Each repository's
+ * operations are one function each in its module (src/store/<aggregate>.ts, src/store/queue/,
+ * src/store/jobs/).
+ */
+export interface Store {
+  readonly dialect: "sqlite" | "postgres";
+  /** Null for the embedded store, where one process does everything and wakes itself. */
+  readonly dueSignal: DueSignal | null;
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+  readonly settings: SettingRepository;
+  readonly tenants: TenantRepository;
+  readonly targets: TargetRepository;
+  readonly events: EventRepository;
+  readonly deliveries: DeliveryRepository;
+  readonly queue: QueueRepository;
+  /** Durable jobs: work that is not a delivery. */
+  readonly jobs: JobRepository;
 }

@@ -2,7 +2,14 @@ import type { Kysely } from "kysely";
 import { chunks } from "./chunks.js";
 import { HELD_UNTIL_ENABLED, page, webhookFromRow, webhookToRow } from "./rows.js";
 import type { Database } from "./schema.js";
-import type { ListOptions, Page, WebhookHealth, WebhookPatch, WebhookRecord } from "./store.js";
+import type {
+  ListOptions,
+  Page,
+  TargetRepository,
+  WebhookHealth,
+  WebhookPatch,
+  WebhookRecord,
+} from "./store.js";
 
 /** Webhook rows and their health: one function per operation, used by KyselyStore. */
 type Db = Kysely<Database>;
@@ -214,4 +221,22 @@ async function holdOrReleasePending(
   } else {
     await q.set({ next_attempt_at: HELD_UNTIL_ENABLED, updated_at: now }).execute();
   }
+}
+
+/** Delivery targets of every kind, over these operations. */
+export function targetRepository(db: Db): TargetRepository {
+  return {
+    create: (target) => createWebhook(db, target),
+    get: (tenantId, id) => getWebhook(db, tenantId, id),
+    getByIds: (ids) => getWebhooksByIds(db, ids),
+    list: (tenantId, options) => listWebhooks(db, tenantId, options),
+    listEnabled: (tenantId) => listEnabledWebhooks(db, tenantId),
+    update: (tenantId, id, patch, now) => updateWebhook(db, tenantId, id, patch, now),
+    rotateSecret: (tenantId, id, rotation, now) => rotateWebhookSecret(db, tenantId, id, rotation, now),
+    reencryptSecrets: (reencrypt) => reencryptSecrets(db, reencrypt),
+    delete: (tenantId, id, now) => deleteWebhook(db, tenantId, id, now),
+    disable: (id, reason, now) => disableWebhook(db, id, reason, now),
+    getHealth: (ids) => getWebhookHealth(db, ids),
+    saveHealth: (health) => saveWebhookHealth(db, health),
+  };
 }

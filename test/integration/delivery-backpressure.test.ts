@@ -20,10 +20,10 @@ describe.each(storeKinds())("recording backpressure on %s", (kind) => {
     sb = await startTestServer(kind, { SWITCHBOARD_WORKER_CONCURRENCY: String(CONCURRENCY) });
     // The real store, with each batch of outcomes held back 100 ms: the endpoint answers far
     // faster than attempts reach the record, as on a loaded database.
-    const store = sb.server.store;
-    const recordAttempts = store.recordAttempts.bind(store);
+    const queue = sb.server.store.queue;
+    const recordAttempts = queue.recordAttempts.bind(queue);
     let onRecord = 0;
-    store.recordAttempts = async (owner: string, outcomes: AttemptOutcome[], now: number) => {
+    queue.recordAttempts = async (owner: string, outcomes: AttemptOutcome[], now: number) => {
       await new Promise((resolve) => setTimeout(resolve, 100));
       const recorded = await recordAttempts(owner, outcomes, now);
       onRecord += outcomes.length;

@@ -20,7 +20,7 @@ describe("job runner", () => {
     store = await openStore({ databaseUrl: null, dataDir: storage.dataDir, pgPoolSize: 1 });
     await store.migrate();
     tenantId = generateId("ten_");
-    await store.createTenant({ id: tenantId, name: "Runner", timezone: "UTC", created_at: 1 });
+    await store.tenants.create({ id: tenantId, name: "Runner", timezone: "UTC", created_at: 1 });
   });
   afterEach(async () => {
     await store?.close();

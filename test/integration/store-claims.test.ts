@@ -15,7 +15,7 @@ describe.each(storeKinds())("claims on %s", (kind) => {
     store = await openStore({ databaseUrl: storage.databaseUrl, dataDir: storage.dataDir, pgPoolSize: 4 });
     await store.migrate();
     tenantId = generateId("ten_");
-    await store.createTenant({ id: tenantId, name: "Claims", timezone: "UTC", created_at: 1 });
+    await store.tenants.create({ id: tenantId, name: "Claims", timezone: "UTC", created_at: 1 });
     webhookId = await createWebhook();
   });
   afterAll(async () => {
@@ -25,7 +25,7 @@ describe.each(storeKinds())("claims on %s", (kind) => {
 
   async function createWebhook(): Promise<string> {
     const id = generateId("wh_");
-    await store.createWebhook({
+    await store.targets.create({
       id,
       tenant_id: tenantId,
       kind: "webhook",
@@ -74,13 +74,13 @@ describe.each(storeKinds())("claims on %s", (kind) => {
       },
       deliveries: [{ id: generateId("dlv_"), webhookId: to, hold: null, claimed: false }],
     }));
-    await store.ingestEvents(tenantId, items, now, null);
+    await store.events.ingest(tenantId, items, now, null);
     return items.map((i) => i.deliveries[0]?.id as string);
   }
 
   /** Records a failed attempt for each claimed delivery, due again at `dueAt`. */
   async function fail(owner: string, ids: string[], dueAt: number): Promise<void> {
-    await store.recordAttempts(
+    await store.queue.recordAttempts(
       owner,
       ids.map((id) => ({
         attempt: {
@@ -119,43 +119,43 @@ describe.each(storeKinds())("claims on %s", (kind) => {
   it("serves first attempts even when a larger, older retry backlog is due", async () => {
     const t = 1_000_000;
     const backlog = await deliveries(60, t);
-    const claimed = await store.claimDueDeliveries("node-a", t, t + 1, 60);
+    const claimed = await store.queue.claimDue("node-a", t, t + 1, 60);
     expect(claimed).toHaveLength(60);
     await fail("node-a", backlog, t + 10);
     const fresh = await deliveries(20, t + 50);
-    const batch = await store.claimDueDeliveries("node-b", t + 100, t + 100_000, 20);
+    const batch = await store.queue.claimDue("node-b", t + 100, t + 100_000, 20);
     const firsts = batch.filter((d) => d.attempts === 0).map((d) => d.id);
     expect(firsts.length).toBe(15);
     expect(fresh).toEqual(expect.arrayContaining(firsts));
     // Retries fill the rest of the batch; a later claim takes what is left of both lanes.
     expect(batch.filter((d) => d.attempts === 1)).toHaveLength(5);
-    const rest = await store.claimDueDeliveries("node-b", t + 100, t + 100_000, 500);
+    const rest = await store.queue.claimDue("node-b", t + 100, t + 100_000, 500);
     expect(rest).toHaveLength(60);
   });
 
   it("lets another node take over a claim whose lease ran out, and the old owner can no longer record it", async () => {
     const t = 5_000_000;
     const [id] = await deliveries(1, t);
-    const mine = await store.claimDueDeliveries("node-a", t, t + 1_000, 500);
+    const mine = await store.queue.claimDue("node-a", t, t + 1_000, 500);
     expect(mine.map((d) => d.id)).toContain(id);
-    expect(
-      (await store.claimDueDeliveries("node-b", t + 500, t + 2_000, 500)).map((d) => d.id),
-    ).not.toContain(id);
-    const taken = await store.claimDueDeliveries("node-b", t + 1_000, t + 60_000, 500);
+    expect((await store.queue.claimDue("node-b", t + 500, t + 2_000, 500)).map((d) => d.id)).not.toContain(
+      id,
+    );
+    const taken = await store.queue.claimDue("node-b", t + 1_000, t + 60_000, 500);
     expect(taken.map((d) => d.id)).toContain(id);
     await fail("node-a", [id as string], t + 1_500);
-    const delivery = await store.getDelivery(tenantId, id as string);
+    const delivery = await store.deliveries.get(tenantId, id as string);
     expect(delivery?.lease_owner).toBe("node-b");
     expect(delivery?.attempts).toBe(0);
-    expect(await store.listAttempts(tenantId, id as string)).toHaveLength(0);
+    expect(await store.deliveries.listAttempts(tenantId, id as string)).toHaveLength(0);
   });
 
   it("two claimers never get the same delivery", async () => {
     const t = 9_000_000;
     const created = await deliveries(200, t);
     const [a, b] = await Promise.all([
-      store.claimDueDeliveries("node-a", t, t + 60_000, 150),
-      store.claimDueDeliveries("node-b", t, t + 60_000, 150),
+      store.queue.claimDue("node-a", t, t + 60_000, 150),
+      store.queue.claimDue("node-b", t, t + 60_000, 150),
     ]);
     const ids = [...(a ?? []), ...(b ?? [])].map((d) => d.id);
     expect(new Set(ids).size).toBe(ids.length);
@@ -168,7 +168,7 @@ describe.each(storeKinds())("claims on %s", (kind) => {
     async () => {
       const t = 20_000_000;
       // Earlier tests' expired claims are due again: push them out of the way first.
-      const leftovers = await store.claimDueDeliveries("sweeper", t, t + 1, 5_000);
+      const leftovers = await store.queue.claimDue("sweeper", t, t + 1, 5_000);
       await fail(
         "sweeper",
         leftovers.map((d) => d.id),
@@ -176,8 +176,8 @@ describe.each(storeKinds())("claims on %s", (kind) => {
       );
       await deliveries(30, t + 1);
       const [a, b] = await Promise.all([
-        store.claimDueDeliveries("node-a", t + 2, t + 60_000, 50, [], 4),
-        store.claimDueDeliveries("node-b", t + 2, t + 60_000, 50, [], 4),
+        store.queue.claimDue("node-a", t + 2, t + 60_000, 50, [], 4),
+        store.queue.claimDue("node-b", t + 2, t + 60_000, 50, [], 4),
       ]);
       const claimed = [...(a ?? []), ...(b ?? [])];
       expect(claimed).toHaveLength(4);
@@ -190,7 +190,7 @@ describe.each(storeKinds())("claims on %s", (kind) => {
           .map((d) => d.id),
         t + 10_000_000,
       );
-      const more = await store.claimDueDeliveries("node-b", t + 3, t + 60_000, 50, [], 4);
+      const more = await store.queue.claimDue("node-b", t + 3, t + 60_000, 50, [], 4);
       expect(more).toHaveLength(2);
     },
   );
@@ -198,7 +198,7 @@ describe.each(storeKinds())("claims on %s", (kind) => {
   it("claims named webhooks' due deliveries up to each one's limit, and finds the webhooks with due work", async () => {
     const t = 40_000_000;
     // Earlier tests' claims and retries: out of the way, pending but not due.
-    const leftovers = await store.claimDueDeliveries("sweeper", t, t + 1, 5_000);
+    const leftovers = await store.queue.claimDue("sweeper", t, t + 1, 5_000);
     await fail(
       "sweeper",
       leftovers.map((d) => d.id),
@@ -209,16 +209,16 @@ describe.each(storeKinds())("claims on %s", (kind) => {
     const dueB = await deliveries(5, t + 1, b);
     const laterB = await deliveries(3, t + 1_000, b);
 
-    const found = await store.listDueWebhooks(t + 10, null, 1_000);
+    const found = await store.queue.listDueTargets(t + 10, null, 1_000);
     expect([...found.webhookIds].sort()).toEqual([a, b].sort());
     expect(found.resumeAfter).toBeNull();
     // A bounded look-up says where the next one goes on.
-    const first = await store.listDueWebhooks(t + 10, null, 2);
+    const first = await store.queue.listDueTargets(t + 10, null, 2);
     expect(first.resumeAfter).not.toBeNull();
-    const rest = await store.listDueWebhooks(t + 10, first.resumeAfter, 1_000);
+    const rest = await store.queue.listDueTargets(t + 10, first.resumeAfter, 1_000);
     expect([...first.webhookIds, ...rest.webhookIds].sort()).toEqual([a, b].sort());
 
-    const claimed = await store.claimDueForWebhooks("node-a", t + 10, t + 60_000, [
+    const claimed = await store.queue.claimForTargets("node-a", t + 10, t + 60_000, [
       { webhookId: a, limit: 10 },
       { webhookId: b, limit: 10 },
     ]);
@@ -234,14 +234,14 @@ describe.each(storeKinds())("claims on %s", (kind) => {
 
     // Two claimers targeting the same webhook never get the same delivery.
     const [x, y] = await Promise.all([
-      store.claimDueForWebhooks("node-b", t + 20, t + 60_000, [{ webhookId: a, limit: 30 }]),
-      store.claimDueForWebhooks("node-c", t + 20, t + 60_000, [{ webhookId: a, limit: 30 }]),
+      store.queue.claimForTargets("node-b", t + 20, t + 60_000, [{ webhookId: a, limit: 30 }]),
+      store.queue.claimForTargets("node-c", t + 20, t + 60_000, [{ webhookId: a, limit: 30 }]),
     ]);
     const ids = [...(x ?? []), ...(y ?? []), ...claimed].map((d) => d.id);
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids).toEqual(expect.arrayContaining(dueA));
     // Only b's later deliveries are left, and they are not due yet.
-    expect((await store.listDueWebhooks(t + 20, null, 1_000)).webhookIds).toEqual([]);
-    expect((await store.listDueWebhooks(t + 1_000, null, 1_000)).webhookIds).toEqual([b]);
+    expect((await store.queue.listDueTargets(t + 20, null, 1_000)).webhookIds).toEqual([]);
+    expect((await store.queue.listDueTargets(t + 1_000, null, 1_000)).webhookIds).toEqual([b]);
   });
 });

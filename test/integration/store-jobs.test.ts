@@ -28,7 +28,7 @@ describe.each(storeKinds())("job repository on %s", (kind) => {
 
   async function tenant(): Promise<string> {
     const id = generateId("ten_");
-    await store.createTenant({ id, name: "Jobs", timezone: "UTC", created_at: 1 });
+    await store.tenants.create({ id, name: "Jobs", timezone: "UTC", created_at: 1 });
     return id;
   }
 

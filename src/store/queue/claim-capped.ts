@@ -1,7 +1,7 @@
 import { type Kysely, sql } from "kysely";
-import { deliveryFromRow } from "./rows.js";
-import type { Database, DeliveryTable } from "./schema.js";
-import type { DeliveryRecord } from "./store.js";
+import { deliveryFromRow } from "../rows.js";
+import type { Database, DeliveryTable } from "../schema.js";
+import type { DeliveryRecord } from "../store.js";
 
 /** Any constant: the advisory lock that serialises capped claims across nodes. */
 const CLAIM_LOCK = 7_543_001;

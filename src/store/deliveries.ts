@@ -1,0 +1,148 @@
+import type { Kysely } from "kysely";
+import { attemptFromRow, attemptToRow, deliveryFromRow, eventToRow, page } from "./rows.js";
+import type { Database } from "./schema.js";
+import type {
+  AttemptRecord,
+  DeliveryRecord,
+  DeliveryRepository,
+  DeliveryStatus,
+  EventRecord,
+  ListOptions,
+  Page,
+} from "./store.js";
+
+/** Deliveries and attempts as the API reads and re-queues them: one function per operation. */
+type Db = Kysely<Database>;
+
+export async function listDeliveriesForEvent(
+  db: Db,
+  tenantId: string,
+  eventId: string,
+): Promise<DeliveryRecord[]> {
+  const rows = await db
+    .selectFrom("deliveries")
+    .selectAll()
+    .where("tenant_id", "=", tenantId)
+    .where("event_id", "=", eventId)
+    .orderBy("id")
+    .execute();
+  return rows.map(deliveryFromRow);
+}
+
+export async function listDeliveries(
+  db: Db,
+  tenantId: string,
+  options: ListOptions & { webhookId?: string; status?: DeliveryStatus; eventId?: string },
+): Promise<Page<DeliveryRecord>> {
+  let q = db.selectFrom("deliveries").selectAll().where("tenant_id", "=", tenantId);
+  if (options.webhookId) q = q.where("webhook_id", "=", options.webhookId);
+  if (options.eventId) q = q.where("event_id", "=", options.eventId);
+  if (options.status) q = q.where("status", "=", options.status);
+  if (options.cursor) q = q.where("id", "<", options.cursor);
+  const rows = await q
+    .orderBy("id", "desc")
+    .limit(options.limit + 1)
+    .execute();
+  return page(rows.map(deliveryFromRow), options.limit);
+}
+
+export async function getDelivery(db: Db, tenantId: string, id: string): Promise<DeliveryRecord | null> {
+  const row = await db
+    .selectFrom("deliveries")
+    .selectAll()
+    .where("tenant_id", "=", tenantId)
+    .where("id", "=", id)
+    .executeTakeFirst();
+  return row ? deliveryFromRow(row) : null;
+}
+
+export async function listAttempts(db: Db, tenantId: string, deliveryId: string): Promise<AttemptRecord[]> {
+  const rows = await db
+    .selectFrom("attempts")
+    .selectAll()
+    .where("tenant_id", "=", tenantId)
+    .where("delivery_id", "=", deliveryId)
+    .orderBy("id")
+    .execute();
+  return rows.map(attemptFromRow);
+}
+
+/** A failed or pending (unclaimed) delivery becomes due now. */
+export async function retryDelivery(
+  db: Db,
+  tenantId: string,
+  id: string,
+  now: number,
+): Promise<DeliveryRecord | null> {
+  const row = await db
+    .updateTable("deliveries")
+    .set({ status: "pending", next_attempt_at: now, updated_at: now })
+    .where("tenant_id", "=", tenantId)
+    .where("id", "=", id)
+    .where((eb) =>
+      eb.or([
+        eb("status", "=", "failed"),
+        eb.and([eb("status", "=", "pending"), eb("lease_owner", "is", null)]),
+      ]),
+    )
+    .returningAll()
+    .executeTakeFirst();
+  return row ? deliveryFromRow(row) : null;
+}
+
+export async function replayDeliveries(
+  db: Db,
+  tenantId: string,
+  webhookId: string,
+  filter: { statuses: DeliveryStatus[]; since?: number; until?: number },
+  afterId: string | null,
+  limit: number,
+  now: number,
+): Promise<{ replayed: number; lastId: string | null }> {
+  return db.transaction().execute(async (tx) => {
+    let q = tx
+      .selectFrom("deliveries")
+      .select("id")
+      .where("tenant_id", "=", tenantId)
+      .where("webhook_id", "=", webhookId)
+      .where("status", "in", filter.statuses);
+    if (afterId) q = q.where("id", ">", afterId);
+    if (filter.since !== undefined) q = q.where("created_at", ">=", filter.since);
+    if (filter.until !== undefined) q = q.where("created_at", "<", filter.until);
+    const ids = (await q.orderBy("id").limit(limit).execute()).map((r) => r.id);
+    if (ids.length === 0) return { replayed: 0, lastId: null };
+    const result = await tx
+      .updateTable("deliveries")
+      .set({ status: "pending", next_attempt_at: now, updated_at: now })
+      .where("id", "in", ids)
+      .where("lease_owner", "is", null)
+      .executeTakeFirst();
+    return { replayed: Number(result.numUpdatedRows), lastId: ids[ids.length - 1] ?? null };
+  });
+}
+
+export async function recordTestDelivery(
+  db: Db,
+  event: EventRecord,
+  delivery: DeliveryRecord,
+  attempt: AttemptRecord,
+): Promise<void> {
+  await db.transaction().execute(async (tx) => {
+    await tx.insertInto("events").values(eventToRow(event)).execute();
+    await tx.insertInto("deliveries").values(delivery).execute();
+    await tx.insertInto("attempts").values(attemptToRow(attempt)).execute();
+  });
+}
+
+export function deliveryRepository(db: Db): DeliveryRepository {
+  return {
+    listForEvent: (tenantId, eventId) => listDeliveriesForEvent(db, tenantId, eventId),
+    list: (tenantId, options) => listDeliveries(db, tenantId, options),
+    get: (tenantId, id) => getDelivery(db, tenantId, id),
+    listAttempts: (tenantId, deliveryId) => listAttempts(db, tenantId, deliveryId),
+    retry: (tenantId, id, now) => retryDelivery(db, tenantId, id, now),
+    replay: (tenantId, targetId, filter, afterId, limit, now) =>
+      replayDeliveries(db, tenantId, targetId, filter, afterId, limit, now),
+    recordTest: (event, delivery, attempt) => recordTestDelivery(db, event, delivery, attempt),
+  };
+}
