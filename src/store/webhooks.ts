@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import { chunks } from "./chunks.js";
 import { HELD_UNTIL_ENABLED, page, webhookFromRow, webhookToRow } from "./rows.js";
 import type { Database } from "./schema.js";
@@ -214,8 +214,13 @@ async function holdOrReleasePending(
     .where("status", "=", "pending")
     .where("lease_owner", "is", null);
   if (isEnabled) {
+    // A delivery that was waiting for a follow-up event goes back to waiting (until its hold
+    // deadline), not out at once without the follow-up's data.
     await q
-      .set({ next_attempt_at: now, updated_at: now })
+      .set({
+        next_attempt_at: sql<number>`case when hold_key is not null and hold_until > ${now} then hold_until else ${now} end`,
+        updated_at: now,
+      })
       .where("next_attempt_at", "=", HELD_UNTIL_ENABLED)
       .execute();
   } else {

@@ -209,6 +209,29 @@ describe.each(storeKinds())("held deliveries on %s", (kind) => {
     expect(requestsTo(path)).toHaveLength(1);
   });
 
+  it("a held delivery still waits for its follow-up after its webhook is disabled and enabled again", async () => {
+    const { webhook, path } = await createWebhook({
+      events: ["call.ended"],
+      hold: { until_event: "call.recording_ready", max_wait_s: 1800 },
+    });
+    const ended = await send("call.ended", { call_id: "call_de1", duration: 9 });
+    expect(
+      (await sb.call("PATCH", `/v1/webhooks/${webhook.id}`, { key, body: { enabled: false } })).status,
+    ).toBe(200);
+    expect((await deliveriesOf(ended.id))[0].state).toBe("parked");
+    expect(
+      (await sb.call("PATCH", `/v1/webhooks/${webhook.id}`, { key, body: { enabled: true } })).status,
+    ).toBe(200);
+    const [waiting] = await deliveriesOf(ended.id);
+    expect(waiting.state).toBe("held");
+    await sleep(500);
+    expect(requestsTo(path)).toHaveLength(0);
+    await send("call.recording_ready", { call_id: "call_de1", ...RECORDING });
+    await eventually(async () => requestsTo(path).length === 1, 10_000);
+    const body = JSON.parse((requestsTo(path)[0] as ReceivedRequest).body);
+    expect(body.data.recording_url).toBe(RECORDING.recording_url);
+  });
+
   it("events without a call id are not held", async () => {
     const { path } = await createWebhook({
       events: ["message.received"],
