@@ -1,5 +1,13 @@
 /** The dashboard's only back end: the Switchboard HTTP API (same origin, `/v1/...`). */
 import type { DeliveryStateName, DeliveryStatus } from "../../src/domain/delivery-state.js";
+import type {
+  RetryPolicy,
+  SuccessConditions,
+  TargetHealth,
+  Webhook as WebhookAnswer,
+  WebhookAuth,
+  WebhookFilters,
+} from "../../src/domain/webhook.js";
 
 export interface Session {
   key: string;
@@ -140,72 +148,15 @@ export interface Tenant {
   created_at: string;
 }
 
-export type AuthSettings =
-  | { type: "none" }
-  | { type: "api_key"; header: string; value: string }
-  | { type: "basic"; username: string; password: string }
-  | { type: "bearer"; token: string };
-
-export interface Filters {
-  campaign_ids?: string[];
-  case_types?: string[];
-  directions?: Array<"inbound" | "outbound">;
-  agent_ids?: string[];
-  lead_scores?: string[];
-  match?: Record<string, unknown>;
-}
-
-export interface RetrySettings {
-  preset?: "standard" | "every_30m_for_7d" | "exponential";
-  schedule?: number[];
-  max_attempts?: number;
-  total_timeout_s?: number;
-  base_s?: number;
-  cap_s?: number;
-}
-
-export interface SuccessSettings {
-  status_codes?: number[];
-  response_key?: string;
-  expected_value?: unknown;
-}
-
-export interface Health {
-  circuit?: string;
-  consecutive_failures?: number;
-  retry_at?: string | null;
-  failing_since?: string | null;
-  last_success_at?: string | null;
-  last_failure_at?: string | null;
-}
-
-export interface Webhook {
-  id: string;
-  url: string;
-  description: string;
-  enabled: boolean;
-  disabled_reason: string | null;
-  events: string[];
-  campaign_id: string | null;
-  filters: Filters;
-  method: "POST" | "GET" | "PUT" | "DELETE";
-  headers: Record<string, string>;
-  auth: AuthSettings;
-  app_key: string | null;
-  body: { format: "json" | "form"; template?: string | Record<string, unknown> };
-  timeout_ms: number;
-  retry: RetrySettings;
-  success: SuccessSettings;
-  max_in_flight?: number | null;
-  rate_limit_per_s?: number | null;
-  signature_header?: string | null;
-  hold?: { until_event: string; max_wait_s: number } | null;
-  health?: Health;
-  created_at: string;
-  updated_at: string;
-  /** Only in the answer to create. */
-  secret?: string;
-}
+// The shapes the server answers with, imported from the schemas its routes validate and answer
+// with (src/domain/webhook.ts): never re-declared here.
+export type AuthSettings = WebhookAuth;
+export type Filters = WebhookFilters;
+export type RetrySettings = RetryPolicy;
+export type SuccessSettings = SuccessConditions;
+export type Health = TargetHealth;
+/** A webhook as the API answers with it; `secret` only in the answer to create. */
+export type Webhook = WebhookAnswer & { secret?: string };
 
 export type { DeliveryStateName, DeliveryStatus };
 
