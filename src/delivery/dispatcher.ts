@@ -234,7 +234,7 @@ export class Dispatcher implements DeliveryHandoff {
     for (const lane of waiting) {
       const record = byId.get(lane.webhookId);
       const stored = record ? this.targets.resolve(record, now) : null;
-      if (stored) Lanes.adopt(lane, stored);
+      if (stored) this.lanes.adopt(lane, stored);
       this.lanes.resume(lane);
       // Given back once the store says so: parking reads the store's `enabled`, and a webhook
       // disabled here by a 410 is disabled in the store (then given back) by that attempt.
@@ -343,7 +343,7 @@ export class Dispatcher implements DeliveryHandoff {
   private async execute(job: Job, lane: Lane, release: () => void): Promise<void> {
     const webhook = lane.webhook;
     try {
-      if (webhook.deleted || !webhook.enabled) {
+      if (!this.lanes.sending(lane)) {
         await this.giveBack(webhook, [job]);
         await this.giveBackQueued(lane);
         return;
@@ -369,7 +369,7 @@ export class Dispatcher implements DeliveryHandoff {
     countAttempt(this.metrics, sent);
     // 410 Gone: send nothing more to it from this moment (queued jobs are parked below), not
     // only once the attempt is on record — other attempts finish and free slots meanwhile.
-    if (decision.disableWebhook) lane.webhook = { ...lane.webhook, enabled: false };
+    if (decision.disableWebhook) this.lanes.stop(lane);
     // The breaker must see this result before the slot goes to the next attempt.
     const exhausted = await this.health.record(
       webhook,
@@ -381,7 +381,7 @@ export class Dispatcher implements DeliveryHandoff {
       },
       now,
     );
-    if (exhausted) lane.webhook = { ...lane.webhook, enabled: false };
+    if (exhausted) this.lanes.stop(lane);
     release();
     const recorded = await this.writer.record(attemptOutcome(job, webhook, sent));
     this.log.debug(
@@ -403,7 +403,6 @@ export class Dispatcher implements DeliveryHandoff {
         this.restore(lane, webhook);
         throw error;
       }
-      this.targets.markDisabled(webhook.id);
       this.log.warn({ webhook_id: webhook.id, reason: disableReason }, "webhook disabled");
       // Disabled in the store now, so the queued deliveries are parked until it is enabled.
       await this.giveBackQueued(lane);
@@ -413,11 +412,9 @@ export class Dispatcher implements DeliveryHandoff {
     }
   }
 
-  /** Undoes a local disable (a 410 or exhaustion that did not disable the webhook in the store). */
+  /** Undoes a local stop (a 410 or exhaustion that did not disable the target in the store). */
   private restore(lane: Lane, webhook: ResolvedTarget): void {
-    if (lane.webhook.updated_at !== webhook.updated_at) return;
-    lane.webhook = webhook;
-    this.lanes.resume(lane);
+    this.lanes.restore(lane, webhook);
     this.pump();
   }
 

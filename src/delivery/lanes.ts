@@ -40,6 +40,8 @@ export interface Lane {
 export class Lanes {
   private readonly lanes = new Map<string, Lane>();
   private readonly ready = new Fifo<Lane>();
+  /** Targets stopped here before the store says so (see {@link stop}): id → the version stopped. */
+  private readonly stopped = new Map<string, number>();
   queued = 0;
   inFlight = 0;
 
@@ -82,22 +84,34 @@ export class Lanes {
       };
       this.lanes.set(job.webhook.id, lane);
     } else {
-      Lanes.adopt(lane, job.webhook);
+      this.adopt(lane, job.webhook);
     }
     lane.jobs.push(job);
     this.queued++;
     this.markReady(lane);
   }
 
+  /** Adopts a version of the lane's target unless the lane knows a newer one. */
+  adopt(lane: Lane, webhook: ResolvedTarget): void {
+    if (webhook.updated_at < lane.webhook.updated_at) return;
+    lane.webhook = webhook;
+    const stoppedAt = this.stopped.get(lane.webhookId);
+    // A newer version from the store overrides what this process decided about an older one.
+    if (stoppedAt !== undefined && webhook.updated_at > stoppedAt) this.stopped.delete(lane.webhookId);
+  }
+
   /**
-   * Adopts a version of the lane's webhook unless the lane knows a newer one (or the same one
-   * already disabled here after a 410, before the store's copy says so).
+   * Sends nothing more to the lane's target (this version) from now on: it answered 410 Gone or
+   * has failed for too long, and the store is being told. Its queued jobs wait to be given back.
    */
-  static adopt(lane: Lane, webhook: ResolvedTarget): void {
-    const newer = webhook.updated_at > lane.webhook.updated_at;
-    if (newer || (webhook.updated_at === lane.webhook.updated_at && lane.webhook.enabled)) {
-      lane.webhook = webhook;
-    }
+  stop(lane: Lane): void {
+    this.stopped.set(lane.webhookId, lane.webhook.updated_at);
+  }
+
+  /** Undoes {@link stop} for this version (the store was not changed after all). */
+  restore(lane: Lane, webhook: ResolvedTarget): void {
+    if (this.stopped.get(lane.webhookId) === webhook.updated_at) this.stopped.delete(lane.webhookId);
+    this.markReady(lane);
   }
 
   /** The next job to start, round-robin across ready lanes, with its lane's slot taken. */
@@ -105,7 +119,7 @@ export class Lanes {
     while (this.inFlight < concurrency && this.ready.length > 0) {
       const lane = this.ready.shift() as Lane;
       lane.ready = false;
-      if (!Lanes.sending(lane) || lane.jobs.length === 0) continue;
+      if (!this.sending(lane) || lane.jobs.length === 0) continue;
       const rate = lane.webhook.rate_limit_per_s;
       if (rate !== null && rate > 0) {
         // A ready lane had a token when it was queued; a rate lowered since may have trimmed it.
@@ -164,16 +178,21 @@ export class Lanes {
   }
 
   /**
-   * A lane whose webhook is disabled or deleted starts nothing: its queued jobs wait to be given
-   * back, which happens once the store says so (parking reads the store's `enabled`).
+   * Whether the lane may start attempts — the one place this process decides that a target is
+   * off: disabled or deleted in the store (as last read), or stopped here since. A lane that may
+   * not send starts nothing; its queued jobs wait to be given back, which happens once the store
+   * says so (parking reads the store's `enabled`).
    */
-  private static sending(lane: Lane): boolean {
-    return lane.webhook.enabled && !lane.webhook.deleted;
+  sending(lane: Lane): boolean {
+    const target = lane.webhook;
+    if (!target.enabled || target.deleted) return false;
+    const stoppedAt = this.stopped.get(lane.webhookId);
+    return stoppedAt === undefined || target.updated_at > stoppedAt;
   }
 
   private markReady(lane: Lane): void {
     if (lane.ready || lane.jobs.length === 0 || lane.inFlight >= this.limitOf(lane)) return;
-    if (!Lanes.sending(lane)) return;
+    if (!this.sending(lane)) return;
     const rate = lane.webhook.rate_limit_per_s;
     // No limit when unset (the API refuses a rate below 1; a zero would never send).
     if (rate !== null && rate > 0) {

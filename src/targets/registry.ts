@@ -31,12 +31,6 @@ export class Targets {
     return resolved.target;
   }
 
-  /** Marks a cached target disabled (after a 410) until its next version is read. */
-  markDisabled(id: string): void {
-    const cached = this.cache.get(id);
-    if (cached) cached.target = { ...cached.target, enabled: false };
-  }
-
   exchange(target: ResolvedTarget, event: EventRecord, startedAt: number): Promise<Exchange> {
     return this.kindOf(target.kind).exchange(target, event, startedAt);
   }
