@@ -6,6 +6,7 @@ import { type CompiledRouting, stringField, webhookMatchesEvent } from "../domai
 import type {
   DeliveryHold,
   EventRecord,
+  IngestClaim,
   IngestResult,
   NewDelivery,
   NewEvent,
@@ -61,12 +62,36 @@ export class EventIngest {
   ): Promise<IngestedEvent[]> {
     const now = Date.now();
     const prepared = inputs.map((input, index) => validate(input, pathPrefix(index), now, tenantId));
+    const routed = await this.route(tenantId, prepared, now);
+    const results = await this.store.events.ingest(tenantId, routed.events, now, routed.claim);
+    this.committed(routed, results);
+    return Promise.all(
+      results.map(async (r) => ({
+        id: r.event.id,
+        type: r.event.type,
+        deliveries: r.duplicate
+          ? (await this.store.deliveries.listForEvent(tenantId, r.event.id)).length
+          : r.deliveries.length,
+      })),
+    );
+  }
+
+  /**
+   * Routes valid events to the tenant's enabled targets and decides which new deliveries the
+   * local dispatcher takes at once. The caller stores `events` with `claim` (in its own
+   * transaction when a record change causes them) and then calls `committed`.
+   */
+  async route(
+    tenantId: string,
+    prepared: Array<EventRecord & { data: Record<string, unknown> }>,
+    now: number,
+  ): Promise<RoutedEvents> {
     const webhooks = await this.store.targets.listEnabled(tenantId);
     const byId = new Map(webhooks.map((w) => [w.id, w]));
     const routings = webhooks.map((w) => routingOf(w));
     // Held deliveries are not handed to the dispatcher: they wait in the store.
     const counts = new Map<string, number>();
-    const newEvents: NewEvent[] = prepared.map((event) => {
+    const events: NewEvent[] = prepared.map((event) => {
       const deliveries: NewDelivery[] = [];
       for (let i = 0; i < webhooks.length; i++) {
         const webhook = webhooks[i] as WebhookRecord;
@@ -84,21 +109,26 @@ export class EventIngest {
         ? { owner: handoff.owner, leaseUntil: now + handoff.leaseMs, perWebhook: accepted }
         : null;
     const unclaimed = [...counts].some(([id, count]) => (accepted.get(id) ?? 0) < count);
-    const results = await this.store.events.ingest(tenantId, newEvents, now, claim);
-    if (handoff && claim) handoff.handoff(results, byId);
+    return { events, claim, webhooks: byId, unclaimed };
+  }
+
+  /** After the events of `route` committed: hands claimed deliveries over and wakes the pollers. */
+  committed(routed: RoutedEvents, results: IngestResult[]): void {
+    if (this.handoff && routed.claim) this.handoff.handoff(results, routed.webhooks);
     // Deliveries stored unclaimed (or released from a hold): wake the dispatchers (this node's
     // and, via NOTIFY, others').
-    if (unclaimed || results.some((r) => (r.released ?? 0) > 0)) this.notify();
-    return Promise.all(
-      results.map(async (r) => ({
-        id: r.event.id,
-        type: r.event.type,
-        deliveries: r.duplicate
-          ? (await this.store.deliveries.listForEvent(tenantId, r.event.id)).length
-          : r.deliveries.length,
-      })),
-    );
+    if (routed.unclaimed || results.some((r) => (r.released ?? 0) > 0)) this.notify();
   }
+}
+
+/** Events with the deliveries routing gave them, ready to store. */
+export interface RoutedEvents {
+  events: NewEvent[];
+  /** Pre-claims for the local dispatcher; null → every delivery is stored unclaimed. */
+  claim: IngestClaim | null;
+  webhooks: Map<string, WebhookRecord>;
+  /** Some deliveries are stored unclaimed: the dispatchers must be woken after commit. */
+  unclaimed: boolean;
 }
 
 /** A webhook's routing settings, its `filters.match` compiled once per webhook version. */

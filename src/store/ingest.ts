@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import type { Kysely, Transaction } from "kysely";
 import { chunks } from "./chunks.js";
 import { releaseHeld, unholdWhereFollowUpArrived } from "./holds.js";
 import { eventFromRow, eventToRow } from "./rows.js";
@@ -19,86 +19,98 @@ export function ingestEvents(
   now: number,
   claimFor: IngestClaim | null,
 ): Promise<IngestResult[]> {
-  return db.transaction().execute(async (tx) => {
-    const results: IngestResult[] = [];
-    const fresh: EventTable[] = [];
-    const deliveries: DeliveryTable[] = [];
-    const claimedSoFar = new Map<string, number>();
-    for (const item of events) {
-      const { event } = item;
-      if (event.idempotency_key !== null) {
-        const inserted = await tx
-          .insertInto("events")
-          .values(eventToRow(event))
-          .onConflict((oc) =>
-            oc.columns(["tenant_id", "idempotency_key"]).where("idempotency_key", "is not", null).doNothing(),
-          )
-          .returning("id")
-          .executeTakeFirst();
-        if (!inserted) {
-          const first = await tx
-            .selectFrom("events")
-            .selectAll()
-            .where("tenant_id", "=", tenantId)
-            .where("idempotency_key", "=", event.idempotency_key)
-            .executeTakeFirstOrThrow();
-          results.push({ event: eventFromRow(first), deliveries: [], duplicate: true });
-          continue;
-        }
-      } else {
-        fresh.push(eventToRow(event));
+  return db.transaction().execute((tx) => writeEvents(tx, tenantId, events, now, claimFor));
+}
+
+/**
+ * The outbox write inside the caller's transaction: a record change and the events it causes
+ * commit together or not at all (see `ingestEvents` for the rules).
+ */
+export async function writeEvents(
+  tx: Transaction<Database>,
+  tenantId: string,
+  events: NewEvent[],
+  now: number,
+  claimFor: IngestClaim | null,
+): Promise<IngestResult[]> {
+  const results: IngestResult[] = [];
+  const fresh: EventTable[] = [];
+  const deliveries: DeliveryTable[] = [];
+  const claimedSoFar = new Map<string, number>();
+  for (const item of events) {
+    const { event } = item;
+    if (event.idempotency_key !== null) {
+      const inserted = await tx
+        .insertInto("events")
+        .values(eventToRow(event))
+        .onConflict((oc) =>
+          oc.columns(["tenant_id", "idempotency_key"]).where("idempotency_key", "is not", null).doNothing(),
+        )
+        .returning("id")
+        .executeTakeFirst();
+      if (!inserted) {
+        const first = await tx
+          .selectFrom("events")
+          .selectAll()
+          .where("tenant_id", "=", tenantId)
+          .where("idempotency_key", "=", event.idempotency_key)
+          .executeTakeFirstOrThrow();
+        results.push({ event: eventFromRow(first), deliveries: [], duplicate: true });
+        continue;
       }
-      for (const delivery of item.deliveries) {
-        const { hold, webhookId } = delivery;
-        // Held deliveries wait for their follow-up event: never handed to a dispatcher at once.
-        let mine = false;
-        if (claimFor !== null && hold === null) {
-          const taken = claimedSoFar.get(webhookId) ?? 0;
-          if (taken < (claimFor.perWebhook.get(webhookId) ?? 0)) {
-            claimedSoFar.set(webhookId, taken + 1);
-            mine = true;
-          }
+    } else {
+      fresh.push(eventToRow(event));
+    }
+    for (const delivery of item.deliveries) {
+      const { hold, webhookId } = delivery;
+      // Held deliveries wait for their follow-up event: never handed to a dispatcher at once.
+      let mine = false;
+      if (claimFor !== null && hold === null) {
+        const taken = claimedSoFar.get(webhookId) ?? 0;
+        if (taken < (claimFor.perWebhook.get(webhookId) ?? 0)) {
+          claimedSoFar.set(webhookId, taken + 1);
+          mine = true;
         }
-        delivery.claimed = mine;
-        deliveries.push({
-          id: delivery.id,
-          tenant_id: tenantId,
-          event_id: event.id,
-          webhook_id: webhookId,
-          status: "pending",
-          attempts: 0,
-          next_attempt_at: hold ? hold.until : mine && claimFor ? claimFor.leaseUntil : now,
-          lease_owner: mine && claimFor ? claimFor.owner : null,
-          first_attempt_at: null,
-          last_attempt_at: null,
-          last_status_code: null,
-          last_error: null,
-          appended: null,
-          hold_key: hold?.key ?? null,
-          hold_event_type: hold?.eventType ?? null,
-          hold_until: hold?.until ?? null,
-          merge_event_id: null,
-          created_at: now,
-          updated_at: now,
-        });
       }
-      results.push({ event, deliveries: item.deliveries, duplicate: false });
+      delivery.claimed = mine;
+      deliveries.push({
+        id: delivery.id,
+        tenant_id: tenantId,
+        event_id: event.id,
+        webhook_id: webhookId,
+        status: "pending",
+        attempts: 0,
+        next_attempt_at: hold ? hold.until : mine && claimFor ? claimFor.leaseUntil : now,
+        lease_owner: mine && claimFor ? claimFor.owner : null,
+        first_attempt_at: null,
+        last_attempt_at: null,
+        last_status_code: null,
+        last_error: null,
+        appended: null,
+        hold_key: hold?.key ?? null,
+        hold_event_type: hold?.eventType ?? null,
+        hold_until: hold?.until ?? null,
+        merge_event_id: null,
+        created_at: now,
+        updated_at: now,
+      });
     }
-    // Follow-ups that arrived before the events waiting for them: those deliveries are not held.
-    const unheld = await unholdWhereFollowUpArrived(tx, tenantId, deliveries, now);
-    for (const chunk of chunks(fresh)) await tx.insertInto("events").values(chunk).execute();
-    for (const chunk of chunks(deliveries)) await tx.insertInto("deliveries").values(chunk).execute();
-    // Events of this batch may be the follow-ups held deliveries wait for (including deliveries
-    // created just above): released in the same transaction, so none is missed or lost.
-    const releases = results.flatMap((r) => {
-      const key = r.duplicate ? undefined : r.event.data?.call_id;
-      return typeof key === "string" ? [{ key, eventType: r.event.type, eventId: r.event.id }] : [];
-    });
-    const released = await releaseHeld(tx, tenantId, releases, now);
-    for (const result of results) {
-      const count = (released.get(result.event.id) ?? 0) + (unheld.get(result.event.id) ?? 0);
-      if (count > 0 && !result.duplicate) result.released = count;
-    }
-    return results;
+    results.push({ event, deliveries: item.deliveries, duplicate: false });
+  }
+  // Follow-ups that arrived before the events waiting for them: those deliveries are not held.
+  const unheld = await unholdWhereFollowUpArrived(tx, tenantId, deliveries, now);
+  for (const chunk of chunks(fresh)) await tx.insertInto("events").values(chunk).execute();
+  for (const chunk of chunks(deliveries)) await tx.insertInto("deliveries").values(chunk).execute();
+  // Events of this batch may be the follow-ups held deliveries wait for (including deliveries
+  // created just above): released in the same transaction, so none is missed or lost.
+  const releases = results.flatMap((r) => {
+    const key = r.duplicate ? undefined : r.event.data?.call_id;
+    return typeof key === "string" ? [{ key, eventType: r.event.type, eventId: r.event.id }] : [];
   });
+  const released = await releaseHeld(tx, tenantId, releases, now);
+  for (const result of results) {
+    const count = (released.get(result.event.id) ?? 0) + (unheld.get(result.event.id) ?? 0);
+    if (count > 0 && !result.duplicate) result.released = count;
+  }
+  return results;
 }
