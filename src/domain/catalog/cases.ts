@@ -16,11 +16,16 @@ import type { EventTypeDefinition } from "./types.js";
 
 /** case.* and client.*: the firm's matters and the people behind them. */
 
+const ChangeSource = Text(
+  "Who made the change: api, import, enrichment or crm:<connection id> (not `source`, how the record came in).",
+);
+
 const caseProperties = {
   case_id: Id("Case id (cas_…)."),
   client_id: opt(Id("Client the case belongs to (cli_…).")),
   case_type: opt(CaseType),
   status: opt(Text("Current status, e.g. new_lead, under_review, signed, rejected, referred_out.")),
+  substatus: opt(Text("Finer status within the status, as the firm names it.")),
   title: opt(Text("Short case title.")),
   description: opt(Text("What happened, as captured at intake.")),
   incident_date: opt(Text("Date of the incident (YYYY-MM-DD).")),
@@ -31,6 +36,8 @@ const caseProperties = {
   assigned_to: opt(StaffMember),
   external_ids: opt(FreeForm("Ids of the case in connected CRMs: CRM name → id.")),
   custom_fields: opt(FreeForm("Firm-defined case fields.")),
+  version: opt(Type.Integer({ description: "The record's version after the change." })),
+  change_source: opt(ChangeSource),
 };
 
 const caseExample = {
@@ -48,6 +55,8 @@ const caseExample = {
   call_id: "call_Qe6Vb1Zs8u",
   assigned_to: { id: "usr_jpark", name: "Jessica Park", role: "intake_specialist" },
   external_ids: { lawruler: "184467" },
+  version: 3,
+  change_source: "api",
 };
 
 const actor = {
@@ -66,6 +75,19 @@ const clientProperties = {
   preferred_language: opt(Text("Preferred language, e.g. en, es.")),
   source: opt(Text("How the client came in, e.g. call, web_form, referral.")),
   external_ids: opt(FreeForm("Ids of the client in connected CRMs: CRM name → id.")),
+  phones: opt(
+    Type.Array(Type.Object({ number: Phone("E.164."), type: opt(Text("mobile, home, work or other.")) }), {
+      description: "Every phone number, the primary (`phone`) first.",
+    }),
+  ),
+  emails: opt(
+    Type.Array(Type.String(), { description: "Every email address, the primary (`email`) first." }),
+  ),
+  addresses: opt(Type.Array(PostalAddress, { description: "Every address, the primary (`address`) first." })),
+  opt_out: opt(Type.Boolean({ description: "True when the client no longer wants to be contacted." })),
+  custom_fields: opt(FreeForm("Firm-defined client fields.")),
+  version: opt(Type.Integer({ description: "The record's version after the change." })),
+  change_source: opt(ChangeSource),
 };
 
 const clientExample = {
@@ -78,6 +100,12 @@ const clientExample = {
   address: { street: "2150 W Division St, Apt 3", city: "Chicago", state: "IL", postal_code: "60622" },
   preferred_language: "en",
   source: "call",
+  phones: [{ number: "+13125550187", type: "mobile" }],
+  emails: ["maria.delgado@example.com"],
+  addresses: [{ street: "2150 W Division St, Apt 3", city: "Chicago", state: "IL", postal_code: "60622" }],
+  opt_out: false,
+  version: 1,
+  change_source: "api",
 };
 
 export const caseEvents: EventTypeDefinition[] = [
@@ -116,6 +144,9 @@ export const caseEvents: EventTypeDefinition[] = [
       ...caseProperties,
       old_status: opt(Type.Union([Type.String(), Type.Null()], { description: "Previous status." })),
       new_status: Text("New status."),
+      old_substatus: opt(Type.Union([Type.String(), Type.Null()], { description: "Previous substatus." })),
+      new_substatus: opt(Text("New substatus.")),
+      changes: opt(Changes),
       reason: opt(Text("Why the status changed.")),
       ...actor,
       changed_at: opt(Timestamp("When the status changed.")),
@@ -140,6 +171,7 @@ export const caseEvents: EventTypeDefinition[] = [
       reason: opt(Text("Why it was deleted, e.g. duplicate, created_in_error.")),
       deleted_by: opt(StaffMember),
       deleted_at: opt(Timestamp("When the case was deleted.")),
+      change_source: opt(ChangeSource),
     }),
     {
       case_id: "cas_7Ya1Mv5C",
@@ -148,6 +180,7 @@ export const caseEvents: EventTypeDefinition[] = [
       reason: "duplicate",
       deleted_by: { id: "usr_jpark", name: "Jessica Park", role: "intake_specialist" },
       deleted_at: "2025-06-11T09:35:10Z",
+      change_source: "api",
     },
   ),
   defineEventType(
@@ -207,6 +240,7 @@ export const caseEvents: EventTypeDefinition[] = [
       email: opt(Text("The email address concerned.")),
       source: opt(Text("How it changed, e.g. stop_keyword, verbal_request, staff, api.")),
       changed_at: opt(Timestamp("When it changed.")),
+      change_source: opt(ChangeSource),
     }),
     {
       client_id: "cli_5Jc3Xp8D",
@@ -215,6 +249,17 @@ export const caseEvents: EventTypeDefinition[] = [
       phone: "+14045550134",
       source: "stop_keyword",
       changed_at: "2025-06-10T18:22:51Z",
+      change_source: "api",
     },
+  ),
+  defineEventType(
+    "client.deleted",
+    "A client was deleted.",
+    Type.Object({
+      client_id: Id("Client id (cli_…)."),
+      deleted_at: opt(Timestamp("When the client was deleted.")),
+      change_source: opt(ChangeSource),
+    }),
+    { client_id: "cli_2Hk6Ns0L", deleted_at: "2025-06-11T09:40:00Z", change_source: "api" },
   ),
 ];
