@@ -6,6 +6,8 @@ import type { Logger } from "pino";
 import { DomainError } from "../domain/errors.js";
 import { hashApiKey } from "../domain/ids.js";
 import { VERSION } from "../version.js";
+import { caseRoutes } from "./cases.js";
+import { clientRoutes } from "./clients.js";
 import type { ApiContext, App } from "./context.js";
 import { registerDashboard } from "./dashboard.js";
 import { deliveryRoutes } from "./deliveries.js";
@@ -93,6 +95,8 @@ export async function buildApp(ctx: ApiContext, logger: Logger): Promise<App> {
       targetDeliveryRoutes(DESTINATIONS),
       deliveryRoutes,
       jobRoutes,
+      clientRoutes,
+      caseRoutes,
     ]) {
       await routes(v1 as unknown as App, ctx);
     }

@@ -1,4 +1,6 @@
 import { type Kysely, Migrator } from "kysely";
+import { caseRepository } from "./cases.js";
+import { clientRepository } from "./clients.js";
 import { deliveryRepository } from "./deliveries.js";
 import { eventRepository } from "./events.js";
 import { KyselyJobRepository } from "./jobs/index.js";
@@ -8,6 +10,8 @@ import { queueRepository } from "./queue/index.js";
 import type { Database } from "./schema.js";
 import { settingRepository } from "./settings.js";
 import type {
+  CaseRepository,
+  ClientRepository,
   DeliveryRepository,
   DueSignal,
   EventRepository,
@@ -29,6 +33,8 @@ export class KyselyStore implements Store {
   readonly deliveries: DeliveryRepository;
   readonly queue: QueueRepository;
   readonly jobs: JobRepository;
+  readonly clients: ClientRepository;
+  readonly cases: CaseRepository;
 
   constructor(
     readonly db: Kysely<Database>,
@@ -44,6 +50,8 @@ export class KyselyStore implements Store {
     this.deliveries = deliveryRepository(db);
     this.queue = queueRepository(db, dialect);
     this.jobs = new KyselyJobRepository(db, dialect);
+    this.clients = clientRepository(db);
+    this.cases = caseRepository(db);
   }
 
   async migrate(): Promise<void> {

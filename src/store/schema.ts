@@ -191,6 +191,58 @@ export interface JobTable {
   finished_at: number | null;
 }
 
+/** Clients (migration 0011); lists and free-form fields are JSON text. */
+export interface ClientTable {
+  id: string;
+  tenant_id: string;
+  first_name: string | null;
+  last_name: string | null;
+  /** Lower-cased "first last", for case-insensitive name search on both dialects. */
+  name_search: string;
+  phones: string;
+  emails: string;
+  addresses: string;
+  date_of_birth: string | null;
+  preferred_language: string | null;
+  opt_out: number;
+  custom_fields: string;
+  external_ids: string;
+  source: string | null;
+  version: number;
+  created_at: number;
+  updated_at: number;
+  deleted_at: number | null;
+}
+
+/** One normalised phone number (E.164) or email of a client, for lookups. */
+export interface ClientContactTable {
+  tenant_id: string;
+  client_id: string;
+  kind: "phone" | "email";
+  value: string;
+}
+
+export interface CaseTable {
+  id: string;
+  tenant_id: string;
+  client_id: string;
+  case_type: string | null;
+  status: string;
+  substatus: string | null;
+  title: string | null;
+  description: string | null;
+  incident_date: string | null;
+  campaign_id: string | null;
+  call_id: string | null;
+  custom_fields: string;
+  external_ids: string;
+  source: string | null;
+  version: number;
+  created_at: number;
+  updated_at: number;
+  deleted_at: number | null;
+}
+
 export interface Database {
   tenants: TenantTable;
   api_keys: ApiKeyTable;
@@ -201,4 +253,7 @@ export interface Database {
   deliveries: DeliveryTable;
   attempts: AttemptTable;
   jobs: JobTable;
+  clients: ClientTable;
+  client_contacts: ClientContactTable;
+  cases: CaseTable;
 }

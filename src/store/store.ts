@@ -1,3 +1,5 @@
+import type { CaseFields } from "../domain/records/case.js";
+import type { ClientFields } from "../domain/records/client.js";
 import type {
   HttpMethod,
   RetryPolicy,
@@ -411,6 +413,66 @@ export interface QueueRepository {
   dueStats(now: number): Promise<DueStats>;
 }
 
+/** A record as stored: its fields, its tenant, its version and times (ms). */
+export type StoredRecord<T> = T & {
+  id: string;
+  tenant_id: string;
+  version: number;
+  created_at: number;
+  updated_at: number;
+};
+export type ClientRecord = StoredRecord<ClientFields>;
+export type CaseRecord = StoredRecord<CaseFields>;
+
+/** The events a record change causes, written with it in its transaction (the outbox). */
+export interface RecordOutbox {
+  events: NewEvent[];
+  claimFor: IngestClaim | null;
+}
+
+/**
+ * Writes to records are compare-and-swap on `version`: the caller read the record, computed
+ * the new one and its events, and the write lands only if nobody wrote in between (null
+ * otherwise, also when the record is gone). Each write stores the record and its events in one
+ * transaction, so a change is never saved without its event or the other way round.
+ */
+export interface RecordRepository<T, Filter> {
+  create(record: T, outbox: RecordOutbox): Promise<IngestResult[]>;
+  /** Undeleted records only. */
+  get(tenantId: string, id: string): Promise<T | null>;
+  /** Newest first. */
+  list(tenantId: string, options: ListOptions & Filter): Promise<Page<T>>;
+  update(record: T, expectedVersion: number, outbox: RecordOutbox): Promise<IngestResult[] | null>;
+  /** Soft delete; bumps the version like any write. */
+  delete(
+    tenantId: string,
+    id: string,
+    expectedVersion: number,
+    now: number,
+    outbox: RecordOutbox,
+  ): Promise<IngestResult[] | null>;
+}
+
+export interface ClientFilter {
+  /** E.164. */
+  phone?: string;
+  /** Lower-cased. */
+  email?: string;
+  /** Part of the name, any case. */
+  q?: string;
+  updatedSince?: number;
+}
+
+export interface CaseFilter {
+  clientId?: string;
+  status?: string;
+  caseType?: string;
+  updatedSince?: number;
+}
+
+export type ClientRepository = RecordRepository<ClientRecord, ClientFilter>;
+export type CaseRepository = RecordRepository<CaseRecord, CaseFilter>;
+
 /**
  * The store: one repository per aggregate, over SQLite or PostgreSQL. Each repository's
  * operations are one function each in its module (src/store/<aggregate>.ts, src/store/queue/,
@@ -430,4 +492,7 @@ export interface Store {
   readonly queue: QueueRepository;
   /** Durable jobs: work that is not a delivery. */
   readonly jobs: JobRepository;
+  /** The firm's clients; each write carries its events. */
+  readonly clients: ClientRepository;
+  readonly cases: CaseRepository;
 }

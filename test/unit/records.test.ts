@@ -163,13 +163,16 @@ describe("record events", () => {
   });
 
   it("emits client.updated with changes, and client.opt_out_changed when opt_out flips", () => {
-    const after = { ...maria, opt_out: true, preferred_language: "es" };
+    // A stored record carries its tenant and times: they stay out of the event.
+    const after = { ...maria, opt_out: true, preferred_language: "es", tenant_id: "ten_1", created_at: 1 };
     const events = clientEvents({ ...change, before: maria, after });
     expect(events.map((e) => e.type)).toEqual(["client.updated", "client.opt_out_changed"]);
     expect(events[0]?.data.changes).toEqual({
       preferred_language: { old: null, new: "es" },
       opt_out: { old: false, new: true },
     });
+    expect(events[0]?.data).not.toHaveProperty("tenant_id");
+    expect(events[0]?.data).not.toHaveProperty("created_at");
     expect(events[1]?.data).toMatchObject({ client_id: "cli_1", opted_out: true, phone: "+13125550187" });
     for (const e of events) expect(validateEventData(e.type, e.data)).toEqual([]);
   });

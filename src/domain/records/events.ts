@@ -107,7 +107,7 @@ function clientData(id: string, client: ClientFields, version: number): Record<s
   return withoutNulls({
     client_id: id,
     name: name === "" ? null : name,
-    ...client,
+    ...onlyFields(client, CLIENT_FIELDS),
     phone: client.phones[0]?.number ?? null,
     email: client.emails[0] ?? null,
     address: client.addresses[0] ?? null,
@@ -116,7 +116,18 @@ function clientData(id: string, client: ClientFields, version: number): Record<s
 }
 
 function caseData(id: string, record: CaseFields, version: number): Record<string, unknown> {
-  return withoutNulls({ case_id: id, ...record, version });
+  return withoutNulls({ case_id: id, ...onlyFields(record, CASE_FIELDS), version });
+}
+
+/**
+ * The record's own fields only: a stored record passed in also carries its tenant and times,
+ * which are not the event's to tell.
+ */
+function onlyFields<T extends object>(
+  record: T,
+  fields: ReadonlyArray<keyof T & string>,
+): Record<string, unknown> {
+  return Object.fromEntries(fields.map((field) => [field, record[field]]));
 }
 
 /** The catalog leaves unknown fields out rather than null. */
