@@ -9,7 +9,16 @@ import { ADMIN_KEY, startTestServer, type TestServer } from "../helpers/server.j
 function snapshot(dataDir: string): string {
   const db = new Database(join(dataDir, "switchboard.db"), { readonly: true });
   try {
-    const tables = ["tenants", "api_keys", "webhooks", "events", "deliveries", "attempts"];
+    const tables = [
+      "tenants",
+      "api_keys",
+      "webhooks",
+      "events",
+      "deliveries",
+      "attempts",
+      "clients",
+      "cases",
+    ];
     const counts = tables.map((t) => db.prepare(`select count(*) as n from ${t}`).get() as { n: number });
     const changed = db.prepare("select max(updated_at) as u from webhooks").get() as { u: number | null };
     const deliveries = db.prepare("select max(updated_at) as u from deliveries").get() as {
@@ -94,6 +103,71 @@ describe("malformed input to every write route", () => {
         fc.asyncProperty(body, async (input) => {
           const before = snapshot(sb.storage.dataDir);
           const answer = await sb.call(method, path(), { key: auth(), body: JSON.stringify(input) });
+          expect(answer.status).toBeLessThan(500);
+          if (answer.status >= 400) {
+            expect(answer.body.error.code).toEqual(expect.any(String));
+            expect(snapshot(sb.storage.dataDir)).toBe(before);
+          }
+        }),
+        { numRuns: 100 },
+      );
+    },
+  );
+});
+
+/**
+ * The record and destination routes on a server of their own with no target that record events
+ * would reach: a random body that happens to be valid (an empty client, say) then queues no
+ * delivery that could still be changing the store while a later request is compared.
+ */
+describe("malformed input to the record and destination routes", () => {
+  let sb: TestServer;
+  let key: string;
+  let clientId: string;
+  let caseId: string;
+  let destinationId: string;
+
+  beforeAll(async () => {
+    sb = await startTestServer("sqlite", { SWITCHBOARD_API_RATE_LIMIT: "100000" });
+    ({ key } = await sb.tenant());
+    const client = await sb.call("POST", "/v1/clients", { key, body: { first_name: "Ana" } });
+    expect(client.status).toBe(201);
+    clientId = client.body.id;
+    const matter = await sb.call("POST", "/v1/cases", { key, body: { client_id: clientId } });
+    expect(matter.status).toBe(201);
+    caseId = matter.body.id;
+    const destination = await sb.call("POST", "/v1/destinations", {
+      key,
+      body: {
+        kind: "email",
+        events: ["webhook.test"],
+        email: { smtp: { host: "127.0.0.1", port: 2525, security: "none" }, from: "a@b.co", to: ["c@d.co"] },
+      },
+    });
+    expect(destination.status).toBe(201);
+    destinationId = destination.body.id;
+  });
+  afterAll(async () => {
+    await sb?.stop();
+  });
+
+  // Destinations last: one created by a valid random body hears no record event after it.
+  const routes: Array<[string, string, () => string]> = [
+    ["POST", "/v1/clients", () => "/v1/clients"],
+    ["PATCH", "/v1/clients/{id}", () => `/v1/clients/${clientId}`],
+    ["POST", "/v1/cases", () => "/v1/cases"],
+    ["PATCH", "/v1/cases/{id}", () => `/v1/cases/${caseId}`],
+    ["POST", "/v1/destinations", () => "/v1/destinations"],
+    ["PATCH", "/v1/destinations/{id}", () => `/v1/destinations/${destinationId}`],
+  ];
+
+  it.each(routes)(
+    "%s %s answers random JSON with 4xx (never 5xx) and a rejected request changes nothing",
+    async (method, _label, path) => {
+      await fc.assert(
+        fc.asyncProperty(body, async (input) => {
+          const before = snapshot(sb.storage.dataDir);
+          const answer = await sb.call(method, path(), { key, body: JSON.stringify(input) });
           expect(answer.status).toBeLessThan(500);
           if (answer.status >= 400) {
             expect(answer.body.error.code).toEqual(expect.any(String));
