@@ -14,6 +14,7 @@ import { EventIngest } from "./events/ingest.js";
 import { JobKinds } from "./jobs/kinds.js";
 import { RETENTION_KIND, retentionKind, scheduleRetention } from "./jobs/retention.js";
 import { JobRunner } from "./jobs/runner.js";
+import { createRecords } from "./records/index.js";
 import { loadSecretCipher } from "./secrets/master-key.js";
 import { openStore, type Store } from "./store/index.js";
 import { emailKind } from "./targets/email/index.js";
@@ -104,6 +105,20 @@ export async function startServer(config: Config, role: Role, log: Logger): Prom
       () => local.wake(),
       (error) => log.warn({ err: error }, "LISTEN connection lost; polling until it is back"),
     );
+  }
+
+  // Deliveries made due here (by ingest, a retry or a replay) wake this node's dispatcher and,
+  // on PostgreSQL, every other node's.
+  const wake = (): void => {
+    dispatcher?.wake();
+    store.dueSignal?.notify().catch((error: unknown) => log.warn({ err: error }, "NOTIFY failed"));
+  };
+  let app: App | null = null;
+  let url: string | null = null;
+  ingest = new EventIngest(store, dispatcher, wake);
+  const records = createRecords(store, ingest);
+  if (role !== "api") {
+    // Job kinds reach records (imports write clients and cases), so they start once ingest exists.
     const kinds = new JobKinds().register(
       RETENTION_KIND,
       retentionKind(store.events, config.retentionDays, log),
@@ -122,16 +137,6 @@ export async function startServer(config: Config, role: Role, log: Logger): Prom
     await scheduleRetention(store.jobs, Date.now());
     jobs.start();
   }
-
-  // Deliveries made due here (by ingest, a retry or a replay) wake this node's dispatcher and,
-  // on PostgreSQL, every other node's.
-  const wake = (): void => {
-    dispatcher?.wake();
-    store.dueSignal?.notify().catch((error: unknown) => log.warn({ err: error }, "NOTIFY failed"));
-  };
-  let app: App | null = null;
-  let url: string | null = null;
-  ingest = new EventIngest(store, dispatcher, wake);
   if (role !== "worker") {
     app = await buildApp(
       {
@@ -140,6 +145,7 @@ export async function startServer(config: Config, role: Role, log: Logger): Prom
         cipher,
         auth,
         ingest,
+        records,
         tester: new WebhookTester(store, targets),
         metrics,
         wake,

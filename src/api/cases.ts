@@ -1,18 +1,7 @@
 import { Type } from "@sinclair/typebox";
 import { invalid, notFound } from "../domain/errors.js";
-import { generateId } from "../domain/ids.js";
-import {
-  applyCaseInput,
-  CaseCreateSchema,
-  type CaseFields,
-  CasePatchSchema,
-  CaseSchema,
-  emptyCase,
-} from "../domain/records/case.js";
-import { caseEvents } from "../domain/records/events.js";
+import { CaseCreateSchema, CasePatchSchema, CaseSchema } from "../domain/records/case.js";
 import { presentRecord, versionOf } from "../records/present.js";
-import { type RecordKind, RecordWriter } from "../records/writer.js";
-import type { CaseRecord } from "../store/index.js";
 import { tenantOf } from "./auth.js";
 import { IfMatchHeaders } from "./clients.js";
 import type { ApiContext, App } from "./context.js";
@@ -21,22 +10,7 @@ import { Id, ListOf, PageQuery, parseTime } from "./schemas.js";
 const Params = Type.Object({ id: Id("cas") });
 
 export async function caseRoutes(app: App, ctx: ApiContext): Promise<void> {
-  const writer = new RecordWriter(ctx.ingest);
-  const kind: RecordKind<CaseFields> = {
-    name: "case",
-    get: (tenantId, id) => ctx.store.cases.get(tenantId, id),
-    update: (record, expected, outbox) => ctx.store.cases.update(record, expected, outbox),
-    delete: (tenantId, id, expected, now, outbox) =>
-      ctx.store.cases.delete(tenantId, id, expected, now, outbox),
-    events: (change) => caseEvents({ ...change, changeSource: "api" }),
-  };
-
-  /** A case belongs to one of the tenant's clients: another tenant's client id is as unknown as a made-up one. */
-  async function requireClient(tenantId: string, clientId: string): Promise<void> {
-    if (!(await ctx.store.clients.get(tenantId, clientId))) {
-      throw invalid("/body/client_id", `client ${clientId} not found`);
-    }
-  }
+  const cases = ctx.records.cases;
 
   app.post(
     "/v1/cases",
@@ -49,27 +23,7 @@ export async function caseRoutes(app: App, ctx: ApiContext): Promise<void> {
       },
     },
     async (request, reply) => {
-      const tenantId = tenantOf(request);
-      const fields = applyCaseInput(emptyCase(request.body.client_id), request.body);
-      await requireClient(tenantId, fields.client_id);
-      const now = Date.now();
-      const record: CaseRecord = {
-        id: generateId("cas_"),
-        tenant_id: tenantId,
-        ...fields,
-        version: 1,
-        created_at: now,
-        updated_at: now,
-      };
-      const events = caseEvents({
-        id: record.id,
-        before: null,
-        after: fields,
-        version: 1,
-        at: now,
-        changeSource: "api",
-      });
-      await writer.withEvents(tenantId, events, now, (outbox) => ctx.store.cases.create(record, outbox));
+      const record = await cases.create(tenantOf(request), request.body, "api");
       reply.status(201);
       return presentRecord(record);
     },
@@ -131,17 +85,12 @@ export async function caseRoutes(app: App, ctx: ApiContext): Promise<void> {
       },
     },
     async (request) => {
-      const tenantId = tenantOf(request);
-      const record = await writer.update(
-        kind,
-        tenantId,
+      const record = await cases.update(
+        tenantOf(request),
         request.params.id,
         versionOf(request.headers["if-match"]),
-        async (current) => {
-          const next = applyCaseInput(current, request.body);
-          if (next.client_id !== current.client_id) await requireClient(tenantId, next.client_id);
-          return next;
-        },
+        request.body,
+        "api",
       );
       return presentRecord(record);
     },
@@ -151,7 +100,7 @@ export async function caseRoutes(app: App, ctx: ApiContext): Promise<void> {
     "/v1/cases/:id",
     { schema: { tags: ["cases"], summary: "Delete a case", params: Params } },
     async (request, reply) => {
-      await writer.delete(kind, tenantOf(request), request.params.id);
+      await cases.delete(tenantOf(request), request.params.id, "api");
       reply.status(204);
     },
   );

@@ -1,20 +1,13 @@
 import { Type } from "@sinclair/typebox";
 import { invalid, notFound } from "../domain/errors.js";
-import { generateId } from "../domain/ids.js";
 import {
-  applyClientInput,
   ClientCreateSchema,
-  type ClientFields,
   ClientPatchSchema,
   ClientSchema,
-  EMPTY_CLIENT,
   normaliseEmail,
 } from "../domain/records/client.js";
-import { clientEvents } from "../domain/records/events.js";
-import { phoneRegion, toE164 } from "../domain/records/phone.js";
+import { toE164 } from "../domain/records/phone.js";
 import { presentRecord, versionOf } from "../records/present.js";
-import { type RecordKind, RecordWriter } from "../records/writer.js";
-import type { ClientRecord } from "../store/index.js";
 import { tenantOf } from "./auth.js";
 import type { ApiContext, App } from "./context.js";
 import { Id, ListOf, PageQuery, parseTime } from "./schemas.js";
@@ -26,19 +19,8 @@ export const IfMatchHeaders = Type.Object({
   ),
 });
 
-/** Tenants have no country yet: national numbers are read as US numbers. */
-const region = phoneRegion(undefined);
-
 export async function clientRoutes(app: App, ctx: ApiContext): Promise<void> {
-  const writer = new RecordWriter(ctx.ingest);
-  const kind: RecordKind<ClientFields> = {
-    name: "client",
-    get: (tenantId, id) => ctx.store.clients.get(tenantId, id),
-    update: (record, expected, outbox) => ctx.store.clients.update(record, expected, outbox),
-    delete: (tenantId, id, expected, now, outbox) =>
-      ctx.store.clients.delete(tenantId, id, expected, now, outbox),
-    events: (change) => clientEvents({ ...change, changeSource: "api" }),
-  };
+  const clients = ctx.records.clients;
 
   app.post(
     "/v1/clients",
@@ -51,26 +33,7 @@ export async function clientRoutes(app: App, ctx: ApiContext): Promise<void> {
       },
     },
     async (request, reply) => {
-      const tenantId = tenantOf(request);
-      const fields = applyClientInput(EMPTY_CLIENT, request.body, region);
-      const now = Date.now();
-      const client: ClientRecord = {
-        id: generateId("cli_"),
-        tenant_id: tenantId,
-        ...fields,
-        version: 1,
-        created_at: now,
-        updated_at: now,
-      };
-      const events = clientEvents({
-        id: client.id,
-        before: null,
-        after: fields,
-        version: 1,
-        at: now,
-        changeSource: "api",
-      });
-      await writer.withEvents(tenantId, events, now, (outbox) => ctx.store.clients.create(client, outbox));
+      const client = await clients.create(tenantOf(request), request.body, "api");
       reply.status(201);
       return presentRecord(client);
     },
@@ -96,7 +59,7 @@ export async function clientRoutes(app: App, ctx: ApiContext): Promise<void> {
     },
     async (request) => {
       const { phone, email, q, updated_since, cursor, limit } = request.query;
-      const phoneE164 = phone === undefined ? undefined : toE164(phone, region);
+      const phoneE164 = phone === undefined ? undefined : toE164(phone, clients.region(tenantOf(request)));
       if (phoneE164 === null) throw invalid("/querystring/phone", `"${phone}" is not a valid phone number`);
       const emailLower =
         email === undefined ? undefined : (normaliseEmail(email) ?? email.trim().toLowerCase());
@@ -140,12 +103,12 @@ export async function clientRoutes(app: App, ctx: ApiContext): Promise<void> {
       },
     },
     async (request) => {
-      const client = await writer.update(
-        kind,
+      const client = await clients.update(
         tenantOf(request),
         request.params.id,
         versionOf(request.headers["if-match"]),
-        (current) => applyClientInput(current, request.body, region),
+        request.body,
+        "api",
       );
       return presentRecord(client);
     },
@@ -155,7 +118,7 @@ export async function clientRoutes(app: App, ctx: ApiContext): Promise<void> {
     "/v1/clients/:id",
     { schema: { tags: ["clients"], summary: "Delete a client", params: Params } },
     async (request, reply) => {
-      await writer.delete(kind, tenantOf(request), request.params.id);
+      await clients.delete(tenantOf(request), request.params.id, "api");
       reply.status(204);
     },
   );

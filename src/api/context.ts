@@ -5,6 +5,7 @@ import type { Config } from "../config.js";
 import type { Metrics } from "../delivery/metrics.js";
 import type { WebhookTester } from "../delivery/tester.js";
 import type { EventIngest } from "../events/ingest.js";
+import type { Records } from "../records/index.js";
 import type { SecretCipher } from "../secrets/cipher.js";
 import type { Store } from "../store/index.js";
 import type { Authenticator } from "./auth.js";
@@ -24,6 +25,8 @@ export interface ApiContext {
   cipher: SecretCipher;
   auth: Authenticator;
   ingest: EventIngest;
+  /** Clients and cases, written with their events. */
+  records: Records;
   tester: WebhookTester;
   metrics: Metrics;
   /** Wakes the local dispatcher (after a retry or replay made deliveries due). */

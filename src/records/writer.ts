@@ -1,6 +1,6 @@
 import { DomainError, notFound } from "../domain/errors.js";
 import { generateId } from "../domain/ids.js";
-import type { RecordEvent } from "../domain/records/events.js";
+import type { RecordChange, RecordEvent } from "../domain/records/events.js";
 import { stringField } from "../domain/routing.js";
 import type { EventIngest } from "../events/ingest.js";
 import type { EventRecord, IngestResult, RecordOutbox, StoredRecord } from "../store/index.js";
@@ -26,13 +26,7 @@ export interface RecordKind<F extends object> {
     outbox: RecordOutbox,
   ): Promise<IngestResult[] | null>;
   /** The events of one write (before null: created; after null: deleted). */
-  events(change: {
-    id: string;
-    before: F | null;
-    after: F | null;
-    version: number;
-    at: number;
-  }): RecordEvent[];
+  events(change: RecordChange<F>): RecordEvent[];
 }
 
 /**
@@ -66,6 +60,7 @@ export class RecordWriter {
     tenantId: string,
     id: string,
     ifMatch: number | undefined,
+    changeSource: string,
     change: (current: StoredRecord<F>) => Promise<F> | F,
   ): Promise<StoredRecord<F>> {
     for (let attempt = 0; ; attempt++) {
@@ -75,7 +70,14 @@ export class RecordWriter {
       const fields = await change(current);
       const now = Date.now();
       const next: StoredRecord<F> = { ...current, ...fields, version: current.version + 1, updated_at: now };
-      const events = kind.events({ id, before: current, after: next, version: next.version, at: now });
+      const events = kind.events({
+        id,
+        before: current,
+        after: next,
+        version: next.version,
+        at: now,
+        changeSource,
+      });
       if (events.length === 0) return current;
       const written = await this.withEvents(tenantId, events, now, (outbox) =>
         kind.update(next, current.version, outbox),
@@ -91,12 +93,24 @@ export class RecordWriter {
     }
   }
 
-  async delete<F extends object>(kind: RecordKind<F>, tenantId: string, id: string): Promise<void> {
+  async delete<F extends object>(
+    kind: RecordKind<F>,
+    tenantId: string,
+    id: string,
+    changeSource: string,
+  ): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       const current = await kind.get(tenantId, id);
       if (!current) throw notFound(kind.name);
       const now = Date.now();
-      const events = kind.events({ id, before: current, after: null, version: current.version + 1, at: now });
+      const events = kind.events({
+        id,
+        before: current,
+        after: null,
+        version: current.version + 1,
+        at: now,
+        changeSource,
+      });
       const written = await this.withEvents(tenantId, events, now, (outbox) =>
         kind.delete(tenantId, id, current.version, now, outbox),
       );

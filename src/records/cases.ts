@@ -1,0 +1,86 @@
+import { invalid } from "../domain/errors.js";
+import { generateId } from "../domain/ids.js";
+import {
+  applyCaseInput,
+  type CaseCreate,
+  type CaseFields,
+  type CasePatch,
+  emptyCase,
+} from "../domain/records/case.js";
+import { caseEvents } from "../domain/records/events.js";
+import type { CaseRecord, Store } from "../store/index.js";
+import type { RecordKind, RecordWriter } from "./writer.js";
+
+/** Writes cases with their events, whoever asks (see {@link Clients}). */
+export class Cases {
+  readonly kind: RecordKind<CaseFields>;
+
+  constructor(
+    private readonly store: Store,
+    private readonly writer: RecordWriter,
+  ) {
+    this.kind = {
+      name: "case",
+      get: (tenantId, id) => store.cases.get(tenantId, id),
+      update: (record, expected, outbox) => store.cases.update(record, expected, outbox),
+      delete: (tenantId, id, expected, now, outbox) =>
+        store.cases.delete(tenantId, id, expected, now, outbox),
+      events: caseEvents,
+    };
+  }
+
+  async create(
+    tenantId: string,
+    input: CaseCreate,
+    changeSource: string,
+    path = "/body",
+  ): Promise<CaseRecord> {
+    const fields = applyCaseInput(emptyCase(input.client_id), input, path);
+    await this.requireClient(tenantId, fields.client_id, path);
+    const now = Date.now();
+    const record: CaseRecord = {
+      id: generateId("cas_"),
+      tenant_id: tenantId,
+      ...fields,
+      version: 1,
+      created_at: now,
+      updated_at: now,
+    };
+    const events = caseEvents({
+      id: record.id,
+      before: null,
+      after: fields,
+      version: 1,
+      at: now,
+      changeSource,
+    });
+    await this.writer.withEvents(tenantId, events, now, (outbox) => this.store.cases.create(record, outbox));
+    return record;
+  }
+
+  update(
+    tenantId: string,
+    id: string,
+    ifMatch: number | undefined,
+    patch: CasePatch,
+    changeSource: string,
+    path = "/body",
+  ): Promise<CaseRecord> {
+    return this.writer.update(this.kind, tenantId, id, ifMatch, changeSource, async (current) => {
+      const next = applyCaseInput(current, patch, path);
+      if (next.client_id !== current.client_id) await this.requireClient(tenantId, next.client_id, path);
+      return next;
+    });
+  }
+
+  delete(tenantId: string, id: string, changeSource: string): Promise<void> {
+    return this.writer.delete(this.kind, tenantId, id, changeSource);
+  }
+
+  /** A case belongs to one of the tenant's clients: another tenant's client id is as unknown as a made-up one. */
+  private async requireClient(tenantId: string, clientId: string, path: string): Promise<void> {
+    if (!(await this.store.clients.get(tenantId, clientId))) {
+      throw invalid(`${path}/client_id`, `client ${clientId} not found`);
+    }
+  }
+}

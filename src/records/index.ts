@@ -1,0 +1,19 @@
+import type { EventIngest } from "../events/ingest.js";
+import type { Store } from "../store/index.js";
+import { Cases } from "./cases.js";
+import { Clients } from "./clients.js";
+import { RecordWriter } from "./writer.js";
+
+export { Cases } from "./cases.js";
+export { Clients } from "./clients.js";
+
+/** The firm's records as every writer (API, imports, intake, CRM sync, enrichment) changes them. */
+export interface Records {
+  clients: Clients;
+  cases: Cases;
+}
+
+export function createRecords(store: Store, ingest: EventIngest): Records {
+  const writer = new RecordWriter(ingest);
+  return { clients: new Clients(store, writer), cases: new Cases(store, writer) };
+}
