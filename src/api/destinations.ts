@@ -15,7 +15,7 @@ import {
   type EmailSettings,
 } from "../targets/email/schema.js";
 import { emailSettings } from "../targets/email/settings.js";
-import { validateRouting } from "../webhooks/validate.js";
+import { canonicalRouting, validateRouting } from "../webhooks/validate.js";
 import { tenantOf } from "./auth.js";
 import type { ApiContext, App } from "./context.js";
 import { Id, ListOf, PageQuery } from "./schemas.js";
@@ -46,7 +46,7 @@ export async function destinationRoutes(app: App, ctx: ApiContext): Promise<void
     },
     async (request, reply) => {
       const tenantId = tenantOf(request);
-      const input: DestinationCreate = request.body;
+      const input: DestinationCreate = canonicalRouting(request.body);
       validateRouting(input);
       const settings = emailSettings(input.email, null, ctx.config.allowPrivateTargets);
       const now = Date.now();
@@ -146,7 +146,7 @@ export async function destinationRoutes(app: App, ctx: ApiContext): Promise<void
     },
     async (request) => {
       const tenantId = tenantOf(request);
-      const input: DestinationPatch = request.body;
+      const input: DestinationPatch = canonicalRouting(request.body);
       validateRouting(input);
       const current = await load(tenantId, request.params.id);
       const { email, ...shared } = input;

@@ -2,8 +2,9 @@ import { Type } from "@sinclair/typebox";
 import {
   eventCatalog,
   eventCategories,
+  eventTypeAliases,
   eventTypeVariables,
-  findEventType,
+  resolveEventType,
   suggestEventTypes,
 } from "../domain/catalog/index.js";
 import { DomainError } from "../domain/errors.js";
@@ -14,6 +15,8 @@ const present = (t: (typeof eventCatalog)[number]) => ({
   name: t.name,
   category: t.category,
   description: t.description,
+  // The platforms' names for this type, accepted wherever a type is named (stored as `name`).
+  aliases: eventTypeAliases(t.name),
   schema: t.schema,
   example: t.example,
 });
@@ -49,7 +52,7 @@ export async function eventTypeRoutes(app: App, _ctx: ApiContext): Promise<void>
       },
     },
     async (request) => {
-      const type = findEventType(request.params.type);
+      const type = resolveEventType(request.params.type);
       if (!type) {
         const suggestions = suggestEventTypes(request.params.type);
         throw new DomainError("not_found", `event type "${request.params.type}" not found`, {

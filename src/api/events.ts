@@ -1,4 +1,5 @@
 import { Type } from "@sinclair/typebox";
+import { resolveEventType } from "../domain/catalog/index.js";
 import { invalid, notFound } from "../domain/errors.js";
 import { iso } from "../domain/time.js";
 import type { DeliveryRecord, EventRecord } from "../store/index.js";
@@ -20,6 +21,33 @@ const EventInputSchema = Type.Object(
 );
 
 const MAX_BATCH = 500;
+
+/** The header Stripe- and Svix-style clients send; the same meaning as the body's `idempotency_key`. */
+const IDEMPOTENCY_HEADER = "idempotency-key";
+const IDEMPOTENCY_HEADER_PATH = "/headers/idempotency-key";
+
+/**
+ * The event with its `Idempotency-Key` header applied: the header alone sets `idempotency_key`;
+ * header and body field together must agree (two different keys for one request is a mistake
+ * that would make a retry create a duplicate, so it is refused with 422).
+ */
+export function withIdempotencyHeader<T extends { idempotency_key?: string }>(
+  input: T,
+  header: string | string[] | undefined,
+): T {
+  if (header === undefined) return input;
+  const key = Array.isArray(header) ? header.join(", ") : header;
+  if (key.length === 0 || key.length > 255) {
+    throw invalid(IDEMPOTENCY_HEADER_PATH, "must be 1 to 255 characters");
+  }
+  if (input.idempotency_key !== undefined && input.idempotency_key !== key) {
+    throw invalid(
+      IDEMPOTENCY_HEADER_PATH,
+      "differs from the body's idempotency_key; send one of them, or the same value in both",
+    );
+  }
+  return { ...input, idempotency_key: key };
+}
 
 export function presentEvent(event: EventRecord): Record<string, unknown> {
   return {
@@ -52,7 +80,8 @@ export async function eventRoutes(app: App, ctx: ApiContext): Promise<void> {
       },
     },
     async (request, reply) => {
-      const [result] = await ctx.ingest.ingest(tenantOf(request), [request.body], () => "/body");
+      const input = withIdempotencyHeader(request.body, request.headers[IDEMPOTENCY_HEADER]);
+      const [result] = await ctx.ingest.ingest(tenantOf(request), [input], () => "/body");
       reply.status(202);
       return result;
     },
@@ -72,6 +101,13 @@ export async function eventRoutes(app: App, ctx: ApiContext): Promise<void> {
       },
     },
     async (request, reply) => {
+      // One key cannot name many events; each event of a batch carries its own idempotency_key.
+      if (request.headers[IDEMPOTENCY_HEADER] !== undefined) {
+        throw invalid(
+          IDEMPOTENCY_HEADER_PATH,
+          "is not accepted on a batch: give each event its own idempotency_key",
+        );
+      }
       const data = await ctx.ingest.ingest(
         tenantOf(request),
         request.body.events,
@@ -104,7 +140,11 @@ export async function eventRoutes(app: App, ctx: ApiContext): Promise<void> {
       const result = await ctx.store.events.list(tenantOf(request), {
         cursor: request.query.cursor,
         limit: request.query.limit ?? 50,
-        type: request.query.type,
+        // Events are stored under the canonical name, so an alias filters by its type.
+        type:
+          request.query.type === undefined
+            ? undefined
+            : (resolveEventType(request.query.type)?.name ?? request.query.type),
         since,
         until,
       });

@@ -1,7 +1,7 @@
 import { Type } from "@sinclair/typebox";
 import { envelopeJson } from "../delivery/body.js";
 import { TEST_EVENT_TYPE } from "../delivery/tester.js";
-import { findEventType, suggestEventTypes } from "../domain/catalog/index.js";
+import { resolveEventType, suggestEventTypes } from "../domain/catalog/index.js";
 import { DomainError, invalid, notFound } from "../domain/errors.js";
 import type { DeliveryStatus, WebhookRecord } from "../store/index.js";
 import { tenantOf } from "./auth.js";
@@ -154,11 +154,12 @@ export function targetDeliveryRoutes(resource: TargetResource) {
       },
       async (request) => {
         const target = await loadTarget(ctx, resource, tenantOf(request), request.params.id);
-        const eventType = request.body?.event_type ?? TEST_EVENT_TYPE;
-        if (!findEventType(eventType)) {
-          throw new DomainError("unknown_event_type", `/body/event_type: unknown event type "${eventType}"`, {
+        const named = request.body?.event_type ?? TEST_EVENT_TYPE;
+        const eventType = resolveEventType(named)?.name;
+        if (eventType === undefined) {
+          throw new DomainError("unknown_event_type", `/body/event_type: unknown event type "${named}"`, {
             path: "/body/event_type",
-            suggestions: suggestEventTypes(eventType),
+            suggestions: suggestEventTypes(named),
           });
         }
         const { event, delivery, attempt } = await ctx.tester.test(target, eventType);

@@ -13,7 +13,7 @@ import {
 } from "../domain/webhook.js";
 import type { WebhookPatch, WebhookRecord } from "../store/index.js";
 import { presentWebhook } from "../webhooks/present.js";
-import { validateWebhookInput } from "../webhooks/validate.js";
+import { canonicalRouting, validateWebhookInput } from "../webhooks/validate.js";
 import { tenantOf } from "./auth.js";
 import type { ApiContext, App } from "./context.js";
 import { Id, ListOf, PageQuery } from "./schemas.js";
@@ -46,7 +46,7 @@ export async function webhookRoutes(app: App, ctx: ApiContext): Promise<void> {
     },
     async (request, reply) => {
       const tenantId = tenantOf(request);
-      const input: WebhookCreate = request.body;
+      const input: WebhookCreate = canonicalRouting(request.body);
       validateWebhookInput(input, ctx.config.allowPrivateTargets);
       const now = Date.now();
       const secret = generateWebhookSecret();
@@ -143,8 +143,9 @@ export async function webhookRoutes(app: App, ctx: ApiContext): Promise<void> {
       },
     },
     async (request) => {
-      validateWebhookInput(request.body, ctx.config.allowPrivateTargets);
-      const patch = toColumns(ctx, request.body);
+      const input = canonicalRouting(request.body);
+      validateWebhookInput(input, ctx.config.allowPrivateTargets);
+      const patch = toColumns(ctx, input);
       // Enabling by hand clears the reason it was disabled automatically.
       if (request.body.enabled !== undefined) patch.disabled_reason = null;
       const webhook = await ctx.store.targets.update(tenantOf(request), request.params.id, patch, Date.now());

@@ -29,11 +29,25 @@ function admits(list: readonly string[] | undefined, value: string | null): bool
 }
 
 /**
+ * Campaign scope. A webhook with a `campaign_id` (or a non-empty `filters.campaign_ids`) gets the
+ * events of that campaign (those campaigns) only, whatever their type — `campaign.started` of
+ * another campaign included (issue 19). An event without a campaign reaches it only when it is
+ * tenant-wide (a message, task, form, case, client, … with no campaign): call, transcript,
+ * transfer, conversation and campaign events without one belong to no campaign, so not to this one.
+ */
+export function campaignAdmits(webhook: WebhookRouting, event: RoutableEvent): boolean {
+  const campaignIds = webhook.filters.campaign_ids;
+  const scoped = webhook.campaign_id !== null || (campaignIds !== undefined && campaignIds.length > 0);
+  if (!scoped) return true;
+  if (event.campaign_id === null) return !isCampaignScoped(event.type);
+  if (webhook.campaign_id !== null && webhook.campaign_id !== event.campaign_id) return false;
+  return admits(campaignIds, event.campaign_id);
+}
+
+/**
  * Does this event get a delivery at this webhook?
  * - `events`: empty means every type, including types added later; entries may be `call.*`.
- * - Campaign scope (`campaign_id`, `filters.campaign_ids`) applies to call, transcript and
- *   transfer events only: messages, tasks, forms and the rest reach the webhook whatever the
- *   campaign, because they are not tied to one.
+ * - Campaign scope (`campaign_id`, `filters.campaign_ids`): see {@link campaignAdmits}.
  * - `filters.case_types`, `directions`, `agent_ids`, `lead_scores`: when set, the event must
  *   carry one of the listed values (an event without that field does not match).
  * - `filters.match`: a MongoDB-style query over the envelope (`event`, `id`, `timestamp`, `data`,
@@ -48,10 +62,7 @@ export function webhookMatchesEvent(webhook: CompiledRouting, event: RoutableEve
     return false;
   }
   const filters = webhook.filters;
-  if (isCampaignScoped(event.type)) {
-    if (webhook.campaign_id !== null && webhook.campaign_id !== event.campaign_id) return false;
-    if (!admits(filters.campaign_ids, event.campaign_id)) return false;
-  }
+  if (!campaignAdmits(webhook, event)) return false;
   if (!admits(filters.case_types, event.case_type)) return false;
   if (!admits(filters.directions, stringField(event.data, "direction"))) return false;
   if (!admits(filters.agent_ids, stringField(event.data, "agent_id"))) return false;

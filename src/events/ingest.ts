@@ -1,4 +1,4 @@
-import { findEventType, suggestEventTypes, validateEventData } from "../domain/catalog/index.js";
+import { resolveEventType, suggestEventTypes, validateEventData } from "../domain/catalog/index.js";
 import { DomainError } from "../domain/errors.js";
 import { cachedMatcher } from "../domain/filters.js";
 import { generateId } from "../domain/ids.js";
@@ -161,7 +161,9 @@ function validate(
   now: number,
   tenantId: string,
 ): EventRecord & { data: Record<string, unknown> } {
-  if (!findEventType(input.type)) {
+  // A platform's own name for the type (`call.completed`, `call_ended`) is stored as the catalog's.
+  const type = resolveEventType(input.type)?.name;
+  if (type === undefined) {
     const suggestions = suggestEventTypes(input.type);
     const hint =
       suggestions.length > 0 ? `; did you mean ${suggestions.map((s) => `"${s}"`).join(", ")}?` : "";
@@ -170,7 +172,7 @@ function validate(
       suggestions,
     });
   }
-  const errors = validateEventData(input.type, input.data);
+  const errors = validateEventData(type, input.data);
   const first = errors[0];
   if (first) {
     throw new DomainError("validation_failed", `${path}/data${first.path}: ${first.message}`, {
@@ -190,7 +192,7 @@ function validate(
   return {
     id: generateId("evt_"),
     tenant_id: tenantId,
-    type: input.type,
+    type,
     data: input.data,
     // Top-level fields win; otherwise the data's own fields scope the event.
     campaign_id: input.campaign_id ?? stringField(input.data, "campaign_id"),

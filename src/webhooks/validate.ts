@@ -1,4 +1,4 @@
-import { findEventType, isValidEventSelector } from "../domain/catalog/index.js";
+import { resolveEventSelector, resolveEventType } from "../domain/catalog/index.js";
 import { checkDestinationUrl } from "../domain/destination.js";
 import { invalid } from "../domain/errors.js";
 import { validateMatchQuery } from "../domain/filters.js";
@@ -48,7 +48,7 @@ type RoutingInput = Pick<WebhookPatchInput, "events" | "retry" | "filters" | "ho
  */
 export function validateRouting(input: RoutingInput): void {
   input.events?.forEach((selector, i) => {
-    if (!isValidEventSelector(selector)) {
+    if (resolveEventSelector(selector) === undefined) {
       throw invalid(
         `/body/events/${i}`,
         `"${selector}" is not a catalog event type or wildcard (see GET /v1/event-types)`,
@@ -64,7 +64,7 @@ export function validateRouting(input: RoutingInput): void {
     if (problem) throw invalid(`/body/filters/match${problem.path}`, problem.message);
   }
   if (input.hold) {
-    const type = findEventType(input.hold.until_event);
+    const type = resolveEventType(input.hold.until_event);
     if (!type) {
       throw invalid("/body/hold/until_event", `"${input.hold.until_event}" is not a catalog event type`);
     }
@@ -75,6 +75,24 @@ export function validateRouting(input: RoutingInput): void {
       );
     }
   }
+}
+
+/**
+ * The input with every event name in its canonical form: `events` entries and `hold.until_event`
+ * given as a platform alias (`call_ended`, `sms.*`) are stored and shown as the catalog names
+ * (`call.ended`, `message.*`). Names that mean nothing are left for validation to refuse; the
+ * same selector named twice (an alias and its type) is kept once.
+ */
+export function canonicalRouting<T extends RoutingInput>(input: T): T {
+  const result = { ...input };
+  if (input.events !== undefined) {
+    result.events = [...new Set(input.events.map((selector) => resolveEventSelector(selector) ?? selector))];
+  }
+  if (input.hold) {
+    const type = resolveEventType(input.hold.until_event);
+    if (type !== undefined) result.hold = { ...input.hold, until_event: type.name };
+  }
+  return result;
 }
 
 /** Headers Switchboard sets itself, which a signature header may not replace either. */

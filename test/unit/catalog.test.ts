@@ -339,13 +339,14 @@ describe("event selectors", () => {
 });
 
 describe("isCampaignScoped", () => {
-  it("is true for call, transcript and transfer events only", () => {
+  it("is true for call, transcript, transfer, conversation and campaign events only", () => {
     expect(isCampaignScoped("call.ended")).toBe(true);
     expect(isCampaignScoped("transcript.updated")).toBe(true);
     expect(isCampaignScoped("transfer.bridged")).toBe(true);
     expect(isCampaignScoped("case.created")).toBe(false);
     expect(isCampaignScoped("message.received")).toBe(false);
-    expect(isCampaignScoped("campaign.paused")).toBe(false);
+    expect(isCampaignScoped("campaign.paused")).toBe(true);
+    expect(isCampaignScoped("conversation.intent_detected")).toBe(true);
     expect(isCampaignScoped("webhook.test")).toBe(false);
   });
 });

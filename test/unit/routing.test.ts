@@ -75,14 +75,32 @@ describe("webhookMatchesEvent: campaign scope", () => {
     expect(webhookMatchesEvent(scoped, event("transfer.bridged", { campaign_id: "cmp_a" }))).toBe(true);
   });
 
-  it("a message event reaches a campaign-scoped webhook whatever its campaign", () => {
-    expect(webhookMatchesEvent(scoped, event("message.received", { campaign_id: "cmp_b" }))).toBe(true);
-    expect(webhookMatchesEvent(scoped, event("message.received"))).toBe(true);
+  it("campaign events reach a campaign-scoped webhook of their own campaign only (issue 19)", () => {
+    expect(webhookMatchesEvent(scoped, event("campaign.started", { campaign_id: "cmp_b" }))).toBe(false);
+    expect(webhookMatchesEvent(scoped, event("campaign.started", { campaign_id: "cmp_a" }))).toBe(true);
+    expect(webhookMatchesEvent(scoped, event("campaign.paused"))).toBe(false);
+    expect(webhookMatchesEvent(scoped, event("conversation.intent_detected", { campaign_id: "cmp_b" }))).toBe(
+      false,
+    );
   });
 
-  it("task and form events reach a campaign-scoped webhook whatever their campaign", () => {
-    expect(webhookMatchesEvent(scoped, event("task.assigned", { campaign_id: "cmp_b" }))).toBe(true);
-    expect(webhookMatchesEvent(scoped, event("form.submitted", { campaign_id: "cmp_b" }))).toBe(true);
+  it("a message, task or form event of another campaign does not reach a campaign-scoped webhook", () => {
+    expect(webhookMatchesEvent(scoped, event("message.received", { campaign_id: "cmp_b" }))).toBe(false);
+    expect(webhookMatchesEvent(scoped, event("task.assigned", { campaign_id: "cmp_b" }))).toBe(false);
+    expect(webhookMatchesEvent(scoped, event("form.submitted", { campaign_id: "cmp_b" }))).toBe(false);
+    expect(webhookMatchesEvent(scoped, event("form.submitted", { campaign_id: "cmp_a" }))).toBe(true);
+  });
+
+  it("tenant-wide events without a campaign reach a campaign-scoped webhook", () => {
+    for (const type of [
+      "message.received",
+      "task.assigned",
+      "form.submitted",
+      "case.created",
+      "webhook.test",
+    ]) {
+      expect(webhookMatchesEvent(scoped, event(type)), type).toBe(true);
+    }
   });
 
   it("an unscoped webhook gets call events of every campaign", () => {
@@ -97,9 +115,11 @@ describe("webhookMatchesEvent: campaign scope", () => {
     expect(webhookMatchesEvent(h, event("transfer.ended", { campaign_id: "cmp_c" }))).toBe(false);
   });
 
-  it("filters.campaign_ids does not apply to message events", () => {
+  it("filters.campaign_ids applies to every event that carries a campaign", () => {
     const h = hook({ filters: { campaign_ids: ["cmp_a"] } });
-    expect(webhookMatchesEvent(h, event("message.sent", { campaign_id: "cmp_c" }))).toBe(true);
+    expect(webhookMatchesEvent(h, event("message.sent", { campaign_id: "cmp_c" }))).toBe(false);
+    expect(webhookMatchesEvent(h, event("campaign.completed", { campaign_id: "cmp_c" }))).toBe(false);
+    expect(webhookMatchesEvent(h, event("message.sent"))).toBe(true);
   });
 
   it("an empty filters.campaign_ids list admits every campaign", () => {

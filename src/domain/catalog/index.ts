@@ -3,6 +3,13 @@
  * `data` and a realistic example; plus lookup, validation, selector matching, "did you mean"
  * suggestions and template variables. Pure code, no I/O.
  */
+export {
+  categoryAliases,
+  eventAliasTable,
+  eventTypeAliases,
+  resolveEventSelector,
+  resolveEventType,
+} from "./aliases.js";
 export { UnknownEventTypeError } from "./errors.js";
 export { isDateTime, isEmail, isUri } from "./formats.js";
 export { eventCatalog, eventCategories, findEventType } from "./registry.js";

@@ -1,9 +1,19 @@
 import { categoryOf, findEventType, isCatalogCategory } from "./registry.js";
 
-/** Categories whose events belong to a campaign; campaign filters apply only to these. */
-const CAMPAIGN_SCOPED_CATEGORIES: ReadonlySet<string> = new Set(["call", "transcript", "transfer"]);
+/**
+ * Categories whose events always belong to a campaign when there is one: the call and what happens
+ * in it, and the campaign's own events. Such an event without a campaign belongs to no campaign,
+ * so a campaign-scoped webhook does not get it; other events without one are tenant-wide and do.
+ */
+const CAMPAIGN_SCOPED_CATEGORIES: ReadonlySet<string> = new Set([
+  "call",
+  "transcript",
+  "transfer",
+  "conversation",
+  "campaign",
+]);
 
-/** True for call.*, transcript.* and transfer.* (also for a type of those categories added later). */
+/** True for call, transcript, transfer, conversation and campaign events (also types added later). */
 export function isCampaignScoped(type: string): boolean {
   return CAMPAIGN_SCOPED_CATEGORIES.has(categoryOf(type));
 }
