@@ -8,6 +8,7 @@ const REDACT = [
   "*.headers.authorization",
   "*.secret",
   "*.previous_secret",
+  "*.signing_key",
   "*.key",
   "*.token",
   "*.password",

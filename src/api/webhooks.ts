@@ -1,7 +1,13 @@
 import { Type } from "@sinclair/typebox";
-import { notFound } from "../domain/errors.js";
+import { invalid, notFound } from "../domain/errors.js";
 import { generateId } from "../domain/ids.js";
-import { generateWebhookSecret } from "../domain/signing.js";
+import {
+  checkWebhookSecret,
+  generateSigningKeyPair,
+  generateWebhookSecret,
+  publicKeyOf,
+  usesSigningKey,
+} from "../domain/signing.js";
 import {
   DEFAULT_TIMEOUT_MS,
   type WebhookAuth,
@@ -10,6 +16,7 @@ import {
   type WebhookPatchInput,
   WebhookPatchSchema,
   WebhookSchema,
+  WebhookSecretSchema,
 } from "../domain/webhook.js";
 import type { WebhookPatch, WebhookRecord } from "../store/index.js";
 import { presentWebhook } from "../webhooks/present.js";
@@ -20,10 +27,23 @@ import { Id, ListOf, PageQuery } from "./schemas.js";
 
 const Params = Type.Object({ id: Id("wh") });
 
+/**
+ * The secret to sign with: the caller's own `whsec_…` (moving from another provider, so receivers
+ * need not re-key) when it is valid, else a new one. A malformed secret answers 422 at `path`.
+ */
+function chosenSecret(secret: string | undefined, path: string): string {
+  if (secret === undefined) return generateWebhookSecret();
+  const problem = checkWebhookSecret(secret);
+  if (problem) throw invalid(path, problem);
+  return secret;
+}
+
 /** Turns validated input into stored columns, encrypting credentials. */
-function toColumns(ctx: ApiContext, input: WebhookPatchInput): WebhookPatch {
-  const { auth, app_key, filters, retry, success, body, ...plain } = input;
+function toColumns(ctx: ApiContext, input: WebhookPatchInput & { secret?: string }): WebhookPatch {
+  // `secret` is never a plain column: create and rotate-secret encrypt it themselves.
+  const { auth, app_key, filters, retry, success, body, signing, secret: _secret, ...plain } = input;
   const patch: WebhookPatch = { ...plain };
+  if (signing !== undefined) patch.signing_scheme = signing.scheme;
   if (auth !== undefined) patch.auth = ctx.cipher.encrypt(JSON.stringify(auth satisfies WebhookAuth));
   if (app_key !== undefined) patch.app_key = app_key === null ? null : ctx.cipher.encrypt(app_key);
   if (filters !== undefined) patch.filters = filters;
@@ -49,8 +69,11 @@ export async function webhookRoutes(app: App, ctx: ApiContext): Promise<void> {
       const input: WebhookCreate = canonicalRouting(request.body);
       validateWebhookInput(input, ctx.config.allowPrivateTargets);
       const now = Date.now();
-      const secret = generateWebhookSecret();
+      const secret = chosenSecret(input.secret, "/body/secret");
       const columns = toColumns(ctx, input);
+      // Every new webhook gets its ed25519 key pair, so switching to `v1a` later needs no re-key
+      // step and the public key can be handed to receivers before the switch.
+      const signingKey = generateSigningKeyPair().privateKey;
       const webhook: WebhookRecord = {
         id: generateId("wh_"),
         tenant_id: tenantId,
@@ -75,6 +98,8 @@ export async function webhookRoutes(app: App, ctx: ApiContext): Promise<void> {
         rate_limit_per_s: input.rate_limit_per_s ?? null,
         signature_header: input.signature_header ?? null,
         hold: input.hold ?? null,
+        signing_scheme: input.signing?.scheme ?? "v1",
+        signing_key: ctx.cipher.encrypt(signingKey),
         secret: ctx.cipher.encrypt(secret),
         previous_secret: null,
         previous_secret_expires_at: null,
@@ -148,7 +173,14 @@ export async function webhookRoutes(app: App, ctx: ApiContext): Promise<void> {
       const patch = toColumns(ctx, input);
       // Enabling by hand clears the reason it was disabled automatically.
       if (request.body.enabled !== undefined) patch.disabled_reason = null;
-      const webhook = await ctx.store.targets.update(tenantOf(request), request.params.id, patch, Date.now());
+      const tenantId = tenantOf(request);
+      if (input.signing !== undefined && usesSigningKey(input.signing.scheme)) {
+        // A webhook from before asymmetric signing gets its key pair when it first needs one.
+        const current = await ctx.store.targets.get(tenantId, request.params.id);
+        if (!current || current.kind !== "webhook") throw notFound("webhook");
+        if (!current.signing_key) patch.signing_key = ctx.cipher.encrypt(generateSigningKeyPair().privateKey);
+      }
+      const webhook = await ctx.store.targets.update(tenantId, request.params.id, patch, Date.now());
       if (!webhook) throw notFound("webhook");
       if (request.body.enabled === true) ctx.wake();
       return presentWebhook(webhook, ctx.cipher);
@@ -184,21 +216,59 @@ export async function webhookRoutes(app: App, ctx: ApiContext): Promise<void> {
     },
   );
 
-  app.post(
-    "/v1/webhooks/:id/rotate-secret",
+  app.get(
+    "/v1/webhooks/:id/signing-key",
     {
       schema: {
         tags: ["webhooks"],
-        summary: "Issue a new signing secret; the old one signs for 24 h more",
+        summary: "The public key (whpk_…) that verifies this webhook's v1a (ed25519) signatures",
         params: Params,
+        response: {
+          200: Type.Object({
+            public_key: Type.String(),
+            scheme: WebhookSchema.properties.signing.properties.scheme,
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const webhook = await ctx.store.targets.get(tenantOf(request), request.params.id);
+      if (!webhook || webhook.kind !== "webhook") throw notFound("webhook");
+      if (!webhook.signing_key) {
+        throw notFound("signing key", {
+          reason: "no_signing_key",
+          hint: 'this webhook predates v1a signing: PATCH it with {"signing": {"scheme": "v1a"}} or "both"',
+        });
+      }
+      return {
+        public_key: publicKeyOf(ctx.cipher.decrypt(webhook.signing_key)),
+        scheme: webhook.signing_scheme ?? "v1",
+      };
+    },
+  );
+
+  app.post(
+    "/v1/webhooks/:id/rotate-secret",
+    {
+      // No body at all is the same as `{}`.
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
+      schema: {
+        tags: ["webhooks"],
+        summary: "Issue a new signing secret (or set your own); the old one signs for 24 h more",
+        params: Params,
+        body: Type.Optional(
+          Type.Object({ secret: Type.Optional(WebhookSecretSchema) }, { additionalProperties: false }),
+        ),
       },
     },
     async (request) => {
       const tenantId = tenantOf(request);
+      const secret = chosenSecret(request.body?.secret, "/body/secret");
       const current = await ctx.store.targets.get(tenantId, request.params.id);
       if (!current) throw notFound("webhook");
       const now = Date.now();
-      const secret = generateWebhookSecret();
       const rotated = await ctx.store.targets.rotateSecret(
         tenantId,
         current.id,

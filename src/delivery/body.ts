@@ -14,15 +14,21 @@ import {
 import type { HttpMethod, WebhookBody } from "../domain/webhook.js";
 import { DATA_JSON, type EventRecord } from "../store/index.js";
 
-/** The envelope of DESIGN.md's wire format. */
+/**
+ * The envelope of DESIGN.md's wire format. `type` is the Standard Webhooks name of the event type
+ * (`{type, timestamp, data}`) and `event` the name receivers written for Switchboard read: both
+ * carry the same value, so either kind of receiver works unchanged.
+ */
 export function envelopeOf(event: EventRecord): {
   id: string;
+  type: string;
   event: string;
   timestamp: string;
   data: Record<string, unknown> | null;
 } {
   return {
     id: event.id,
+    type: event.type,
     event: event.type,
     timestamp: new Date(event.occurred_at).toISOString(),
     data: event.data,
@@ -38,10 +44,11 @@ export function envelopeJson(event: EventRecord): string {
     // An event read from the store carries its data's JSON text (written by JSON.stringify):
     // the same bytes JSON.stringify(envelopeOf(event)) gives, without parsing and serialising it.
     const stored = (event as EventRecord & { [DATA_JSON]?: string })[DATA_JSON];
+    const type = JSON.stringify(event.type);
     body =
       stored === undefined
         ? JSON.stringify(envelopeOf(event))
-        : `{"id":${JSON.stringify(event.id)},"event":${JSON.stringify(event.type)},"timestamp":"${new Date(event.occurred_at).toISOString()}","data":${stored}}`;
+        : `{"id":${JSON.stringify(event.id)},"type":${type},"event":${type},"timestamp":"${new Date(event.occurred_at).toISOString()}","data":${stored}}`;
     jsonBodies.set(event, body);
   }
   return body;

@@ -1,4 +1,4 @@
-import { githubSignature, signPayload } from "../domain/signing.js";
+import { githubSignature, type SigningScheme, webhookSignature } from "../domain/signing.js";
 import { TemplateRenderError } from "../domain/template.js";
 import type { HttpMethod, WebhookAuth, WebhookBody } from "../domain/webhook.js";
 import type { EventRecord } from "../store/index.js";
@@ -23,6 +23,10 @@ export interface ResolvedWebhook extends ResolvedTarget {
   secrets: string[];
   /** Header for an extra GitHub-style `sha256=<hex HMAC of the body>` (current secret). */
   signature_header?: string | null;
+  /** Which signatures `webhook-signature` carries; absent → `v1`. */
+  signing_scheme?: SigningScheme;
+  /** The decrypted ed25519 private key (`whsk_…`) for `v1a`; needed by `v1a` and `both`. */
+  signing_key?: string | null;
 }
 
 export interface OutgoingRequest {
@@ -67,7 +71,16 @@ export function buildRequest(
   const headers = baseHeaders(webhook);
   headers["webhook-id"] = event.id;
   headers["webhook-timestamp"] = String(timestampSeconds);
-  headers["webhook-signature"] = signPayload(webhook.secrets, event.id, timestampSeconds, body ?? "");
+  headers["webhook-signature"] = webhookSignature(
+    {
+      scheme: webhook.signing_scheme ?? "v1",
+      secrets: webhook.secrets,
+      signingKey: webhook.signing_key ?? null,
+    },
+    event.id,
+    timestampSeconds,
+    body ?? "",
+  );
   if (webhook.signature_header && webhook.secrets[0] !== undefined) {
     headers[webhook.signature_header] = githubSignature(webhook.secrets[0], body ?? "");
   }

@@ -71,6 +71,7 @@ export function webhookMatchesEvent(webhook: CompiledRouting, event: RoutableEve
     const matcher = webhook.matcher ?? compileMatch(filters.match);
     const envelope = {
       event: event.type,
+      type: event.type,
       campaign_id: event.campaign_id,
       case_type: event.case_type,
       data: event.data,

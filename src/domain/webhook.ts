@@ -108,6 +108,20 @@ export const WebhookHoldSchema = Type.Object(
  */
 export type WebhookHold = Static<typeof WebhookHoldSchema>;
 
+/**
+ * Which Standard Webhooks signatures `webhook-signature` carries: `v1` (HMAC-SHA256 with the
+ * `whsec_` secret, the default), `v1a` (ed25519 with the webhook's own key pair, so receivers
+ * verify with a public key and hold no secret) or `both`.
+ */
+export const WebhookSigningSchema = Type.Object(
+  { scheme: Type.Union([Type.Literal("v1"), Type.Literal("v1a"), Type.Literal("both")]) },
+  { additionalProperties: false },
+);
+export type WebhookSigning = Static<typeof WebhookSigningSchema>;
+
+/** A `whsec_` secret brought from another provider; checked by `checkWebhookSecret`. */
+export const WebhookSecretSchema = Type.String({ minLength: 1, maxLength: 200 });
+
 /** Every field of the webhook contract (DESIGN.md); routing and policy fields serve every target kind. */
 export const fields = {
   url: Type.String({ minLength: 1, maxLength: 2048 }),
@@ -135,6 +149,7 @@ export const fields = {
   rate_limit_per_s: Type.Union([Type.Integer({ minimum: 1, maximum: 10_000 }), Type.Null()]),
   signature_header: Type.Union([Str(100), Type.Null()]),
   hold: Type.Union([WebhookHoldSchema, Type.Null()]),
+  signing: WebhookSigningSchema,
 };
 
 export const WebhookCreateSchema = Type.Object(
@@ -157,12 +172,18 @@ export const WebhookCreateSchema = Type.Object(
     rate_limit_per_s: Type.Optional(fields.rate_limit_per_s),
     signature_header: Type.Optional(fields.signature_header),
     hold: Type.Optional(fields.hold),
+    signing: Type.Optional(fields.signing),
+    /** Bring your own `whsec_` secret (moving from another provider); absent → one is generated. */
+    secret: Type.Optional(WebhookSecretSchema),
   },
   { additionalProperties: false },
 );
 export type WebhookCreate = Static<typeof WebhookCreateSchema>;
 
-export const WebhookPatchSchema = Type.Partial(WebhookCreateSchema, { additionalProperties: false });
+/** Every create field but `secret`, which changes only through rotate-secret (with its grace period). */
+export const WebhookPatchSchema = Type.Partial(Type.Omit(WebhookCreateSchema, ["secret"]), {
+  additionalProperties: false,
+});
 export type WebhookPatchInput = Static<typeof WebhookPatchSchema>;
 
 /** What event routing needs to know about a webhook. */
@@ -218,6 +239,7 @@ export const WebhookSchema = Type.Object({
   rate_limit_per_s: fields.rate_limit_per_s,
   signature_header: fields.signature_header,
   hold: fields.hold,
+  signing: fields.signing,
   health: TargetHealthSchema,
   created_at: Time,
   updated_at: Time,

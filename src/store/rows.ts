@@ -1,4 +1,5 @@
 import type { Selectable } from "kysely";
+import type { SigningScheme } from "../domain/signing.js";
 import type {
   HttpMethod,
   RetryPolicy,
@@ -37,6 +38,8 @@ export function webhookFromRow(row: Selectable<WebhookTable>): WebhookRecord & {
     rate_limit_per_s: row.rate_limit_per_s,
     signature_header: row.signature_header,
     hold: row.hold === null ? null : (JSON.parse(row.hold) as WebhookHold),
+    signing_scheme: row.signing_scheme as SigningScheme,
+    signing_key: row.signing_key,
     secret: row.secret,
     previous_secret: row.previous_secret,
     previous_secret_expires_at: row.previous_secret_expires_at,

@@ -75,6 +75,10 @@ export interface WebhookTable {
   signature_header: string | null;
   /** JSON `{until_event, max_wait_s}`: hold deliveries for a follow-up event; null → none. */
   hold: string | null;
+  /** Which signatures `webhook-signature` carries: `v1` (HMAC), `v1a` (ed25519) or `both`. */
+  signing_scheme: string;
+  /** Encrypted ed25519 private key (`whsk_…`) for `v1a`; null until the webhook has one. */
+  signing_key: string | null;
 }
 
 export interface WebhookHealthTable {

@@ -1,5 +1,6 @@
 import type { CaseFields } from "../domain/records/case.js";
 import type { ClientFields } from "../domain/records/client.js";
+import type { SigningScheme } from "../domain/signing.js";
 import type {
   HttpMethod,
   RetryPolicy,
@@ -64,6 +65,13 @@ export interface WebhookRecord {
   signature_header: string | null;
   /** Hold deliveries until a follow-up event for the same call; null → send at once. */
   hold: WebhookHold | null;
+  /**
+   * Which signatures `webhook-signature` carries; absent → `v1` (HMAC only). Optional so that
+   * targets that never sign over HTTP (email) need not name it.
+   */
+  signing_scheme?: SigningScheme;
+  /** Encrypted ed25519 private key (`whsk_…`) for `v1a` signatures; absent or null → none yet. */
+  signing_key?: string | null;
   /** Encrypted. */
   secret: string;
   previous_secret: string | null;

@@ -131,7 +131,7 @@ export function reencryptSecrets(db: Db, reencrypt: (stored: string) => string):
   return db.transaction().execute(async (tx) => {
     const rows = await tx
       .selectFrom("webhooks")
-      .select(["id", "secret", "previous_secret", "auth", "app_key", "target_config"])
+      .select(["id", "secret", "previous_secret", "auth", "app_key", "target_config", "signing_key"])
       .execute();
     for (const row of rows) {
       await tx
@@ -142,6 +142,7 @@ export function reencryptSecrets(db: Db, reencrypt: (stored: string) => string):
           auth: reencrypt(row.auth),
           app_key: row.app_key === null ? null : reencrypt(row.app_key),
           target_config: row.target_config === null ? null : reencrypt(row.target_config),
+          signing_key: row.signing_key === null ? null : reencrypt(row.signing_key),
         })
         .where("id", "=", row.id)
         .execute();

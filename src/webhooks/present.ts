@@ -61,6 +61,7 @@ export function presentWebhook(
     rate_limit_per_s: webhook.rate_limit_per_s,
     signature_header: webhook.signature_header,
     hold: webhook.hold,
+    signing: { scheme: webhook.signing_scheme ?? "v1" },
     health: presentHealth(health),
     created_at: iso(webhook.created_at),
     updated_at: iso(webhook.updated_at),

@@ -60,7 +60,8 @@ describe.each(storeKinds())("delivery signing and wire format on %s", (kind) => 
     expect(request.method).toBe("POST");
     expect(request.url).toBe("/hook");
     const body = JSON.parse(request.body) as Record<string, unknown>;
-    expect(Object.keys(body)).toEqual(["id", "event", "timestamp", "data"]);
+    expect(Object.keys(body)).toEqual(["id", "type", "event", "timestamp", "data"]);
+    expect(body.type).toBe("call.ended");
     expect(body.id).toBe(event.id);
     expect(body.event).toBe("call.ended");
     expect(new Date(body.timestamp as string).toISOString()).toBe(body.timestamp);

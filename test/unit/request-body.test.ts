@@ -64,11 +64,12 @@ const event: EventRecord = {
 const TS = 1_750_000_000;
 
 describe("JSON bodies", () => {
-  it("without a template: the DESIGN.md envelope", () => {
+  it("without a template: the DESIGN.md envelope, with the Standard Webhooks `type` beside `event`", () => {
     const request = buildRequest(event, webhook(), TS);
     expect(request.headers["content-type"]).toBe("application/json");
     expect(JSON.parse(request.body ?? "")).toEqual({
       id: "evt_1",
+      type: "call.ended",
       event: "call.ended",
       timestamp: "2025-06-10T14:09:03.000Z",
       data: event.data,

@@ -1,8 +1,8 @@
 import { KindGuard, type TObject } from "@sinclair/typebox";
 import { requireEventType } from "./errors.js";
 
-/** The envelope fields every delivery has, besides `data`. */
-export const ENVELOPE_VARIABLES: readonly string[] = Object.freeze(["id", "event", "timestamp"]);
+/** The envelope fields every delivery has, besides `data` (`type` is `event` under its Standard Webhooks name). */
+export const ENVELOPE_VARIABLES: readonly string[] = Object.freeze(["id", "event", "timestamp", "type"]);
 
 function collect(schema: TObject, prefix: string, out: string[]): void {
   for (const [key, property] of Object.entries(schema.properties)) {

@@ -41,6 +41,8 @@ export function webhookKind(sender: Sender, cipher: SecretCipher): TargetKind<Re
           ...(record.signature_header ? [record.signature_header] : []),
         ],
         signature_header: record.signature_header ?? null,
+        signing_scheme: record.signing_scheme ?? "v1",
+        signing_key: record.signing_key ? cipher.decrypt(record.signing_key) : null,
         max_in_flight: record.max_in_flight,
         rate_limit_per_s: record.rate_limit_per_s,
         updated_at: record.updated_at,
