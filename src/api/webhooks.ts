@@ -177,7 +177,7 @@ export async function webhookRoutes(app: App, ctx: ApiContext): Promise<void> {
       if (input.signing !== undefined && usesSigningKey(input.signing.scheme)) {
         // A webhook from before asymmetric signing gets its key pair when it first needs one.
         const current = await ctx.store.targets.get(tenantId, request.params.id);
-        if (!current || current.kind !== "webhook") throw notFound("webhook");
+        if (current?.kind !== "webhook") throw notFound("webhook");
         if (!current.signing_key) patch.signing_key = ctx.cipher.encrypt(generateSigningKeyPair().privateKey);
       }
       const webhook = await ctx.store.targets.update(tenantId, request.params.id, patch, Date.now());
@@ -233,7 +233,7 @@ export async function webhookRoutes(app: App, ctx: ApiContext): Promise<void> {
     },
     async (request) => {
       const webhook = await ctx.store.targets.get(tenantOf(request), request.params.id);
-      if (!webhook || webhook.kind !== "webhook") throw notFound("webhook");
+      if (webhook?.kind !== "webhook") throw notFound("webhook");
       if (!webhook.signing_key) {
         throw notFound("signing key", {
           reason: "no_signing_key",
