@@ -28,7 +28,7 @@ export function Catalog({ focus }: { focus: string | null }) {
       </div>
       <p className="muted lead">
         Every event a webhook can receive. Each delivery's body is{" "}
-        <code>{'{"id", "event", "timestamp", "data"}'}</code>, where <code>data</code> follows the type's
+        <code>{'{"id", "type", "event", "timestamp", "data"}'}</code>, where <code>data</code> follows the type's
         schema.
       </p>
       {catalog.state === "error" && !catalog.data && (
