@@ -28,8 +28,8 @@ export function Catalog({ focus }: { focus: string | null }) {
       </div>
       <p className="muted lead">
         Every event a webhook can receive. Each delivery's body is{" "}
-        <code>{'{"id", "type", "event", "timestamp", "data"}'}</code>, where <code>data</code> follows the type's
-        schema.
+        <code>{'{"id", "type", "event", "timestamp", "data"}'}</code>, where <code>data</code> follows the
+        type's schema.
       </p>
       {catalog.state === "error" && !catalog.data && (
         <ErrorState title="Could not load the event catalog" error={catalog.error} onRetry={reload} />
