@@ -216,6 +216,29 @@ export async function webhookRoutes(app: App, ctx: ApiContext): Promise<void> {
     },
   );
 
+  /** The public half of a webhook's signing keys, the previous one only while it still signs. */
+  function signingKeyAnswer(webhook: WebhookRecord, now: number) {
+    const previousValid =
+      webhook.previous_signing_key && (webhook.previous_signing_key_expires_at ?? 0) > now
+        ? webhook.previous_signing_key
+        : null;
+    return {
+      public_key: webhook.signing_key ? publicKeyOf(ctx.cipher.decrypt(webhook.signing_key)) : "",
+      scheme: webhook.signing_scheme ?? "v1",
+      previous_public_key: previousValid ? publicKeyOf(ctx.cipher.decrypt(previousValid)) : null,
+      previous_public_key_expires_at: previousValid
+        ? new Date(webhook.previous_signing_key_expires_at ?? 0).toISOString()
+        : null,
+    };
+  }
+
+  const SigningKeyAnswer = Type.Object({
+    public_key: Type.String(),
+    scheme: WebhookSchema.properties.signing.properties.scheme,
+    previous_public_key: Type.Union([Type.String(), Type.Null()]),
+    previous_public_key_expires_at: Type.Union([Type.String({ format: "date-time" }), Type.Null()]),
+  });
+
   app.get(
     "/v1/webhooks/:id/signing-key",
     {
@@ -223,12 +246,7 @@ export async function webhookRoutes(app: App, ctx: ApiContext): Promise<void> {
         tags: ["webhooks"],
         summary: "The public key (whpk_…) that verifies this webhook's v1a (ed25519) signatures",
         params: Params,
-        response: {
-          200: Type.Object({
-            public_key: Type.String(),
-            scheme: WebhookSchema.properties.signing.properties.scheme,
-          }),
-        },
+        response: { 200: SigningKeyAnswer },
       },
     },
     async (request) => {
@@ -240,10 +258,34 @@ export async function webhookRoutes(app: App, ctx: ApiContext): Promise<void> {
           hint: 'this webhook predates v1a signing: PATCH it with {"signing": {"scheme": "v1a"}} or "both"',
         });
       }
-      return {
-        public_key: publicKeyOf(ctx.cipher.decrypt(webhook.signing_key)),
-        scheme: webhook.signing_scheme ?? "v1",
+      return signingKeyAnswer(webhook, Date.now());
+    },
+  );
+
+  app.post(
+    "/v1/webhooks/:id/rotate-signing-key",
+    {
+      schema: {
+        tags: ["webhooks"],
+        summary: "Issue a new v1a key pair; the old private key signs beside it for 24 h more",
+        params: Params,
+        response: { 200: SigningKeyAnswer },
+      },
+    },
+    async (request) => {
+      const tenantId = tenantOf(request);
+      const current = await ctx.store.targets.get(tenantId, request.params.id);
+      if (current?.kind !== "webhook") throw notFound("webhook");
+      const now = Date.now();
+      const patch: WebhookPatch = {
+        signing_key: ctx.cipher.encrypt(generateSigningKeyPair().privateKey),
+        // Receivers that still hold the old public key keep verifying until they fetch the new one.
+        previous_signing_key: current.signing_key ?? null,
+        previous_signing_key_expires_at: current.signing_key ? now + SECRET_GRACE_MS : null,
       };
+      const rotated = await ctx.store.targets.update(tenantId, current.id, patch, now);
+      if (!rotated) throw notFound("webhook");
+      return signingKeyAnswer(rotated, now);
     },
   );
 

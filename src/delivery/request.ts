@@ -25,8 +25,8 @@ export interface ResolvedWebhook extends ResolvedTarget {
   signature_header?: string | null;
   /** Which signatures `webhook-signature` carries; absent → `v1`. */
   signing_scheme?: SigningScheme;
-  /** The decrypted ed25519 private key (`whsk_…`) for `v1a`; needed by `v1a` and `both`. */
-  signing_key?: string | null;
+  /** Decrypted ed25519 private keys (`whsk_…`) for `v1a`: current, then previous during a rotation's grace. */
+  signing_keys?: string[];
 }
 
 export interface OutgoingRequest {
@@ -75,7 +75,7 @@ export function buildRequest(
     {
       scheme: webhook.signing_scheme ?? "v1",
       secrets: webhook.secrets,
-      signingKey: webhook.signing_key ?? null,
+      signingKeys: webhook.signing_keys ?? [],
     },
     event.id,
     timestampSeconds,

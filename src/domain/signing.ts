@@ -133,8 +133,11 @@ export interface WebhookSigner {
   scheme: SigningScheme;
   /** HMAC secrets (`whsec_…`): the current one, plus the previous during a rotation's grace. */
   secrets: string[];
-  /** The ed25519 private key (`whsk_…`); required when the scheme is `v1a` or `both`. */
-  signingKey: string | null;
+  /**
+   * ed25519 private keys (`whsk_…`): the current one, plus the previous during a key rotation's
+   * grace. At least one is required when the scheme is `v1a` or `both`.
+   */
+  signingKeys: string[];
 }
 
 /**
@@ -150,8 +153,9 @@ export function webhookSignature(
   const parts: string[] = [];
   if (signer.scheme !== "v1a") parts.push(signPayload(signer.secrets, msgId, timestampSeconds, body));
   if (usesSigningKey(signer.scheme)) {
-    if (signer.signingKey === null) throw new Error(`signing scheme ${signer.scheme} needs a signing key`);
-    parts.push(signPayloadAsymmetric([signer.signingKey], msgId, timestampSeconds, body));
+    if (signer.signingKeys.length === 0)
+      throw new Error(`signing scheme ${signer.scheme} needs a signing key`);
+    parts.push(signPayloadAsymmetric(signer.signingKeys, msgId, timestampSeconds, body));
   }
   return parts.join(" ");
 }

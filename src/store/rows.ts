@@ -40,6 +40,8 @@ export function webhookFromRow(row: Selectable<WebhookTable>): WebhookRecord & {
     hold: row.hold === null ? null : (JSON.parse(row.hold) as WebhookHold),
     signing_scheme: row.signing_scheme as SigningScheme,
     signing_key: row.signing_key,
+    previous_signing_key: row.previous_signing_key,
+    previous_signing_key_expires_at: row.previous_signing_key_expires_at,
     secret: row.secret,
     previous_secret: row.previous_secret,
     previous_secret_expires_at: row.previous_secret_expires_at,

@@ -79,6 +79,9 @@ export interface WebhookTable {
   signing_scheme: string;
   /** Encrypted ed25519 private key (`whsk_…`) for `v1a`; null until the webhook has one. */
   signing_key: string | null;
+  /** Encrypted key that still signs `v1a` during a key rotation's grace period. */
+  previous_signing_key: string | null;
+  previous_signing_key_expires_at: number | null;
 }
 
 export interface WebhookHealthTable {

@@ -72,6 +72,9 @@ export interface WebhookRecord {
   signing_scheme?: SigningScheme;
   /** Encrypted ed25519 private key (`whsk_…`) for `v1a` signatures; absent or null → none yet. */
   signing_key?: string | null;
+  /** Encrypted ed25519 key that still signs beside `signing_key` until its expiry (a key rotation). */
+  previous_signing_key?: string | null;
+  previous_signing_key_expires_at?: number | null;
   /** Encrypted. */
   secret: string;
   previous_secret: string | null;

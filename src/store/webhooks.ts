@@ -131,7 +131,16 @@ export function reencryptSecrets(db: Db, reencrypt: (stored: string) => string):
   return db.transaction().execute(async (tx) => {
     const rows = await tx
       .selectFrom("webhooks")
-      .select(["id", "secret", "previous_secret", "auth", "app_key", "target_config", "signing_key"])
+      .select([
+        "id",
+        "secret",
+        "previous_secret",
+        "auth",
+        "app_key",
+        "target_config",
+        "signing_key",
+        "previous_signing_key",
+      ])
       .execute();
     for (const row of rows) {
       await tx
@@ -143,6 +152,8 @@ export function reencryptSecrets(db: Db, reencrypt: (stored: string) => string):
           app_key: row.app_key === null ? null : reencrypt(row.app_key),
           target_config: row.target_config === null ? null : reencrypt(row.target_config),
           signing_key: row.signing_key === null ? null : reencrypt(row.signing_key),
+          previous_signing_key:
+            row.previous_signing_key === null ? null : reencrypt(row.previous_signing_key),
         })
         .where("id", "=", row.id)
         .execute();

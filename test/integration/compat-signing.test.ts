@@ -94,7 +94,7 @@ describe.each(storeKinds())("Standard Webhooks in full on %s", (kind) => {
     const webhook = await createWebhook();
     expect(webhook.signing).toEqual({ scheme: "v1" });
     const signingKey = await sb.call("GET", `/v1/webhooks/${webhook.id}/signing-key`, { key });
-    expect(signingKey.body.scheme).toBe("v1");
+    expect(signingKey.body).toMatchObject({ scheme: "v1", previous_public_key: null });
     const request = await deliverOne();
     expect(schemesOf(request)).toEqual(["v1"]);
   });
@@ -164,6 +164,29 @@ describe.each(storeKinds())("Standard Webhooks in full on %s", (kind) => {
     expect(await publicKey(a.id)).not.toBe(await publicKey(b.id));
     const other = await sb.tenant("Other");
     const foreign = await sb.call("GET", `/v1/webhooks/${a.id}/signing-key`, { key: other.key });
+    expect(foreign.status).toBe(404);
+  });
+
+  it("rotate-signing-key: a new key pair, the old key signs beside it during the grace period", async () => {
+    const webhook = await createWebhook({ signing: { scheme: "v1a" } });
+    const oldKey = await publicKey(webhook.id);
+    const rotated = await sb.call("POST", `/v1/webhooks/${webhook.id}/rotate-signing-key`, { key });
+    expect(rotated.status, JSON.stringify(rotated.body)).toBe(200);
+    expect(rotated.body.public_key).toMatch(/^whpk_/);
+    expect(rotated.body.public_key).not.toBe(oldKey);
+    expect(rotated.body.previous_public_key).toBe(oldKey);
+    const expires = Date.parse(rotated.body.previous_public_key_expires_at);
+    expect(expires - Date.now()).toBeGreaterThan(23 * 3600 * 1000);
+    const read = await sb.call("GET", `/v1/webhooks/${webhook.id}/signing-key`, { key });
+    expect(read.body).toEqual(rotated.body);
+    const request = await deliverOne();
+    expect(schemesOf(request)).toEqual(["v1a", "v1a"]);
+    expect(verifiesV1a(rotated.body.public_key, request)).toBe(true);
+    expect(verifiesV1a(oldKey, request)).toBe(true);
+    const other = await sb.tenant("Other");
+    const foreign = await sb.call("POST", `/v1/webhooks/${webhook.id}/rotate-signing-key`, {
+      key: other.key,
+    });
     expect(foreign.status).toBe(404);
   });
 

@@ -87,7 +87,7 @@ describe("webhookSignature", () => {
   it("v1: HMAC only, verified by the standardwebhooks library", () => {
     const now = Math.floor(Date.now() / 1000);
     const header = webhookSignature(
-      { scheme: "v1", secrets: [secret], signingKey: pair.privateKey },
+      { scheme: "v1", secrets: [secret], signingKeys: [pair.privateKey] },
       "evt_1",
       now,
       body,
@@ -98,7 +98,7 @@ describe("webhookSignature", () => {
 
   it("v1a: the ed25519 signature only", () => {
     const header = webhookSignature(
-      { scheme: "v1a", secrets: [secret], signingKey: pair.privateKey },
+      { scheme: "v1a", secrets: [secret], signingKeys: [pair.privateKey] },
       "evt_1",
       ts,
       body,
@@ -110,7 +110,7 @@ describe("webhookSignature", () => {
   it("both: v1 then v1a, each verifiable by its own receiver", () => {
     const now = Math.floor(Date.now() / 1000);
     const header = webhookSignature(
-      { scheme: "both", secrets: [secret, generateWebhookSecret()], signingKey: pair.privateKey },
+      { scheme: "both", secrets: [secret, generateWebhookSecret()], signingKeys: [pair.privateKey] },
       "evt_1",
       now,
       body,
@@ -121,9 +121,22 @@ describe("webhookSignature", () => {
     expect(verifiesV1a(pair.publicKey, "evt_1", now, body, header)).toBe(true);
   });
 
+  it("during a key rotation: one v1a signature per key, each verifiable with its own public key", () => {
+    const next = generateSigningKeyPair();
+    const header = webhookSignature(
+      { scheme: "v1a", secrets: [secret], signingKeys: [next.privateKey, pair.privateKey] },
+      "evt_1",
+      ts,
+      body,
+    );
+    expect(header.split(" ").map((p) => p.split(",")[0])).toEqual(["v1a", "v1a"]);
+    expect(verifiesV1a(next.publicKey, "evt_1", ts, body, header)).toBe(true);
+    expect(verifiesV1a(pair.publicKey, "evt_1", ts, body, header)).toBe(true);
+  });
+
   it("refuses v1a without a signing key", () => {
     expect(() =>
-      webhookSignature({ scheme: "v1a", secrets: [secret], signingKey: null }, "e", ts, body),
+      webhookSignature({ scheme: "v1a", secrets: [secret], signingKeys: [] }, "e", ts, body),
     ).toThrow();
   });
 });

@@ -20,6 +20,13 @@ export function webhookKind(sender: Sender, cipher: SecretCipher): TargetKind<Re
         record.previous_secret_expires_at > now;
       const secrets = [cipher.decrypt(record.secret)];
       if (previousValid && record.previous_secret) secrets.push(cipher.decrypt(record.previous_secret));
+      const previousKeyUntil = record.previous_signing_key
+        ? (record.previous_signing_key_expires_at ?? 0)
+        : 0;
+      const signingKeys = record.signing_key ? [cipher.decrypt(record.signing_key)] : [];
+      if (previousKeyUntil > now && record.previous_signing_key) {
+        signingKeys.push(cipher.decrypt(record.previous_signing_key));
+      }
       const target: ResolvedWebhook = {
         kind: "webhook",
         id: record.id,
@@ -42,15 +49,16 @@ export function webhookKind(sender: Sender, cipher: SecretCipher): TargetKind<Re
         ],
         signature_header: record.signature_header ?? null,
         signing_scheme: record.signing_scheme ?? "v1",
-        signing_key: record.signing_key ? cipher.decrypt(record.signing_key) : null,
+        signing_keys: signingKeys,
         max_in_flight: record.max_in_flight,
         rate_limit_per_s: record.rate_limit_per_s,
         updated_at: record.updated_at,
       };
-      // Signing with the rotated-out secret stops when its grace period ends.
-      const validUntil = previousValid
-        ? (record.previous_secret_expires_at as number)
-        : Number.POSITIVE_INFINITY;
+      // Signing with the rotated-out secret (or key) stops when its grace period ends.
+      const validUntil = Math.min(
+        previousValid ? (record.previous_secret_expires_at as number) : Number.POSITIVE_INFINITY,
+        previousKeyUntil > now ? previousKeyUntil : Number.POSITIVE_INFINITY,
+      );
       return { target, validUntil };
     },
     async exchange(target: ResolvedWebhook, event: EventRecord, startedAt: number): Promise<Exchange> {
