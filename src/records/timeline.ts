@@ -1,4 +1,5 @@
 import { notFound } from "../domain/errors.js";
+import { isOwnChange, type RecordRef } from "../domain/records/event-links.js";
 import type { DeliveryRecord, EventRecord, ListOptions, Page, Store } from "../store/index.js";
 
 /** One delivery of a timeline event, as the timeline shows it (the full one is GET /v1/deliveries/{id}). */
@@ -64,20 +65,6 @@ export class Timelines {
       next_cursor: page.next_cursor,
     };
   }
-}
-
-interface RecordRef {
-  kind: "client" | "case";
-  id: string;
-}
-
-/** A `client.*` event about this client (a merge counts for its survivor) or a `case.*` event about this case. */
-export function isOwnChange(event: Pick<EventRecord, "type" | "data">, record: RecordRef): boolean {
-  if (!event.type.startsWith(`${record.kind}.`) || event.data === null) return false;
-  const id =
-    event.data[`${record.kind}_id`] ??
-    (record.kind === "client" ? event.data.surviving_client_id : undefined);
-  return id === record.id;
 }
 
 function timelineEntry(event: EventRecord, record: RecordRef, deliveries: TimelineDelivery[]): TimelineEntry {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { validateEventData } from "../../src/domain/catalog/index.js";
 import { type ClientFields, EMPTY_CLIENT } from "../../src/domain/records/client.js";
-import { eventLinks } from "../../src/domain/records/event-links.js";
+import { eventLinks, isOwnChange } from "../../src/domain/records/event-links.js";
 import { clientMergedEvent, duplicateMatch, mergeClients } from "../../src/domain/records/merge.js";
 
 const client = (fields: Partial<ClientFields>): ClientFields => ({ ...EMPTY_CLIENT, ...fields });
@@ -191,5 +191,27 @@ describe("event links", () => {
       phone: null,
     });
     expect(eventLinks("call.ended", null)).toEqual({ client_id: null, case_id: null, phone: null });
+  });
+});
+
+describe("own changes on a timeline", () => {
+  const client = { kind: "client", id: "cli_1" } as const;
+  const theCase = { kind: "case", id: "cas_1" } as const;
+
+  it("counts the record's own events and a merge into it", () => {
+    expect(isOwnChange({ type: "client.updated", data: { client_id: "cli_1" } }, client)).toBe(true);
+    expect(isOwnChange({ type: "client.merged", data: { surviving_client_id: "cli_1" } }, client)).toBe(true);
+    expect(
+      isOwnChange({ type: "case.status_changed", data: { case_id: "cas_1", client_id: "cli_1" } }, theCase),
+    ).toBe(true);
+  });
+
+  it("counts other records' events, and events emptied by retention, as references", () => {
+    expect(
+      isOwnChange({ type: "case.created", data: { case_id: "cas_1", client_id: "cli_1" } }, client),
+    ).toBe(false);
+    expect(isOwnChange({ type: "client.updated", data: { client_id: "cli_2" } }, client)).toBe(false);
+    expect(isOwnChange({ type: "call.ended", data: { client_id: "cli_1" } }, client)).toBe(false);
+    expect(isOwnChange({ type: "client.updated", data: null }, client)).toBe(false);
   });
 });

@@ -49,3 +49,26 @@ function objectField(data: Record<string, unknown>, key: string): Record<string,
     ? (value as Record<string, unknown>)
     : null;
 }
+
+/** A client or a case, as a timeline names the record it is about. */
+export interface RecordRef {
+  kind: "client" | "case";
+  id: string;
+}
+
+/**
+ * Whether an event is a change to the record itself (a timeline's `change`) rather than another
+ * event that references it: a `client.*` event naming this client (a merge counts for its
+ * survivor), or a `case.*` event naming this case. A case's events on its client's timeline, and a
+ * client's on a case's, are references.
+ */
+export function isOwnChange(
+  event: { type: string; data: Record<string, unknown> | null },
+  record: RecordRef,
+): boolean {
+  if (!event.type.startsWith(`${record.kind}.`) || event.data === null) return false;
+  const id =
+    event.data[`${record.kind}_id`] ??
+    (record.kind === "client" ? event.data.surviving_client_id : undefined);
+  return id === record.id;
+}
