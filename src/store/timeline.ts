@@ -13,7 +13,11 @@ export function timelineRepository(db: Db): TimelineRepository {
       // One index range per link (the client id, each of its numbers) rather than one query with
       // OR: each is a walk down (tenant_id, column, id) that stops after limit + 1 rows, and the
       // newest limit + 1 of their union are the page. The planner cannot be trusted to turn an OR
-      // over three partial indexes into that on both stores.
+      // over three partial indexes into that on both stores. Measured on 200,000 events of one
+      // tenant (1 % linked to the client, by id and by number), on this 2-core shared machine: a
+      // page of 50 took 9.4 ms on SQLite (5.8 ms at 20,000 events; a plain GET /v1/events page
+      // 2.2 ms) and 15.4 ms on PostgreSQL (events list 13.8 ms), each range an index scan
+      // backward on events_client_id / events_phone with no sort step.
       const ranges = await Promise.all([
         linkedEvents(db, tenantId, "client_id", link.clientId, options),
         ...link.phones.map((phone) => linkedEvents(db, tenantId, "phone", phone, options)),
