@@ -236,4 +236,18 @@ describe.each(storeKinds())("duplicate clients and merge on %s", (kind) => {
     expect(ok.status).toBe(200);
     expect(ok.body).toMatchObject({ first_name: "T", version: 2 });
   });
+
+  it("describes the duplicate, merge and timeline routes in /openapi.json", async () => {
+    const res = await sb.call("GET", "/openapi.json");
+    expect(Object.keys(res.body.paths)).toEqual(
+      expect.arrayContaining([
+        "/v1/clients/{id}/duplicates",
+        "/v1/clients/{id}/merge",
+        "/v1/clients/{id}/timeline",
+        "/v1/cases/{id}/timeline",
+      ]),
+    );
+    const created = res.body.paths["/v1/clients"].post.responses["201"].content["application/json"].schema;
+    expect(JSON.stringify(created)).toContain("possible_duplicates");
+  });
 });
