@@ -1,5 +1,6 @@
 import { type Kysely, Migrator } from "kysely";
 import { caseRepository } from "./cases.js";
+import { clientMergeRepository } from "./client-merges.js";
 import { clientRepository } from "./clients.js";
 import { deliveryRepository } from "./deliveries.js";
 import { eventRepository } from "./events.js";
@@ -11,6 +12,7 @@ import type { Database } from "./schema.js";
 import { settingRepository } from "./settings.js";
 import type {
   CaseRepository,
+  ClientMergeRepository,
   ClientRepository,
   DeliveryRepository,
   DueSignal,
@@ -20,8 +22,10 @@ import type {
   Store,
   TargetRepository,
   TenantRepository,
+  TimelineRepository,
 } from "./store.js";
 import { tenantRepository } from "./tenants.js";
+import { timelineRepository } from "./timeline.js";
 import { targetRepository } from "./webhooks.js";
 
 /** The Store over Kysely; the two dialects differ only where `dialect` is checked. */
@@ -35,6 +39,8 @@ export class KyselyStore implements Store {
   readonly jobs: JobRepository;
   readonly clients: ClientRepository;
   readonly cases: CaseRepository;
+  readonly clientMerges: ClientMergeRepository;
+  readonly timeline: TimelineRepository;
 
   constructor(
     readonly db: Kysely<Database>,
@@ -52,6 +58,8 @@ export class KyselyStore implements Store {
     this.jobs = new KyselyJobRepository(db, dialect);
     this.clients = clientRepository(db);
     this.cases = caseRepository(db);
+    this.clientMerges = clientMergeRepository(db);
+    this.timeline = timelineRepository(db);
   }
 
   async migrate(): Promise<void> {
