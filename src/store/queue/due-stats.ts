@@ -13,9 +13,11 @@ const HEAD_ROWS = 64;
  * when the oldest due one (not held) became due.
  *
  * Counts stop at `cap` (read `cap` as "at least that many"): a full count read every due row on
- * each scrape, 51 ms at 1 000 000 on SQLite and 159 ms on PostgreSQL; a capped count reads at most
- * `cap` index entries per lane whatever the backlog. Held deliveries are those of webhooks whose
- * stored circuit is open (webhook_health), counted through `deliveries_due_webhook`.
+ * each scrape (51 ms at 1 000 000 on SQLite and 159 ms on PostgreSQL on a quiet machine); a
+ * capped count reads at most `cap` (+ held) index entries per lane whatever the backlog — see
+ * BACKLOG_COUNT_CAP for the measurements. When held deliveries reach the cap, `due` may still
+ * include up to (held − cap) of them. Held deliveries are those of webhooks whose stored circuit
+ * is open (webhook_health), counted through `deliveries_due_webhook`.
  */
 export async function dueStats(db: Kysely<Database>, now: number, cap: number): Promise<DueStats> {
   const open = await db
