@@ -303,7 +303,8 @@ describe.each(storeKinds())("health and metrics on %s", (kind) => {
           SWITCHBOARD_MASTER_KEY: randomBytes(32).toString("base64"),
           SWITCHBOARD_POLL_INTERVAL_MS: "100",
         },
-        { args: ["--role", "worker"] },
+        // Starting the CLI through tsx takes 20-30 s on a busy 2-core machine.
+        { args: ["--role", "worker"], startTimeoutMs: 90_000 },
       );
       const live = await fetch(`${child.url}/healthz`);
       expect(live.status).toBe(200);
@@ -321,6 +322,6 @@ describe.each(storeKinds())("health and metrics on %s", (kind) => {
       });
       expect(api.status).toBe(404);
       expect(await api.json()).toMatchObject({ error: { code: "not_found" } });
-    });
+    }, 120_000);
   });
 });
