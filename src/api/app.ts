@@ -16,6 +16,7 @@ import { destinationRoutes } from "./destinations.js";
 import { handleError } from "./errors.js";
 import { eventTypeRoutes } from "./event-types.js";
 import { eventRoutes } from "./events.js";
+import { healthRoutes } from "./health.js";
 import { jobRoutes } from "./jobs.js";
 import { DESTINATIONS, targetDeliveryRoutes, WEBHOOKS } from "./target-routes.js";
 import { tenantRoutes } from "./tenants.js";
@@ -62,12 +63,8 @@ export async function buildApp(ctx: ApiContext, logger: Logger): Promise<App> {
     },
   });
 
-  app.get("/healthz", { schema: { hide: true } }, async () => ({ status: "ok", version: VERSION }));
+  healthRoutes(app as unknown as App, ctx);
   app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
-  app.get("/metrics", { schema: { hide: true } }, async (_request, reply) => {
-    reply.header("content-type", ctx.metrics.registry.contentType);
-    return ctx.metrics.registry.metrics();
-  });
 
   await app.register(async (v1) => {
     // Per key (or per address without one), counted in this node's memory.

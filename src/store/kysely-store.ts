@@ -1,4 +1,4 @@
-import { type Kysely, Migrator } from "kysely";
+import { type Kysely, Migrator, sql } from "kysely";
 import { caseRepository } from "./cases.js";
 import { clientMergeRepository } from "./client-merges.js";
 import { clientRepository } from "./clients.js";
@@ -76,6 +76,19 @@ export class KyselyStore implements Store {
       const reason = error instanceof Error ? error.message : String(error ?? failed?.migrationName);
       throw new Error(`migration failed: ${reason}`);
     }
+  }
+
+  async ping(): Promise<void> {
+    await sql`select 1`.execute(this.db);
+  }
+
+  async appliedMigration(): Promise<string | null> {
+    // Kysely's bookkeeping table, in Switchboard's schema when the URL names one.
+    const table = this.schema ? sql.id(this.schema, "kysely_migration") : sql.id("kysely_migration");
+    const { rows } = await sql<{ name: string | null }>`select max(name) as name from ${table}`.execute(
+      this.db,
+    );
+    return rows[0]?.name ?? null;
   }
 
   async close(): Promise<void> {

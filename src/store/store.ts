@@ -231,8 +231,13 @@ export interface DueWebhooks {
   resumeAfter: string | null;
 }
 
+/** The backlog as metrics report it; counts stop at the cap they were asked with. */
 export interface DueStats {
+  /** Pending deliveries due now, not counting those held by an open circuit. */
   due: number;
+  /** Pending deliveries due now whose webhook's circuit is open: they wait for its probe. */
+  held: number;
+  /** When the oldest due delivery (not held) became due; null when none is. */
   oldestDueAt: number | null;
 }
 
@@ -411,7 +416,8 @@ export interface QueueRepository {
    * this process is the only node and any claim left behind belongs to a previous run.
    */
   resetClaims(now: number): Promise<number>;
-  dueStats(now: number): Promise<DueStats>;
+  /** Due, held and the oldest due delivery's time, each count read up to `cap` rows at most. */
+  dueStats(now: number, cap: number): Promise<DueStats>;
 }
 
 /** A record as stored: its fields, its tenant, its version and times (ms). */
@@ -531,6 +537,10 @@ export interface Store {
   /** Null for the embedded store, where one process does everything and wakes itself. */
   readonly dueSignal: DueSignal | null;
   migrate(): Promise<void>;
+  /** A real round trip to the database (readiness); rejects when it cannot be reached. */
+  ping(): Promise<void>;
+  /** The name of the latest migration applied to the store, or null when none is. */
+  appliedMigration(): Promise<string | null>;
   close(): Promise<void>;
   readonly settings: SettingRepository;
   readonly tenants: TenantRepository;

@@ -28,6 +28,9 @@ const migrations: Record<string, Migration> = {
   "0013_event_links": m0013,
 };
 
+/** The migration this code expects the store to be at (names sort in order). */
+export const LATEST_MIGRATION = Object.keys(migrations).sort().at(-1) ?? "";
+
 export const migrationProvider: MigrationProvider = {
   getMigrations: async () => migrations,
 };
