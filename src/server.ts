@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 import { buildApp } from "./api/app.js";
 import { Authenticator } from "./api/auth.js";
 import type { App } from "./api/context.js";
+import { buildHealthApp } from "./api/health.js";
 import type { Config } from "./config.js";
 import { Dispatcher } from "./delivery/dispatcher.js";
 import { EndpointHealth } from "./delivery/endpoint-health.js";
@@ -14,6 +15,7 @@ import { EventIngest } from "./events/ingest.js";
 import { JobKinds } from "./jobs/kinds.js";
 import { RETENTION_KIND, retentionKind, scheduleRetention } from "./jobs/retention.js";
 import { JobRunner } from "./jobs/runner.js";
+import { ReadinessProbe } from "./readiness.js";
 import { createRecords } from "./records/index.js";
 import { loadSecretCipher } from "./secrets/master-key.js";
 import { openStore, type Store } from "./store/index.js";
@@ -36,7 +38,10 @@ export interface RunningServer {
   jobs: JobRunner | null;
   /** The generated admin key, on the first start only. */
   generatedAdminKey: string | null;
-  /** Where the API listens, when it does. */
+  /**
+   * Where this process listens: the API, or with the worker role alone the health endpoints
+   * (`/healthz`, `/readyz`, `/metrics`), on SWITCHBOARD_HOST:SWITCHBOARD_PORT either way.
+   */
   url: string | null;
   stop(): Promise<void>;
 }
@@ -115,7 +120,7 @@ export async function startServer(config: Config, role: Role, log: Logger): Prom
   };
   let app: App | null = null;
   let url: string | null = null;
-  ingest = new EventIngest(store, dispatcher, wake);
+  ingest = new EventIngest(store, dispatcher, wake, (count) => metrics.eventsAccepted.inc(count));
   const records = createRecords(store, ingest);
   if (role !== "api") {
     // Job kinds reach records (imports write clients and cases), so they start once ingest exists.
@@ -137,7 +142,17 @@ export async function startServer(config: Config, role: Role, log: Logger): Prom
     await scheduleRetention(store.jobs, Date.now());
     jobs.start();
   }
-  if (role !== "worker") {
+  const workerState = (d: Dispatcher, j: JobRunner) => ({
+    lastPollAt: () => d.lastPollAt(),
+    jobsRunning: () => j.active,
+    pollIntervalMs: config.worker.pollIntervalMs,
+  });
+  const readiness = new ReadinessProbe(store, dispatcher && jobs ? workerState(dispatcher, jobs) : null);
+  if (role === "worker") {
+    // A worker has no API, but split deployments still need to probe and scrape it.
+    app = await buildHealthApp({ metrics, readiness }, log);
+    url = await app.listen({ host: config.host, port: config.port });
+  } else {
     app = await buildApp(
       {
         config,
@@ -148,6 +163,7 @@ export async function startServer(config: Config, role: Role, log: Logger): Prom
         records,
         tester: new WebhookTester(store, targets),
         metrics,
+        readiness,
         wake,
       },
       log,

@@ -7,6 +7,7 @@ import { DomainError } from "../domain/errors.js";
 import { hashApiKey } from "../domain/ids.js";
 import { VERSION } from "../version.js";
 import { caseRoutes } from "./cases.js";
+import { clientMergeRoutes } from "./client-merges.js";
 import { clientRoutes } from "./clients.js";
 import type { ApiContext, App } from "./context.js";
 import { registerDashboard } from "./dashboard.js";
@@ -15,9 +16,11 @@ import { destinationRoutes } from "./destinations.js";
 import { handleError } from "./errors.js";
 import { eventTypeRoutes } from "./event-types.js";
 import { eventRoutes } from "./events.js";
+import { healthRoutes } from "./health.js";
 import { jobRoutes } from "./jobs.js";
 import { DESTINATIONS, targetDeliveryRoutes, WEBHOOKS } from "./target-routes.js";
 import { tenantRoutes } from "./tenants.js";
+import { timelineRoutes } from "./timelines.js";
 import { webhookRoutes } from "./webhooks.js";
 
 /** Builds the HTTP API: every route group with its schemas, one error envelope, OpenAPI 3.1. */
@@ -60,12 +63,8 @@ export async function buildApp(ctx: ApiContext, logger: Logger): Promise<App> {
     },
   });
 
-  app.get("/healthz", { schema: { hide: true } }, async () => ({ status: "ok", version: VERSION }));
+  healthRoutes(app as unknown as App, ctx);
   app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
-  app.get("/metrics", { schema: { hide: true } }, async (_request, reply) => {
-    reply.header("content-type", ctx.metrics.registry.contentType);
-    return ctx.metrics.registry.metrics();
-  });
 
   await app.register(async (v1) => {
     // Per key (or per address without one), counted in this node's memory.
@@ -97,6 +96,8 @@ export async function buildApp(ctx: ApiContext, logger: Logger): Promise<App> {
       jobRoutes,
       clientRoutes,
       caseRoutes,
+      clientMergeRoutes,
+      timelineRoutes,
     ]) {
       await routes(v1 as unknown as App, ctx);
     }

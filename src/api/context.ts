@@ -5,6 +5,7 @@ import type { Config } from "../config.js";
 import type { Metrics } from "../delivery/metrics.js";
 import type { WebhookTester } from "../delivery/tester.js";
 import type { EventIngest } from "../events/ingest.js";
+import type { ReadinessProbe } from "../readiness.js";
 import type { Records } from "../records/index.js";
 import type { SecretCipher } from "../secrets/cipher.js";
 import type { Store } from "../store/index.js";
@@ -29,6 +30,8 @@ export interface ApiContext {
   records: Records;
   tester: WebhookTester;
   metrics: Metrics;
+  /** `/readyz`: store, migrations and (with the worker role) the worker. */
+  readiness: ReadinessProbe;
   /** Wakes the local dispatcher (after a retry or replay made deliveries due). */
   wake: () => void;
 }

@@ -8,7 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 export const DASHBOARD_DIR = fileURLToPath(new URL("../../web/dist/", import.meta.url));
 
 /** Paths the API owns: never answered with the dashboard, so their 404s keep the JSON envelope. */
-const API_PATH = /^\/(?:v\d+|openapi\.json|healthz|metrics)(?:[/?]|$)/;
+const API_PATH = /^\/(?:v\d+|openapi\.json|healthz|readyz|metrics)(?:[/?]|$)/;
 
 const NOT_BUILT =
   "The Switchboard dashboard is not built. Run `npm run build` in the checkout, then start the server again.\n" +

@@ -10,7 +10,8 @@ import { rotateMasterKey } from "./rotate-master-key.js";
 const HELP = `switchboard — signed, retried, logged webhooks for law-firm calling platforms
 
 Usage:
-  switchboard start [--role api|worker|all]   run the server (default role: all)
+  switchboard start [--role api|worker|all]   run the server (default role: all); a worker
+                                              serves /healthz, /readyz and /metrics on its port
   switchboard migrate                         apply database migrations and exit
   switchboard rotate-master-key               re-encrypt stored secrets under a new master key
                                               (SWITCHBOARD_NEW_MASTER_KEY, or a generated one);

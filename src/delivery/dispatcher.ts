@@ -60,6 +60,8 @@ export class Dispatcher implements DeliveryHandoff {
   private recordBound = false;
   /** The last claim had no room at all here: wake the poller once this process has drained to half. */
   private roomBoundAtClaim = false;
+  /** When the poll loop last turned (readiness); null while it is not running. */
+  private lastTurnAt: number | null = null;
 
   constructor(
     private readonly options: DispatcherOptions,
@@ -97,6 +99,11 @@ export class Dispatcher implements DeliveryHandoff {
       Math.max(1_000, Math.floor(this.leaseMs / 3)),
     );
     this.renewTimer.unref();
+  }
+
+  /** When the delivery loop last turned; null when it is not running (readiness). */
+  lastPollAt(): number | null {
+    return this.lastTurnAt;
   }
 
   wake(): void {
@@ -150,6 +157,7 @@ export class Dispatcher implements DeliveryHandoff {
   /** Stops claiming, lets in-flight attempts finish, gives the rest of the claims back. */
   async stop(): Promise<void> {
     this.stopping = true;
+    this.lastTurnAt = null;
     this.wake();
     if (this.renewTimer) clearInterval(this.renewTimer);
     await this.pollLoop;
@@ -175,6 +183,7 @@ export class Dispatcher implements DeliveryHandoff {
 
   private async poll(): Promise<void> {
     while (!this.stopping) {
+      this.lastTurnAt = Date.now();
       this.woken = false;
       if (Date.now() - this.lastRefresh >= this.options.pollIntervalMs) {
         this.lastRefresh = Date.now();

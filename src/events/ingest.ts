@@ -53,6 +53,8 @@ export class EventIngest {
     private readonly handoff: DeliveryHandoff | null,
     /** Called when deliveries were stored unclaimed, for the dispatchers to poll. */
     private readonly notify: () => void = () => {},
+    /** Told how many new events each commit stored (the accepted-events metric). */
+    private readonly accepted: (count: number) => void = () => {},
   ) {}
 
   async ingest(
@@ -114,6 +116,10 @@ export class EventIngest {
 
   /** After the events of `route` committed: hands claimed deliveries over and wakes the pollers. */
   committed(routed: RoutedEvents, results: IngestResult[]): void {
+    // Every path that stores events ends here (single, batch, record writes, platform events).
+    let stored = 0;
+    for (const result of results) if (!result.duplicate) stored++;
+    if (stored > 0) this.accepted(stored);
     if (this.handoff && routed.claim) this.handoff.handoff(results, routed.webhooks);
     // Deliveries stored unclaimed (or released from a hold): wake the dispatchers (this node's
     // and, via NOTIFY, others').

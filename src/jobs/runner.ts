@@ -38,6 +38,11 @@ export class JobRunner {
     this.wake();
   }
 
+  /** Started and not stopping (readiness). */
+  get active(): boolean {
+    return this.timer !== null && !this.stopping;
+  }
+
   /** Looks for due jobs now (one poll at a time). */
   wake(): void {
     if (this.stopping || this.polling) return;

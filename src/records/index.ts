@@ -2,18 +2,31 @@ import type { EventIngest } from "../events/ingest.js";
 import type { Store } from "../store/index.js";
 import { Cases } from "./cases.js";
 import { Clients } from "./clients.js";
+import { ClientMerges } from "./merges.js";
+import { Timelines } from "./timeline.js";
 import { RecordWriter } from "./writer.js";
 
 export { Cases } from "./cases.js";
 export { Clients } from "./clients.js";
+export { ClientMerges } from "./merges.js";
+export { Timelines } from "./timeline.js";
 
 /** The firm's records as every writer (API, imports, intake, CRM sync, enrichment) changes them. */
 export interface Records {
   clients: Clients;
   cases: Cases;
+  /** Duplicate clients found and merged. */
+  merges: ClientMerges;
+  /** Each record's changes and the events that reference it. */
+  timelines: Timelines;
 }
 
 export function createRecords(store: Store, ingest: EventIngest): Records {
   const writer = new RecordWriter(ingest);
-  return { clients: new Clients(store, writer), cases: new Cases(store, writer) };
+  return {
+    clients: new Clients(store, writer),
+    cases: new Cases(store, writer),
+    merges: new ClientMerges(store, writer),
+    timelines: new Timelines(store),
+  };
 }

@@ -1,5 +1,6 @@
-import { type Kysely, Migrator } from "kysely";
+import { type Kysely, Migrator, sql } from "kysely";
 import { caseRepository } from "./cases.js";
+import { clientMergeRepository } from "./client-merges.js";
 import { clientRepository } from "./clients.js";
 import { deliveryRepository } from "./deliveries.js";
 import { eventRepository } from "./events.js";
@@ -11,6 +12,7 @@ import type { Database } from "./schema.js";
 import { settingRepository } from "./settings.js";
 import type {
   CaseRepository,
+  ClientMergeRepository,
   ClientRepository,
   DeliveryRepository,
   DueSignal,
@@ -20,8 +22,10 @@ import type {
   Store,
   TargetRepository,
   TenantRepository,
+  TimelineRepository,
 } from "./store.js";
 import { tenantRepository } from "./tenants.js";
+import { timelineRepository } from "./timeline.js";
 import { targetRepository } from "./webhooks.js";
 
 /** The Store over Kysely; the two dialects differ only where `dialect` is checked. */
@@ -35,6 +39,8 @@ export class KyselyStore implements Store {
   readonly jobs: JobRepository;
   readonly clients: ClientRepository;
   readonly cases: CaseRepository;
+  readonly clientMerges: ClientMergeRepository;
+  readonly timeline: TimelineRepository;
 
   constructor(
     readonly db: Kysely<Database>,
@@ -52,6 +58,8 @@ export class KyselyStore implements Store {
     this.jobs = new KyselyJobRepository(db, dialect);
     this.clients = clientRepository(db);
     this.cases = caseRepository(db);
+    this.clientMerges = clientMergeRepository(db);
+    this.timeline = timelineRepository(db);
   }
 
   async migrate(): Promise<void> {
@@ -68,6 +76,19 @@ export class KyselyStore implements Store {
       const reason = error instanceof Error ? error.message : String(error ?? failed?.migrationName);
       throw new Error(`migration failed: ${reason}`);
     }
+  }
+
+  async ping(): Promise<void> {
+    await sql`select 1`.execute(this.db);
+  }
+
+  async appliedMigration(): Promise<string | null> {
+    // Kysely's bookkeeping table, in Switchboard's schema when the URL names one.
+    const table = this.schema ? sql.id(this.schema, "kysely_migration") : sql.id("kysely_migration");
+    const { rows } = await sql<{ name: string | null }>`select max(name) as name from ${table}`.execute(
+      this.db,
+    );
+    return rows[0]?.name ?? null;
   }
 
   async close(): Promise<void> {

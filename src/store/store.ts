@@ -1,5 +1,6 @@
 import type { CaseFields } from "../domain/records/case.js";
 import type { ClientFields } from "../domain/records/client.js";
+import type { MatchKind } from "../domain/records/merge.js";
 import type { SigningScheme } from "../domain/signing.js";
 import type {
   HttpMethod,
@@ -241,8 +242,13 @@ export interface DueWebhooks {
   resumeAfter: string | null;
 }
 
+/** The backlog as metrics report it; counts stop at the cap they were asked with. */
 export interface DueStats {
+  /** Pending deliveries due now, not counting those held by an open circuit. */
   due: number;
+  /** Pending deliveries due now whose webhook's circuit is open: they wait for its probe. */
+  held: number;
+  /** When the oldest due delivery (not held) became due; null when none is. */
   oldestDueAt: number | null;
 }
 
@@ -421,7 +427,8 @@ export interface QueueRepository {
    * this process is the only node and any claim left behind belongs to a previous run.
    */
   resetClaims(now: number): Promise<number>;
-  dueStats(now: number): Promise<DueStats>;
+  /** Due, held and the oldest due delivery's time, each count read up to `cap` rows at most. */
+  dueStats(now: number, cap: number): Promise<DueStats>;
 }
 
 /** A record as stored: its fields, its tenant, its version and times (ms). */
@@ -484,6 +491,53 @@ export interface CaseFilter {
 export type ClientRepository = RecordRepository<ClientRecord, ClientFilter>;
 export type CaseRepository = RecordRepository<CaseRecord, CaseFilter>;
 
+/** Another client of the tenant that shares a phone number or an email with the one asked about. */
+export interface ClientDuplicate {
+  client: ClientRecord;
+  matched_on: MatchKind[];
+}
+
+/**
+ * One merge as the store writes it, every part compare-and-swap on the version the caller read:
+ * the target as it becomes, the sources to delete, and the sources' cases moved to the target.
+ */
+export interface ClientMergeWrite {
+  target: ClientRecord;
+  expectedVersion: number;
+  sources: Array<{ id: string; version: number }>;
+  cases: Array<{ record: CaseRecord; expectedVersion: number }>;
+}
+
+/** Duplicate clients: finding them by shared contacts, and merging them into one. */
+export interface ClientMergeRepository {
+  /** Up to `limit` other undeleted clients sharing a phone or email with `client`, newest first. */
+  duplicates(
+    tenantId: string,
+    client: Pick<ClientRecord, "id" | "phones" | "emails">,
+    limit: number,
+  ): Promise<ClientDuplicate[]>;
+  /**
+   * Writes the merge and its events in one transaction; null (and nothing written) when any
+   * record moved past the version read, or a source gained a case that is not being moved.
+   */
+  merge(write: ClientMergeWrite, outbox: RecordOutbox): Promise<IngestResult[] | null>;
+}
+
+/**
+ * Events linked to a record (src/domain/records/event-links.ts), newest first by id, and their
+ * deliveries: what a client's or case's timeline shows.
+ */
+export interface TimelineRepository {
+  /** Events naming the client, or whose counterpart phone is one of `phones`. */
+  forClient(
+    tenantId: string,
+    link: { clientId: string; phones: string[] },
+    options: ListOptions,
+  ): Promise<Page<EventRecord>>;
+  forCase(tenantId: string, caseId: string, options: ListOptions): Promise<Page<EventRecord>>;
+  deliveriesOf(tenantId: string, eventIds: string[]): Promise<DeliveryRecord[]>;
+}
+
 /**
  * The store: one repository per aggregate, over SQLite or PostgreSQL. Each repository's
  * operations are one function each in its module (src/store/<aggregate>.ts, src/store/queue/,
@@ -494,6 +548,10 @@ export interface Store {
   /** Null for the embedded store, where one process does everything and wakes itself. */
   readonly dueSignal: DueSignal | null;
   migrate(): Promise<void>;
+  /** A real round trip to the database (readiness); rejects when it cannot be reached. */
+  ping(): Promise<void>;
+  /** The name of the latest migration applied to the store, or null when none is. */
+  appliedMigration(): Promise<string | null>;
   close(): Promise<void>;
   readonly settings: SettingRepository;
   readonly tenants: TenantRepository;
@@ -506,4 +564,6 @@ export interface Store {
   /** The firm's clients; each write carries its events. */
   readonly clients: ClientRepository;
   readonly cases: CaseRepository;
+  readonly clientMerges: ClientMergeRepository;
+  readonly timeline: TimelineRepository;
 }

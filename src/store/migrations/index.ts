@@ -10,6 +10,7 @@ import * as m0008 from "./0008_event_call_id.js";
 import * as m0009 from "./0009_jobs.js";
 import * as m0010 from "./0010_target_kinds.js";
 import * as m0011 from "./0011_records.js";
+import * as m0013 from "./0013_event_links.js";
 import * as m0015 from "./0015_webhook_signing_keys.js";
 
 /** Append-only: a migration that has landed is never edited; a schema change is a new file. */
@@ -25,8 +26,12 @@ const migrations: Record<string, Migration> = {
   "0009_jobs": m0009,
   "0010_target_kinds": m0010,
   "0011_records": m0011,
+  "0013_event_links": m0013,
   "0015_webhook_signing_keys": m0015,
 };
+
+/** The migration this code expects the store to be at (names sort in order). */
+export const LATEST_MIGRATION = Object.keys(migrations).sort().at(-1) ?? "";
 
 export const migrationProvider: MigrationProvider = {
   getMigrations: async () => migrations,

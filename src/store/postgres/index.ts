@@ -52,6 +52,10 @@ export async function openPostgresStore(url: string, poolSize: number): Promise<
   }
   const poolConfig = postgresPoolConfig(target, poolSize);
   const pool = new pg.Pool(poolConfig);
+  // An idle connection the server ends (restart, failover, a dropped database) is discarded by the
+  // pool; unheard, its 'error' event would crash the process. The next query reconnects or fails
+  // on its own, and /readyz reports the store as unreachable meanwhile.
+  pool.on("error", () => {});
   const db = new Kysely<Schema>({ dialect: new OwnSchemaPostgresDialect({ pool }) });
   const signal = new PostgresDueSignal(pool, poolConfig, target.schema);
   return new KyselyStore(db, "postgres", target.schema, signal);

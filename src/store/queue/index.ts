@@ -50,6 +50,6 @@ export function queueRepository(db: Kysely<Database>, dialect: "sqlite" | "postg
     park: (owner, ids, now) => parkDeliveries(db, owner, ids, now),
     cancel: (owner, ids, reason, now) => cancelDeliveries(db, owner, ids, reason, now),
     resetClaims: (now) => resetClaims(db, now),
-    dueStats: (now) => dueStats(db, now),
+    dueStats: (now, cap) => dueStats(db, now, cap),
   };
 }
