@@ -20,7 +20,9 @@ import type {
   Store,
   TargetRepository,
   TenantRepository,
+  TenantSettingsRepository,
 } from "./store.js";
+import { tenantSettingsRepository } from "./tenant-settings.js";
 import { tenantRepository } from "./tenants.js";
 import { targetRepository } from "./webhooks.js";
 
@@ -35,6 +37,7 @@ export class KyselyStore implements Store {
   readonly jobs: JobRepository;
   readonly clients: ClientRepository;
   readonly cases: CaseRepository;
+  readonly tenantSettings: TenantSettingsRepository;
 
   constructor(
     readonly db: Kysely<Database>,
@@ -52,6 +55,7 @@ export class KyselyStore implements Store {
     this.jobs = new KyselyJobRepository(db, dialect);
     this.clients = clientRepository(db);
     this.cases = caseRepository(db);
+    this.tenantSettings = tenantSettingsRepository(db);
   }
 
   async migrate(): Promise<void> {
