@@ -1,3 +1,4 @@
+import { DomainError } from "../domain/errors.js";
 import { DEFAULT_MAX_ATTEMPTS } from "../domain/jobs.js";
 import { DEFAULT_CASE_STATUS } from "../domain/records/case.js";
 import { INTAKE_EVENT_TYPE, type IntakeRequest, intakeRequestOf } from "../domain/records/intake.js";
@@ -58,54 +59,81 @@ function intakeJob(tenantId: string, request: IntakeRequest, now: number): NewJo
  * the client and the case finishes the case and never makes a second client or case.
  */
 export function intakeKind(store: Store, records: Records): JobKind {
+  // Two calls from one new number (a batch, a redial) run as two jobs: one at a time per number on
+  // this node, so the second finds the client the first made. Across nodes (PostgreSQL) the two
+  // could still each make a client in the same instant (a known gap, see docs/api.md).
+  const perNumber = new Map<string, Promise<unknown>>();
   return {
     async run({ job }) {
       const tenantId = job.tenant_id;
       const request = readRequest(job.payload);
       if (tenantId === null || request === null) throw new PermanentJobError("not an intake request");
-      if (await store.cases.findByCallId(tenantId, request.call_id)) return undefined;
-      const known = await store.clients.list(tenantId, { phone: request.phone, limit: 1 });
-      const client =
-        known.data[0] ??
-        (await records.clients.create(
-          tenantId,
-          {
-            first_name: request.first_name?.slice(0, 200) ?? null,
-            last_name: request.last_name?.slice(0, 200) ?? null,
-            phones: [{ number: request.phone }],
-            ...(request.email ? { emails: [request.email] } : {}),
-            source: RECORD_SOURCE,
-          },
-          CHANGE_SOURCE,
-          "/intake",
-          { enforceRequired: false },
-        ));
-      const settings = await records.settings.get(tenantId);
-      // The call's own case type when the firm has it (or has no vocabulary), else the firm's first.
-      const named = settings.case_types.find((t) => t.key === request.case_type);
-      const start =
-        named !== undefined
-          ? { case_type: named.key, status: named.statuses[0]?.key ?? DEFAULT_CASE_STATUS }
-          : settings.case_types.length === 0
-            ? { case_type: request.case_type?.slice(0, 100) ?? null, status: DEFAULT_CASE_STATUS }
-            : firstCaseState(settings.case_types, DEFAULT_CASE_STATUS);
-      await records.cases.create(
-        tenantId,
-        {
-          client_id: client.id,
-          ...start,
-          call_id: request.call_id,
-          campaign_id: request.campaign_id?.slice(0, 100) ?? null,
-          description: request.summary?.slice(0, 20_000) ?? null,
-          source: RECORD_SOURCE,
-        },
-        CHANGE_SOURCE,
-        "/intake",
-        { enforceRequired: false },
-      );
+      const key = `${tenantId}:${request.phone}`;
+      const before = perNumber.get(key) ?? Promise.resolve();
+      const mine = before.catch(() => {}).then(() => openLead(store, records, tenantId, request));
+      perNumber.set(key, mine);
+      try {
+        await mine;
+      } catch (error) {
+        // A lead the firm's rules refuse will be refused again: no point retrying it.
+        if (error instanceof DomainError && error.code === "validation_failed") {
+          throw new PermanentJobError(error.message);
+        }
+        throw error;
+      } finally {
+        if (perNumber.get(key) === mine) perNumber.delete(key);
+      }
       return undefined;
     },
   };
+}
+
+async function openLead(
+  store: Store,
+  records: Records,
+  tenantId: string,
+  request: IntakeRequest,
+): Promise<void> {
+  if (await store.cases.findByCallId(tenantId, request.call_id)) return;
+  const known = await store.clients.list(tenantId, { phone: request.phone, limit: 1 });
+  const client =
+    known.data[0] ??
+    (await records.clients.create(
+      tenantId,
+      {
+        first_name: request.first_name?.slice(0, 200) ?? null,
+        last_name: request.last_name?.slice(0, 200) ?? null,
+        phones: [{ number: request.phone }],
+        ...(request.email ? { emails: [request.email] } : {}),
+        source: RECORD_SOURCE,
+      },
+      CHANGE_SOURCE,
+      "/intake",
+      { enforceRequired: false },
+    ));
+  const settings = await records.settings.get(tenantId);
+  // The call's own case type when the firm has it (or has no vocabulary), else the firm's first.
+  const named = settings.case_types.find((t) => t.key === request.case_type);
+  const start =
+    named !== undefined
+      ? { case_type: named.key, status: named.statuses[0]?.key ?? DEFAULT_CASE_STATUS }
+      : settings.case_types.length === 0
+        ? { case_type: request.case_type?.slice(0, 100) ?? null, status: DEFAULT_CASE_STATUS }
+        : firstCaseState(settings.case_types, DEFAULT_CASE_STATUS);
+  await records.cases.create(
+    tenantId,
+    {
+      client_id: client.id,
+      ...start,
+      call_id: request.call_id,
+      campaign_id: request.campaign_id?.slice(0, 100) ?? null,
+      description: request.summary?.slice(0, 20_000) ?? null,
+      source: RECORD_SOURCE,
+    },
+    CHANGE_SOURCE,
+    "/intake",
+    { enforceRequired: false },
+  );
 }
 
 function readRequest(payload: Record<string, unknown>): IntakeRequest | null {
