@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- [--scenario throughput|ceiling|peer|latency|isolation|backlog|all]
+ * `npm run bench -- [--scenario throughput|ceiling|peer|latency|isolation|backlog|records|all]
  *   [--store sqlite|postgres] [--events N] [--endpoints N] [--rate N] [--duration S] [--backlog N]
  *   [--json] [--smoke] [--out-dir DIR] [--cpu-prof]`
  *
@@ -17,10 +17,19 @@ import { ceiling } from "./scenarios/ceiling.js";
 import { isolation } from "./scenarios/isolation.js";
 import { latency } from "./scenarios/latency.js";
 import { peer } from "./scenarios/peer.js";
+import { records } from "./scenarios/records.js";
 import { throughput } from "./scenarios/throughput.js";
 
-const SCENARIOS: Record<string, Scenario> = { throughput, ceiling, peer, latency, isolation, backlog };
-const ORDER = ["throughput", "ceiling", "peer", "latency", "isolation", "backlog"];
+const SCENARIOS: Record<string, Scenario> = {
+  throughput,
+  ceiling,
+  peer,
+  latency,
+  isolation,
+  backlog,
+  records,
+};
+const ORDER = ["throughput", "ceiling", "peer", "latency", "isolation", "backlog", "records"];
 
 const FULL: Sizes = {
   events: 20_000,

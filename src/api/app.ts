@@ -7,6 +7,7 @@ import { DomainError } from "../domain/errors.js";
 import { hashApiKey } from "../domain/ids.js";
 import { VERSION } from "../version.js";
 import { caseRoutes } from "./cases.js";
+import { clientMergeRoutes } from "./client-merges.js";
 import { clientRoutes } from "./clients.js";
 import type { ApiContext, App } from "./context.js";
 import { registerDashboard } from "./dashboard.js";
@@ -19,6 +20,7 @@ import { jobRoutes } from "./jobs.js";
 import { settingsRoutes } from "./settings.js";
 import { DESTINATIONS, targetDeliveryRoutes, WEBHOOKS } from "./target-routes.js";
 import { tenantRoutes } from "./tenants.js";
+import { timelineRoutes } from "./timelines.js";
 import { webhookRoutes } from "./webhooks.js";
 
 /** Builds the HTTP API: every route group with its schemas, one error envelope, OpenAPI 3.1. */
@@ -99,6 +101,8 @@ export async function buildApp(ctx: ApiContext, logger: Logger): Promise<App> {
       clientRoutes,
       caseRoutes,
       settingsRoutes,
+      clientMergeRoutes,
+      timelineRoutes,
     ]) {
       await routes(v1 as unknown as App, ctx);
     }

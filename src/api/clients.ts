@@ -10,6 +10,7 @@ import { toE164 } from "../domain/records/phone.js";
 import { presentRecord, versionOf } from "../records/present.js";
 import { tenantOf } from "./auth.js";
 import type { ApiContext, App } from "./context.js";
+import { PossibleDuplicateSchema, presentPossibleDuplicate } from "./duplicates.js";
 import { Id, ListOf, PageQuery, parseTime } from "./schemas.js";
 
 const Params = Type.Object({ id: Id("cli") });
@@ -29,13 +30,25 @@ export async function clientRoutes(app: App, ctx: ApiContext): Promise<void> {
         tags: ["clients"],
         summary: "Create a client",
         body: ClientCreateSchema,
-        response: { 201: ClientSchema },
+        response: {
+          201: Type.Composite([
+            ClientSchema,
+            Type.Object({
+              possible_duplicates: Type.Array(PossibleDuplicateSchema, {
+                description:
+                  "Other clients (at most 50) already holding one of its phone numbers or emails; empty when none.",
+              }),
+            }),
+          ]),
+        },
       },
     },
     async (request, reply) => {
-      const client = await clients.create(tenantOf(request), request.body, "api");
+      const tenantId = tenantOf(request);
+      const client = await clients.create(tenantId, request.body, "api");
+      const duplicates = await ctx.records.merges.possibleDuplicates(tenantId, client);
       reply.status(201);
-      return presentRecord(client);
+      return { ...presentRecord(client), possible_duplicates: duplicates.map(presentPossibleDuplicate) };
     },
   );
 

@@ -1,5 +1,6 @@
 import { type Kysely, Migrator } from "kysely";
 import { caseRepository } from "./cases.js";
+import { clientMergeRepository } from "./client-merges.js";
 import { clientRepository } from "./clients.js";
 import { deliveryRepository } from "./deliveries.js";
 import { eventRepository } from "./events.js";
@@ -11,6 +12,7 @@ import type { Database } from "./schema.js";
 import { settingRepository } from "./settings.js";
 import type {
   CaseRepository,
+  ClientMergeRepository,
   ClientRepository,
   DeliveryRepository,
   DueSignal,
@@ -21,9 +23,11 @@ import type {
   TargetRepository,
   TenantRepository,
   TenantSettingsRepository,
+  TimelineRepository,
 } from "./store.js";
 import { tenantSettingsRepository } from "./tenant-settings.js";
 import { tenantRepository } from "./tenants.js";
+import { timelineRepository } from "./timeline.js";
 import { targetRepository } from "./webhooks.js";
 
 /** The Store over Kysely; the two dialects differ only where `dialect` is checked. */
@@ -38,6 +42,8 @@ export class KyselyStore implements Store {
   readonly clients: ClientRepository;
   readonly cases: CaseRepository;
   readonly tenantSettings: TenantSettingsRepository;
+  readonly clientMerges: ClientMergeRepository;
+  readonly timeline: TimelineRepository;
 
   constructor(
     readonly db: Kysely<Database>,
@@ -56,6 +62,8 @@ export class KyselyStore implements Store {
     this.clients = clientRepository(db);
     this.cases = caseRepository(db);
     this.tenantSettings = tenantSettingsRepository(db);
+    this.clientMerges = clientMergeRepository(db);
+    this.timeline = timelineRepository(db);
   }
 
   async migrate(): Promise<void> {

@@ -1,4 +1,5 @@
 import type { Selectable } from "kysely";
+import { eventLinks } from "../domain/records/event-links.js";
 import type {
   HttpMethod,
   RetryPolicy,
@@ -85,7 +86,7 @@ export const DATA_JSON: unique symbol = Symbol("event data JSON");
  * with other data does not carry it), and an unparsed event holds a third of the memory.
  */
 export function eventFromRow(row: Selectable<EventTable>): EventRecord {
-  const { call_id: _callId, ...fields } = row;
+  const { call_id: _callId, client_id: _clientId, case_id: _caseId, phone: _phone, ...fields } = row;
   const text = row.data;
   let data: Record<string, unknown> | null | undefined;
   const event = fields as unknown as EventRecord;
@@ -107,7 +108,12 @@ export function eventFromRow(row: Selectable<EventTable>): EventRecord {
 
 export function eventToRow(event: EventRecord): EventTable {
   const callId = event.data?.call_id;
-  return { ...event, data: JSON.stringify(event.data), call_id: typeof callId === "string" ? callId : null };
+  return {
+    ...event,
+    data: JSON.stringify(event.data),
+    call_id: typeof callId === "string" ? callId : null,
+    ...eventLinks(event.type, event.data),
+  };
 }
 
 export function deliveryFromRow(row: Selectable<DeliveryTable>): DeliveryRecord {

@@ -104,6 +104,10 @@ export interface EventTable {
   created_at: number;
   /** `data.call_id` when it is a string: where held deliveries look for their follow-up. */
   call_id: string | null;
+  /** The client, case and counterpart phone the event is about (src/domain/records/event-links.ts). */
+  client_id: string | null;
+  case_id: string | null;
+  phone: string | null;
 }
 
 /** Defined with the delivery states it is decoded into (src/domain/delivery-state.ts). */

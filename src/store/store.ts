@@ -1,5 +1,6 @@
 import type { CaseFields } from "../domain/records/case.js";
 import type { ClientFields } from "../domain/records/client.js";
+import type { MatchKind } from "../domain/records/merge.js";
 import type {
   HttpMethod,
   RetryPolicy,
@@ -507,6 +508,53 @@ export interface TenantSettingsRepository {
   put(tenantId: string, document: unknown, expectedVersion: number, now: number): Promise<boolean>;
 }
 
+/** Another client of the tenant that shares a phone number or an email with the one asked about. */
+export interface ClientDuplicate {
+  client: ClientRecord;
+  matched_on: MatchKind[];
+}
+
+/**
+ * One merge as the store writes it, every part compare-and-swap on the version the caller read:
+ * the target as it becomes, the sources to delete, and the sources' cases moved to the target.
+ */
+export interface ClientMergeWrite {
+  target: ClientRecord;
+  expectedVersion: number;
+  sources: Array<{ id: string; version: number }>;
+  cases: Array<{ record: CaseRecord; expectedVersion: number }>;
+}
+
+/** Duplicate clients: finding them by shared contacts, and merging them into one. */
+export interface ClientMergeRepository {
+  /** Up to `limit` other undeleted clients sharing a phone or email with `client`, newest first. */
+  duplicates(
+    tenantId: string,
+    client: Pick<ClientRecord, "id" | "phones" | "emails">,
+    limit: number,
+  ): Promise<ClientDuplicate[]>;
+  /**
+   * Writes the merge and its events in one transaction; null (and nothing written) when any
+   * record moved past the version read, or a source gained a case that is not being moved.
+   */
+  merge(write: ClientMergeWrite, outbox: RecordOutbox): Promise<IngestResult[] | null>;
+}
+
+/**
+ * Events linked to a record (src/domain/records/event-links.ts), newest first by id, and their
+ * deliveries: what a client's or case's timeline shows.
+ */
+export interface TimelineRepository {
+  /** Events naming the client, or whose counterpart phone is one of `phones`. */
+  forClient(
+    tenantId: string,
+    link: { clientId: string; phones: string[] },
+    options: ListOptions,
+  ): Promise<Page<EventRecord>>;
+  forCase(tenantId: string, caseId: string, options: ListOptions): Promise<Page<EventRecord>>;
+  deliveriesOf(tenantId: string, eventIds: string[]): Promise<DeliveryRecord[]>;
+}
+
 /**
  * The store: one repository per aggregate, over SQLite or PostgreSQL. Each repository's
  * operations are one function each in its module (src/store/<aggregate>.ts, src/store/queue/,
@@ -531,4 +579,6 @@ export interface Store {
   readonly cases: CaseRepository;
   /** Per-tenant settings documents (vocabularies, custom fields, intake). */
   readonly tenantSettings: TenantSettingsRepository;
+  readonly clientMerges: ClientMergeRepository;
+  readonly timeline: TimelineRepository;
 }

@@ -50,7 +50,10 @@ describe.each(storeKinds())("clients and cases on %s", (kind) => {
       version: 1,
     });
     const read = await sb.call("GET", `/v1/clients/${created.id}`, { key: firm.key });
-    expect(read.body).toEqual(created);
+    // The create answer adds `possible_duplicates` (records-merge.test.ts) to the record.
+    const { possible_duplicates, ...record } = created;
+    expect(possible_duplicates).toEqual([]);
+    expect(read.body).toEqual(record);
     const patched = await sb.call("PATCH", `/v1/clients/${created.id}`, {
       key: firm.key,
       body: { preferred_language: "es" },

@@ -18,6 +18,7 @@ const EXPECTED: Record<string, string[]> = {
   peer: ["peer deliveries/s (BullMQ + Redis)", "Switchboard / peer"],
   latency: ["latency p50 (accept → received)", "latency p99", "latency max"],
   isolation: ["healthy deliveries/s (end to end)", "healthy / scenario 1"],
+  records: ["PATCH achieved/s", "PATCH accept → received p99", "request p99 ratio (PATCH / POST)"],
   backlog: ["drain deliveries/s", "drain server peak RSS", "claim time growth (large / small)"],
 };
 

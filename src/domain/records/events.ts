@@ -102,7 +102,7 @@ export function caseEvents(change: RecordChange<CaseFields>): RecordEvent[] {
 }
 
 /** A client as the catalog's `client.*` data shows it: the full lists plus the primary of each. */
-function clientData(id: string, client: ClientFields, version: number): Record<string, unknown> {
+export function clientData(id: string, client: ClientFields, version: number): Record<string, unknown> {
   const name = [client.first_name, client.last_name].filter((part) => part !== null).join(" ");
   return withoutNulls({
     client_id: id,
