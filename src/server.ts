@@ -16,7 +16,8 @@ import { JobKinds } from "./jobs/kinds.js";
 import { RETENTION_KIND, retentionKind, scheduleRetention } from "./jobs/retention.js";
 import { JobRunner } from "./jobs/runner.js";
 import { ReadinessProbe } from "./readiness.js";
-import { createRecords } from "./records/index.js";
+import { createRecords, TenantSettings } from "./records/index.js";
+import { INTAKE_KIND, intakeFollowUps, intakeKind } from "./records/intake.js";
 import { loadSecretCipher } from "./secrets/master-key.js";
 import { openStore, type Store } from "./store/index.js";
 import { emailKind } from "./targets/email/index.js";
@@ -120,14 +121,21 @@ export async function startServer(config: Config, role: Role, log: Logger): Prom
   };
   let app: App | null = null;
   let url: string | null = null;
-  ingest = new EventIngest(store, dispatcher, wake, (count) => metrics.eventsAccepted.inc(count));
-  const records = createRecords(store, ingest);
+  // Settings before ingest: an inbound call may open a lead (intake), decided as it is accepted.
+  const settings = new TenantSettings(store);
+  ingest = new EventIngest(
+    store,
+    dispatcher,
+    wake,
+    (count) => metrics.eventsAccepted.inc(count),
+    intakeFollowUps(settings),
+  );
+  const records = createRecords(store, ingest, settings);
   if (role !== "api") {
     // Job kinds reach records (imports write clients and cases), so they start once ingest exists.
-    const kinds = new JobKinds().register(
-      RETENTION_KIND,
-      retentionKind(store.events, config.retentionDays, log),
-    );
+    const kinds = new JobKinds()
+      .register(RETENTION_KIND, retentionKind(store.events, config.retentionDays, log))
+      .register(INTAKE_KIND, intakeKind(store, records));
     jobs = new JobRunner(
       {
         owner: config.nodeId,

@@ -18,6 +18,7 @@ import { eventTypeRoutes } from "./event-types.js";
 import { eventRoutes } from "./events.js";
 import { healthRoutes } from "./health.js";
 import { jobRoutes } from "./jobs.js";
+import { settingsRoutes } from "./settings.js";
 import { DESTINATIONS, targetDeliveryRoutes, WEBHOOKS } from "./target-routes.js";
 import { tenantRoutes } from "./tenants.js";
 import { timelineRoutes } from "./timelines.js";
@@ -96,6 +97,7 @@ export async function buildApp(ctx: ApiContext, logger: Logger): Promise<App> {
       jobRoutes,
       clientRoutes,
       caseRoutes,
+      settingsRoutes,
       clientMergeRoutes,
       timelineRoutes,
     ]) {

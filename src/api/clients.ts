@@ -72,7 +72,8 @@ export async function clientRoutes(app: App, ctx: ApiContext): Promise<void> {
     },
     async (request) => {
       const { phone, email, q, updated_since, cursor, limit } = request.query;
-      const phoneE164 = phone === undefined ? undefined : toE164(phone, clients.region(tenantOf(request)));
+      const phoneE164 =
+        phone === undefined ? undefined : toE164(phone, await clients.region(tenantOf(request)));
       if (phoneE164 === null) throw invalid("/querystring/phone", `"${phone}" is not a valid phone number`);
       const emailLower =
         email === undefined ? undefined : (normaliseEmail(email) ?? email.trim().toLowerCase());

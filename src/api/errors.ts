@@ -11,6 +11,7 @@ const STATUS: Record<ErrorCode, number> = {
   unknown_event_type: 422,
   not_retryable: 409,
   conflict: 409,
+  in_use: 409,
   precondition_failed: 412,
   rate_limited: 429,
 };

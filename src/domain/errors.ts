@@ -19,6 +19,8 @@ export type ErrorCode =
   | "not_retryable"
   /** The record changed since the caller read it, or the operation collides with another. */
   | "conflict"
+  /** The change would take away something records still use; `details` counts them. */
+  | "in_use"
   /** The caller's If-Match names a version the record has moved past; `details.version` is the current one. */
   | "precondition_failed"
   /** Too many requests for this key; `details.retry_after_s` says when to try again. */

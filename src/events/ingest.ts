@@ -10,6 +10,7 @@ import type {
   IngestResult,
   NewDelivery,
   NewEvent,
+  NewJob,
   Store,
   WebhookRecord,
 } from "../store/index.js";
@@ -36,6 +37,19 @@ export interface DeliveryHandoff {
   handoff(results: IngestResult[], webhooks: Map<string, WebhookRecord>): void;
 }
 
+/**
+ * Durable work that accepted events cause beyond their deliveries (intake from calls): the jobs
+ * are enqueued in the events' own transaction, so an accepted event's work is never lost and a
+ * rejected one leaves none behind.
+ */
+export interface EventFollowUps {
+  /** The jobs each event causes, in the order of `events` (an empty list for none). */
+  jobsFor(
+    tenantId: string,
+    events: Array<EventRecord & { data: Record<string, unknown> }>,
+  ): Promise<NewJob[][]>;
+}
+
 export interface IngestedEvent {
   id: string;
   type: string;
@@ -55,6 +69,7 @@ export class EventIngest {
     private readonly notify: () => void = () => {},
     /** Told how many new events each commit stored (the accepted-events metric). */
     private readonly accepted: (count: number) => void = () => {},
+    private readonly followUps: EventFollowUps | null = null,
   ) {}
 
   async ingest(
@@ -65,6 +80,13 @@ export class EventIngest {
     const now = Date.now();
     const prepared = inputs.map((input, index) => validate(input, pathPrefix(index), now, tenantId));
     const routed = await this.route(tenantId, prepared, now);
+    if (this.followUps) {
+      const jobs = await this.followUps.jobsFor(tenantId, prepared);
+      routed.events.forEach((e, i) => {
+        const mine = jobs[i];
+        if (mine && mine.length > 0) e.jobs = mine;
+      });
+    }
     const results = await this.store.events.ingest(tenantId, routed.events, now, routed.claim);
     this.committed(routed, results);
     return Promise.all(

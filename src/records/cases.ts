@@ -7,8 +7,11 @@ import {
   type CasePatch,
   emptyCase,
 } from "../domain/records/case.js";
+import { applyCustomFields } from "../domain/records/custom-fields.js";
 import { caseEvents } from "../domain/records/events.js";
+import { applyCaseVocabulary } from "../domain/records/vocabulary.js";
 import type { CaseRecord, Store } from "../store/index.js";
+import type { TenantSettings } from "./settings.js";
 import type { RecordKind, RecordWriter } from "./writer.js";
 
 /** Writes cases with their events, whoever asks (see {@link Clients}). */
@@ -18,6 +21,7 @@ export class Cases {
   constructor(
     private readonly store: Store,
     private readonly writer: RecordWriter,
+    private readonly settings: TenantSettings,
   ) {
     this.kind = {
       name: "case",
@@ -29,13 +33,15 @@ export class Cases {
     };
   }
 
+  /** `enforceRequired: false` is for cases made without a person (intake from a call). */
   async create(
     tenantId: string,
     input: CaseCreate,
     changeSource: string,
     path = "/body",
+    options: { enforceRequired: boolean } = { enforceRequired: true },
   ): Promise<CaseRecord> {
-    const fields = applyCaseInput(emptyCase(input.client_id), input, path);
+    const fields = await this.fieldsOf(tenantId, emptyCase(input.client_id), input, true, path, options);
     await this.requireClient(tenantId, fields.client_id, path);
     const now = Date.now();
     const record: CaseRecord = {
@@ -67,7 +73,7 @@ export class Cases {
     path = "/body",
   ): Promise<CaseRecord> {
     return this.writer.update(this.kind, tenantId, id, ifMatch, changeSource, async (current) => {
-      const next = applyCaseInput(current, patch, path);
+      const next = await this.fieldsOf(tenantId, current, patch, false, path, { enforceRequired: true });
       if (next.client_id !== current.client_id) await this.requireClient(tenantId, next.client_id, path);
       return next;
     });
@@ -75,6 +81,35 @@ export class Cases {
 
   delete(tenantId: string, id: string, changeSource: string): Promise<void> {
     return this.writer.delete(this.kind, tenantId, id, changeSource);
+  }
+
+  /**
+   * The body applied to `current`: type, status and substatus checked against the tenant's case
+   * types, custom fields (when sent, always on create) against its definitions.
+   */
+  private async fieldsOf(
+    tenantId: string,
+    current: CaseFields,
+    input: CasePatch,
+    creating: boolean,
+    path: string,
+    options: { enforceRequired: boolean },
+  ): Promise<CaseFields> {
+    const settings = await this.settings.get(tenantId);
+    const fields = applyCaseVocabulary(
+      settings.case_types,
+      applyCaseInput(current, input, path),
+      { creating, input },
+      path,
+    );
+    if (!creating && input.custom_fields === undefined) return fields;
+    const custom_fields = applyCustomFields(
+      settings.custom_fields.cases,
+      fields.custom_fields,
+      { region: await this.settings.region(tenantId), enforceRequired: options.enforceRequired },
+      `${path}/custom_fields`,
+    );
+    return { ...fields, custom_fields };
   }
 
   /** A case belongs to one of the tenant's clients: another tenant's client id is as unknown as a made-up one. */

@@ -7,9 +7,10 @@ import {
   type ClientPatch,
   EMPTY_CLIENT,
 } from "../domain/records/client.js";
+import { applyCustomFields } from "../domain/records/custom-fields.js";
 import { clientEvents } from "../domain/records/events.js";
-import { phoneRegion } from "../domain/records/phone.js";
 import type { ClientRecord, Store } from "../store/index.js";
+import type { TenantSettings } from "./settings.js";
 import type { RecordKind, RecordWriter } from "./writer.js";
 
 /**
@@ -22,6 +23,7 @@ export class Clients {
   constructor(
     private readonly store: Store,
     private readonly writer: RecordWriter,
+    private readonly settings: TenantSettings,
   ) {
     this.kind = {
       name: "client",
@@ -33,18 +35,23 @@ export class Clients {
     };
   }
 
-  /** Where national numbers are read: tenants have no country yet, so the US. */
-  region(_tenantId: string): CountryCode {
-    return phoneRegion(undefined);
+  /** Where national numbers are read: the tenant's `default_region` (US unless set). */
+  region(tenantId: string): Promise<CountryCode> {
+    return this.settings.region(tenantId);
   }
 
+  /**
+   * `enforceRequired: false` is for clients made without a person (intake from a call): they
+   * cannot know the firm's required custom fields.
+   */
   async create(
     tenantId: string,
     input: ClientCreate,
     changeSource: string,
     path = "/body",
+    options: { enforceRequired: boolean } = { enforceRequired: true },
   ): Promise<ClientRecord> {
-    const fields = applyClientInput(EMPTY_CLIENT, input, this.region(tenantId), path);
+    const fields = await this.fieldsOf(tenantId, EMPTY_CLIENT, input, true, path, options.enforceRequired);
     const now = Date.now();
     const client: ClientRecord = {
       id: generateId("cli_"),
@@ -78,8 +85,31 @@ export class Clients {
     path = "/body",
   ): Promise<ClientRecord> {
     return this.writer.update(this.kind, tenantId, id, ifMatch, changeSource, (current) =>
-      applyClientInput(current, patch, this.region(tenantId), path),
+      this.fieldsOf(tenantId, current, patch, false, path, true),
     );
+  }
+
+  /** The body applied to `current`, custom fields checked against the tenant's definitions when sent. */
+  private async fieldsOf(
+    tenantId: string,
+    current: ClientFields,
+    input: ClientPatch,
+    creating: boolean,
+    path: string,
+    enforceRequired: boolean,
+  ): Promise<ClientFields> {
+    const settings = await this.settings.get(tenantId);
+    const region = await this.settings.region(tenantId);
+    const fields = applyClientInput(current, input, region, path);
+    // A patch without custom_fields leaves them as stored, even if definitions changed since.
+    if (!creating && input.custom_fields === undefined) return fields;
+    const custom_fields = applyCustomFields(
+      settings.custom_fields.clients,
+      fields.custom_fields,
+      { region, enforceRequired },
+      `${path}/custom_fields`,
+    );
+    return { ...fields, custom_fields };
   }
 
   delete(tenantId: string, id: string, changeSource: string): Promise<void> {

@@ -41,6 +41,29 @@ export function caseRepository(db: Db): CaseRepository {
         .execute();
       return page(rows.map(caseFromRow), options.limit);
     },
+    async countByTypeAndStatus(tenantId) {
+      const rows = await db
+        .selectFrom("cases")
+        .select(["case_type", "status", (eb) => eb.fn.countAll<number | string | bigint>().as("count")])
+        .where("tenant_id", "=", tenantId)
+        .where("deleted_at", "is", null)
+        .groupBy(["case_type", "status"])
+        .execute();
+      // PostgreSQL answers count(*) as a bigint string.
+      return rows.map((r) => ({ case_type: r.case_type, status: r.status, count: Number(r.count) }));
+    },
+    async findByCallId(tenantId, callId) {
+      const row = await db
+        .selectFrom("cases")
+        .selectAll()
+        .where("tenant_id", "=", tenantId)
+        .where("call_id", "=", callId)
+        .where("deleted_at", "is", null)
+        .orderBy("id", "asc")
+        .limit(1)
+        .executeTakeFirst();
+      return row ? caseFromRow(row) : null;
+    },
     update: (record, expectedVersion, outbox) =>
       db.transaction().execute(async (tx) => {
         const { id, tenant_id, created_at, ...changed } = caseToRow(record);

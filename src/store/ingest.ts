@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from "kysely";
 import { chunks } from "./chunks.js";
 import { releaseHeld, unholdWhereFollowUpArrived } from "./holds.js";
+import { enqueueJob } from "./jobs/enqueue.js";
 import { eventFromRow, eventToRow } from "./rows.js";
 import type { Database, DeliveryTable, EventTable } from "./schema.js";
 import type { IngestClaim, IngestResult, NewEvent } from "./store.js";
@@ -96,6 +97,8 @@ export async function writeEvents(
       });
     }
     results.push({ event, deliveries: item.deliveries, duplicate: false });
+    // The event's follow-up work commits with it: accepted means it will happen.
+    for (const job of item.jobs ?? []) await enqueueJob(tx, job, now);
   }
   // Follow-ups that arrived before the events waiting for them: those deliveries are not held.
   const unheld = await unholdWhereFollowUpArrived(tx, tenantId, deliveries, now);

@@ -22,8 +22,10 @@ import type {
   Store,
   TargetRepository,
   TenantRepository,
+  TenantSettingsRepository,
   TimelineRepository,
 } from "./store.js";
+import { tenantSettingsRepository } from "./tenant-settings.js";
 import { tenantRepository } from "./tenants.js";
 import { timelineRepository } from "./timeline.js";
 import { targetRepository } from "./webhooks.js";
@@ -39,6 +41,7 @@ export class KyselyStore implements Store {
   readonly jobs: JobRepository;
   readonly clients: ClientRepository;
   readonly cases: CaseRepository;
+  readonly tenantSettings: TenantSettingsRepository;
   readonly clientMerges: ClientMergeRepository;
   readonly timeline: TimelineRepository;
 
@@ -58,6 +61,7 @@ export class KyselyStore implements Store {
     this.jobs = new KyselyJobRepository(db, dialect);
     this.clients = clientRepository(db);
     this.cases = caseRepository(db);
+    this.tenantSettings = tenantSettingsRepository(db);
     this.clientMerges = clientMergeRepository(db);
     this.timeline = timelineRepository(db);
   }

@@ -254,6 +254,14 @@ export interface CaseTable {
   deleted_at: number | null;
 }
 
+/** One tenant's settings document (migration 0012): JSON, compare-and-set on `version`. */
+export interface TenantSettingsTable {
+  tenant_id: string;
+  document: string;
+  version: number;
+  updated_at: number;
+}
+
 export interface Database {
   tenants: TenantTable;
   api_keys: ApiKeyTable;
@@ -267,4 +275,5 @@ export interface Database {
   clients: ClientTable;
   client_contacts: ClientContactTable;
   cases: CaseTable;
+  tenant_settings: TenantSettingsTable;
 }

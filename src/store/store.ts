@@ -10,7 +10,7 @@ import type {
   WebhookFilters,
   WebhookHold,
 } from "../domain/webhook.js";
-import type { JobRepository } from "./jobs/repository.js";
+import type { JobRepository, NewJob } from "./jobs/repository.js";
 import type { DeliveryStatus, WebhookHealthTable } from "./schema.js";
 
 export type { DeliveryStatus } from "./schema.js";
@@ -158,6 +158,11 @@ export interface AttemptRecord {
 export interface NewEvent {
   event: EventRecord;
   deliveries: NewDelivery[];
+  /**
+   * Durable jobs the event causes (intake from calls), enqueued in the event's transaction; not
+   * enqueued when the event is a duplicate (its first copy enqueued them).
+   */
+  jobs?: NewJob[];
 }
 
 /**
@@ -489,7 +494,36 @@ export interface CaseFilter {
 }
 
 export type ClientRepository = RecordRepository<ClientRecord, ClientFilter>;
-export type CaseRepository = RecordRepository<CaseRecord, CaseFilter>;
+/** How many of a tenant's cases have one case type and status. */
+export interface CaseUsage {
+  case_type: string | null;
+  status: string;
+  count: number;
+}
+
+export interface CaseRepository extends RecordRepository<CaseRecord, CaseFilter> {
+  /** Undeleted cases counted by (case type, status): what a vocabulary change would strand. */
+  countByTypeAndStatus(tenantId: string): Promise<CaseUsage[]>;
+  /** The oldest undeleted case opened by this call, if any. */
+  findByCallId(tenantId: string, callId: string): Promise<CaseRecord | null>;
+}
+
+/** A tenant's settings document as stored; `version` 0 means nothing is stored yet. */
+export interface StoredTenantSettings {
+  document: unknown;
+  version: number;
+}
+
+/** One settings document per tenant (vocabularies, custom fields, records settings). */
+export interface TenantSettingsRepository {
+  /** The stored document, or `{document: null, version: 0}` when the tenant never saved any. */
+  get(tenantId: string): Promise<StoredTenantSettings>;
+  /**
+   * Stores `document` as version `expectedVersion + 1` only if the stored version is still
+   * `expectedVersion` (0: none stored); false when another write got there first.
+   */
+  put(tenantId: string, document: unknown, expectedVersion: number, now: number): Promise<boolean>;
+}
 
 /** Another client of the tenant that shares a phone number or an email with the one asked about. */
 export interface ClientDuplicate {
@@ -564,6 +598,8 @@ export interface Store {
   /** The firm's clients; each write carries its events. */
   readonly clients: ClientRepository;
   readonly cases: CaseRepository;
+  /** Per-tenant settings documents (vocabularies, custom fields, intake). */
+  readonly tenantSettings: TenantSettingsRepository;
   readonly clientMerges: ClientMergeRepository;
   readonly timeline: TimelineRepository;
 }

@@ -10,6 +10,7 @@ import * as m0008 from "./0008_event_call_id.js";
 import * as m0009 from "./0009_jobs.js";
 import * as m0010 from "./0010_target_kinds.js";
 import * as m0011 from "./0011_records.js";
+import * as m0012 from "./0012_tenant_settings.js";
 import * as m0013 from "./0013_event_links.js";
 import * as m0015 from "./0015_webhook_signing_keys.js";
 
@@ -26,6 +27,7 @@ const migrations: Record<string, Migration> = {
   "0009_jobs": m0009,
   "0010_target_kinds": m0010,
   "0011_records": m0011,
+  "0012_tenant_settings": m0012,
   "0013_event_links": m0013,
   "0015_webhook_signing_keys": m0015,
 };
