@@ -122,7 +122,7 @@ function CaseFormBody({
     event.preventDefault();
     setFormError(null);
     setStale(false);
-    const { body, errors: found } = casePayload(state, fields, record?.custom_fields ?? {});
+    const { body, errors: found } = casePayload(state, fields, record);
     setErrors(found);
     if (Object.keys(found).length > 0) {
       focusInput(inputOf(Object.keys(found)[0] ?? ""));

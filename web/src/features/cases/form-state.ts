@@ -1,5 +1,6 @@
 /** The case form's state, and the body it sends. */
 import { type FormValues, toFormValues, toStoredValues } from "../records/custom-values";
+import { withoutUnchangedNulls } from "../records/payload";
 import type { Case, CustomField } from "../records/types";
 
 export interface CaseFormState {
@@ -51,14 +52,18 @@ export function formFromCase(
 export function casePayload(
   state: CaseFormState,
   fields: readonly CustomField[],
-  original: Record<string, unknown>,
+  record: Case | null,
 ): { body: Record<string, unknown>; errors: Record<string, string> } {
-  const { custom_fields, errors: customErrors } = toStoredValues(state.custom, fields, original);
+  const { custom_fields, errors: customErrors } = toStoredValues(
+    state.custom,
+    fields,
+    record?.custom_fields ?? {},
+  );
   const errors: Record<string, string> = {};
   for (const [key, message] of Object.entries(customErrors)) errors[`custom_fields.${key}`] = message;
   if (!state.client_id) errors.client_id = "Pick the client this case is for.";
   const body: Record<string, unknown> = { client_id: state.client_id, custom_fields };
   for (const field of TEXT_FIELDS) body[field] = state[field].trim() === "" ? null : state[field].trim();
   if (state.status.trim() !== "") body.status = state.status.trim();
-  return { body, errors };
+  return { body: withoutUnchangedNulls(body, record), errors };
 }

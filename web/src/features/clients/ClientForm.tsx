@@ -120,7 +120,7 @@ function ClientFormBody({
     event.preventDefault();
     setFormError(null);
     setStale(false);
-    const { body, errors: found } = clientPayload(state, fields, client?.custom_fields ?? {});
+    const { body, errors: found } = clientPayload(state, fields, client);
     setErrors(found);
     if (Object.keys(found).length > 0) {
       focusInput(inputOf(Object.keys(found)[0] ?? ""));

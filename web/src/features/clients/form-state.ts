@@ -1,5 +1,6 @@
 /** The client form's state, and the body it sends. */
 import { type FormValues, toFormValues, toStoredValues } from "../records/custom-values";
+import { withoutUnchangedNulls } from "../records/payload";
 import type { Client, CustomField, Phone } from "../records/types";
 
 export interface AddressText {
@@ -51,9 +52,13 @@ const textOrNull = (text: string): string | null => (text.trim() === "" ? null :
 export function clientPayload(
   state: ClientFormState,
   fields: readonly CustomField[],
-  original: Record<string, unknown>,
+  client: Client | null,
 ): { body: Record<string, unknown>; errors: Record<string, string> } {
-  const { custom_fields, errors: customErrors } = toStoredValues(state.custom, fields, original);
+  const { custom_fields, errors: customErrors } = toStoredValues(
+    state.custom,
+    fields,
+    client?.custom_fields ?? {},
+  );
   const errors: Record<string, string> = {};
   for (const [key, message] of Object.entries(customErrors)) errors[`custom_fields.${key}`] = message;
   const body = {
@@ -78,5 +83,5 @@ export function clientPayload(
     source: textOrNull(state.source),
     custom_fields,
   };
-  return { body, errors };
+  return { body: withoutUnchangedNulls(body, client), errors };
 }
