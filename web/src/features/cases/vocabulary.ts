@@ -1,5 +1,5 @@
 /** The tenant's case-type vocabulary: labels for keys, and the statuses a case type allows. */
-import type { CaseType, Status } from "../records/types";
+import type { CaseType, Status } from "../records/types.js";
 
 export const caseTypeLabel = (types: readonly CaseType[], key: string | null): string =>
   key === null ? "—" : (types.find((t) => t.key === key)?.label ?? key);

@@ -14,7 +14,13 @@ import { TextField } from "../records/TextField";
 import { type Client, type CreatedClient, type CustomField, clientName } from "../records/types";
 import { FormStatus } from "../targets/form/FormStatus";
 import { serverFieldError } from "../targets/form/server-errors";
-import { type ClientFormState, clientPayload, EMPTY_ADDRESS, formFromClient } from "./form-state";
+import {
+  type ClientFormState,
+  clientPayload,
+  EMPTY_ADDRESS,
+  formFieldOf,
+  formFromClient,
+} from "./form-state";
 
 const PHONE_TYPES = ["mobile", "home", "work", "other"] as const;
 
@@ -158,8 +164,9 @@ function ClientFormBody({
       const invalid = serverFieldError(failure, fieldOfRecordPath);
       if (!invalid || invalid.field === "form") setFormError(invalid?.message ?? errorMessage(failure));
       else {
-        setErrors({ [invalid.field]: invalid.message });
-        focusInput(inputOf(invalid.field));
+        const field = formFieldOf(invalid.field, state);
+        setErrors({ [field]: invalid.message });
+        focusInput(inputOf(field));
       }
     }
   };

@@ -85,3 +85,17 @@ export function clientPayload(
   };
   return { body: withoutUnchangedNulls(body, client), errors };
 }
+
+/**
+ * The form row a server error's index names: the body leaves out empty rows, so `phones.1` in an
+ * answer is the second *filled* phone row, which may be a later row of the form.
+ */
+export function formFieldOf(field: string, state: ClientFormState): string {
+  const [list, index] = field.split(".");
+  if ((list !== "phones" && list !== "emails") || index === undefined) return field;
+  const filled = (list === "phones" ? state.phones.map((p) => p.number) : state.emails)
+    .map((text, row) => (text.trim() === "" ? -1 : row))
+    .filter((row) => row >= 0);
+  const row = filled[Number(index)];
+  return row === undefined ? field : `${list}.${row}`;
+}

@@ -1,5 +1,5 @@
 /** Custom field values between the API (typed JSON) and a form (text and checkboxes). */
-import type { CustomField } from "./types";
+import type { CustomField } from "./types.js";
 
 /** What a form edits: text for every type but boolean, a checkbox for boolean. */
 export type FormValue = string | boolean;
