@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useState } from "react";
 import { errorMessage } from "../../api";
 import { Link } from "../../router";
 import { useApi } from "../../ui/hooks";
@@ -7,24 +7,13 @@ import type { ImportRun } from "../records/types";
 const FINISHED = new Set(["completed", "failed"]);
 
 /** An import's progress, read again every moment until it finishes; then its summary and row errors. */
-export function ImportProgress({
-  initial,
-  onFinished,
-}: {
-  initial: ImportRun;
-  onFinished?(run: ImportRun): void;
-}) {
+export function ImportProgress({ initial }: { initial: ImportRun }) {
   const call = useApi();
   const [run, setRun] = useState(initial);
   const [problem, setProblem] = useState<string | null>(null);
-  const finishedRef = useRef(onFinished);
-  finishedRef.current = onFinished;
 
   useEffect(() => {
-    if (FINISHED.has(run.status)) {
-      finishedRef.current?.(run);
-      return;
-    }
+    if (FINISHED.has(run.status)) return;
     const controller = new AbortController();
     const timer = setTimeout(() => {
       call<ImportRun>("GET", `/v1/imports/${run.id}`, undefined, controller.signal).then(
