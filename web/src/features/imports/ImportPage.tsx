@@ -100,8 +100,8 @@ export function ImportPage() {
         <h1 id="import-title">Import</h1>
       </div>
       <p className="muted lead">
-        Bring clients or cases in from a spreadsheet (CSV) or JSON lines. Rows that match an existing record
-        by phone, email or external id update it.
+        Bring clients or cases in from a spreadsheet (CSV) or JSON lines: preview the first rows, map the
+        columns, try a dry run, then import.
       </p>
       {unsupported && <Notice kind="info">This server cannot import yet: it has no import routes.</Notice>}
       <Section title="File">
