@@ -1,10 +1,18 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { loadSession, type Session, saveSession } from "./api";
+import { CaseDetail } from "./features/cases/CaseDetail";
+import { CaseForm } from "./features/cases/CaseForm";
+import { CaseList } from "./features/cases/CaseList";
 import { Catalog } from "./features/catalog/Catalog";
+import { ClientDetail } from "./features/clients/ClientDetail";
+import { ClientForm } from "./features/clients/ClientForm";
+import { ClientList } from "./features/clients/ClientList";
 import { DestinationDetail } from "./features/destinations/DestinationDetail";
 import { DestinationForm } from "./features/destinations/DestinationForm";
 import { DestinationList } from "./features/destinations/DestinationList";
+import { ImportPage } from "./features/imports/ImportPage";
 import { SignIn } from "./features/session/SignIn";
+import { SettingsPage } from "./features/settings/SettingsPage";
 import { WebhookDetail } from "./features/webhooks/WebhookDetail";
 import { WebhookForm } from "./features/webhooks/WebhookForm";
 import { WebhookList } from "./features/webhooks/WebhookList";
@@ -22,6 +30,16 @@ const TITLES: Record<Route["page"], string> = {
   "edit-destination": "Edit email destination",
   destination: "Destination",
   catalog: "Event catalog",
+  clients: "Clients",
+  "new-client": "New client",
+  client: "Client",
+  "edit-client": "Edit client",
+  cases: "Cases",
+  "new-case": "New case",
+  case: "Case",
+  "edit-case": "Edit case",
+  settings: "Records settings",
+  import: "Import",
   "not-found": "Not found",
 };
 
@@ -103,6 +121,28 @@ export function App() {
             >
               Destinations
             </Link>
+            <Link
+              href="/clients"
+              aria-current={
+                ["clients", "client", "new-client", "edit-client"].includes(route.page) ? "page" : undefined
+              }
+            >
+              Clients
+            </Link>
+            <Link
+              href="/cases"
+              aria-current={
+                ["cases", "case", "new-case", "edit-case"].includes(route.page) ? "page" : undefined
+              }
+            >
+              Cases
+            </Link>
+            <Link href="/import" aria-current={route.page === "import" ? "page" : undefined}>
+              Import
+            </Link>
+            <Link href="/settings" aria-current={route.page === "settings" ? "page" : undefined}>
+              Settings
+            </Link>
             <Link href="/catalog" aria-current={route.page === "catalog" ? "page" : undefined}>
               Event catalog
             </Link>
@@ -149,6 +189,26 @@ function Page({ route }: { route: Route }) {
       return <DestinationDetail key={route.id} id={route.id} delivery={route.delivery} />;
     case "catalog":
       return <Catalog focus={route.type} />;
+    case "clients":
+      return <ClientList key={route.search} search={route.search} />;
+    case "new-client":
+      return <ClientForm id={null} />;
+    case "client":
+      return <ClientDetail key={route.id} id={route.id} />;
+    case "edit-client":
+      return <ClientForm key={route.id} id={route.id} />;
+    case "cases":
+      return <CaseList key={route.search} search={route.search} />;
+    case "new-case":
+      return <CaseForm key={route.clientId} id={null} clientId={route.clientId} />;
+    case "case":
+      return <CaseDetail key={route.id} id={route.id} />;
+    case "edit-case":
+      return <CaseForm key={route.id} id={route.id} clientId="" />;
+    case "settings":
+      return <SettingsPage />;
+    case "import":
+      return <ImportPage />;
     case "not-found":
       return (
         <Empty title="Page not found">

@@ -76,10 +76,12 @@ export async function apiRequest<T>(
   path: string,
   body?: unknown,
   signal?: AbortSignal,
+  extraHeaders?: Record<string, string>,
 ): Promise<T> {
   const headers: Record<string, string> = {
     accept: "application/json",
     authorization: `Bearer ${credentials.key}`,
+    ...extraHeaders,
   };
   if (credentials.tenantId) headers["switchboard-tenant"] = credentials.tenantId;
   let payload: string | undefined;

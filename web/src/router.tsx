@@ -11,6 +11,16 @@ export type Route =
   | { page: "edit-destination"; id: string }
   | { page: "destination"; id: string; delivery: string | null }
   | { page: "catalog"; type: string | null }
+  | { page: "clients"; search: string }
+  | { page: "new-client" }
+  | { page: "client"; id: string }
+  | { page: "edit-client"; id: string }
+  | { page: "cases"; search: string }
+  | { page: "new-case"; clientId: string }
+  | { page: "case"; id: string }
+  | { page: "edit-case"; id: string }
+  | { page: "settings" }
+  | { page: "import" }
   | { page: "not-found"; path: string };
 
 export function parseRoute(pathname: string, search: string): Route {
@@ -25,11 +35,29 @@ export function parseRoute(pathname: string, search: string): Route {
   const destination = /^\/destinations\/(dst_[0-9A-Za-z]+)$/.exec(path);
   if (destination?.[1]) return { page: "destination", id: destination[1], delivery: query.get("delivery") };
   if (path === "/catalog") return { page: "catalog", type: query.get("type") };
+  const records = recordRoute(path, search, query);
+  if (records) return records;
   const edit = /^\/webhooks\/(wh_[0-9A-Za-z]+)\/edit$/.exec(path);
   if (edit?.[1]) return { page: "edit-webhook", id: edit[1] };
   const detail = /^\/webhooks\/(wh_[0-9A-Za-z]+)$/.exec(path);
   if (detail?.[1]) return { page: "webhook", id: detail[1], delivery: query.get("delivery") };
   return { page: "not-found", path };
+}
+
+/** Clients, cases, their settings and imports. */
+function recordRoute(path: string, search: string, query: URLSearchParams): Route | null {
+  if (path === "/clients") return { page: "clients", search };
+  if (path === "/clients/new") return { page: "new-client" };
+  if (path === "/cases") return { page: "cases", search };
+  if (path === "/cases/new") return { page: "new-case", clientId: query.get("client_id") ?? "" };
+  if (path === "/settings") return { page: "settings" };
+  if (path === "/import") return { page: "import" };
+  const match = /^\/(clients|cases)\/((?:cli|cas)_[0-9A-Za-z]+)(\/edit)?$/.exec(path);
+  if (!match?.[2]) return null;
+  const [, kind, id, edit] = match;
+  if (kind === "clients" && id.startsWith("cli_")) return { page: edit ? "edit-client" : "client", id };
+  if (kind === "cases" && id.startsWith("cas_")) return { page: edit ? "edit-case" : "case", id };
+  return null;
 }
 
 const listeners = new Set<() => void>();

@@ -15,15 +15,27 @@ export function useSession(): SessionContextValue {
   return value;
 }
 
-export type Call = <T>(method: string, path: string, body?: unknown, signal?: AbortSignal) => Promise<T>;
+export type Call = <T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  signal?: AbortSignal,
+  headers?: Record<string, string>,
+) => Promise<T>;
 
 /** API calls with this session's key; a 401 (key revoked meanwhile) signs out with a message. */
 export function useApi(): Call {
   const { session, signOut } = useSession();
   return useCallback(
-    async <T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> => {
+    async <T>(
+      method: string,
+      path: string,
+      body?: unknown,
+      signal?: AbortSignal,
+      headers?: Record<string, string>,
+    ): Promise<T> => {
       try {
-        return await apiRequest<T>(session, method, path, body, signal);
+        return await apiRequest<T>(session, method, path, body, signal, headers);
       } catch (error) {
         if ((error as ApiError).status === 401) signOut("Your API key is no longer accepted. Sign in again.");
         throw error;
