@@ -16,6 +16,7 @@ import { handleError } from "./errors.js";
 import { eventTypeRoutes } from "./event-types.js";
 import { eventRoutes } from "./events.js";
 import { jobRoutes } from "./jobs.js";
+import { listenRoutes } from "./listen.js";
 import { DESTINATIONS, targetDeliveryRoutes, WEBHOOKS } from "./target-routes.js";
 import { tenantRoutes } from "./tenants.js";
 import { webhookRoutes } from "./webhooks.js";
@@ -97,6 +98,7 @@ export async function buildApp(ctx: ApiContext, logger: Logger): Promise<App> {
       jobRoutes,
       clientRoutes,
       caseRoutes,
+      listenRoutes,
     ]) {
       await routes(v1 as unknown as App, ctx);
     }

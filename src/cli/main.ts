@@ -4,6 +4,7 @@ import { ConfigError } from "../config.js";
 import { VERSION } from "../version.js";
 import { registerDeliveryCommands } from "./commands/deliveries.js";
 import { registerEventCommands } from "./commands/events.js";
+import { registerListenCommand } from "./commands/listen.js";
 import { registerServerCommands } from "./commands/server.js";
 import { registerTenantCommands } from "./commands/tenants.js";
 import { registerWebhookCommands } from "./commands/webhooks.js";
@@ -23,6 +24,7 @@ registerTenantCommands(program);
 registerWebhookCommands(program);
 registerEventCommands(program);
 registerDeliveryCommands(program);
+registerListenCommand(program);
 program.addHelpText(
   "after",
   `
