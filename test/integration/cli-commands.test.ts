@@ -194,7 +194,7 @@ describe.each(storeKinds())("switchboard client commands on %s", (kind) => {
           "--url",
           `${receiver.url}/cli`,
           "--events",
-          "call.ended,sms.*",
+          "call.ended,message.*",
           "--description",
           "from the CLI",
         ],
@@ -212,7 +212,133 @@ describe.each(storeKinds())("switchboard client commands on %s", (kind) => {
       });
       expect(listed.code, listed.stderr).toBe(0);
       const webhooks = JSON.parse(listed.stdout) as { data: { id: string; events: string[] }[] };
-      expect(webhooks.data.find((w) => w.id === webhookId)?.events).toEqual(["call.ended", "sms.*"]);
+      expect(webhooks.data.find((w) => w.id === webhookId)?.events).toEqual(["call.ended", "message.*"]);
+
+      const tested = await run(["webhooks", "test", webhookId, "--event-type", "call.ended"], env);
+      expect(tested.code, tested.stderr).toBe(0);
+      expect(tested.stdout).toMatch(/^succeeded\s+200\s+\d+ ms\s+evt_\w+\s+dlv_\w+/);
+
+      const example = await run(["events", "send", "--type", "call.ended", "--example", "--json"], env);
+      expect(example.code, example.stderr).toBe(0);
+      const sent = JSON.parse(example.stdout) as { id: string; deliveries: number };
+      expect(sent.deliveries).toBe(1);
+      await until(
+        async () => receiver.requests.some((r) => r.headers["webhook-id"] === sent.id),
+        (found) => found,
+      );
+      const delivered = receiver.requests.find((r) => r.headers["webhook-id"] === sent.id);
+      const envelope = new Webhook(secret).verify(
+        delivered?.body ?? "",
+        delivered?.headers as Record<string, string>,
+      );
+      expect(envelope).toMatchObject({ id: sent.id, event: "call.ended" });
+
+      const message = await server.call("GET", "/v1/event-types/message.received", { key: tenant.key });
+      const withData = await run(
+        ["events", "send", "--type", "message.received", "--data", JSON.stringify(message.body.example)],
+        env,
+      );
+      expect(withData.code, withData.stderr).toBe(0);
+      expect(withData.stdout).toMatch(/^id\s+evt_\w+\ntype\s+message\.received\ndeliveries\s+1\n$/);
+
+      const unknown = await run(["frobnicate"]);
+      expect(unknown.code).toBe(2);
+      expect(unknown.stderr).toContain("unknown command 'frobnicate'");
+      const missing = await run(["events", "send", "--key", "sk_x"]);
+      expect(missing.code).toBe(2);
+      expect(missing.stderr).toContain("--type");
+    },
+    SPAWN_TIMEOUT * 2,
+  );
+});
+
+describe.each(storeKinds())("switchboard client commands on %s", (kind) => {
+  let server: TestServer;
+  let receiver: Receiver;
+  let tenant: { id: string; key: string };
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    server = await startTestServer(kind);
+    receiver = await Receiver.start();
+    tenant = await server.tenant("CLI Firm");
+    env = { SWITCHBOARD_URL: server.url, SWITCHBOARD_KEY: tenant.key };
+  }, 60_000);
+  afterAll(async () => {
+    await receiver?.close();
+    await server?.stop();
+  });
+
+  it(
+    "tenants create|list and keys create|list|revoke with the admin key",
+    async () => {
+      const admin = { SWITCHBOARD_URL: server.url, SWITCHBOARD_KEY: ADMIN_KEY };
+      const created = await run(
+        ["tenants", "create", "Acme Law", "--timezone", "America/Chicago", "--json"],
+        admin,
+      );
+      expect(created.code, created.stderr).toBe(0);
+      const acme = JSON.parse(created.stdout) as { id: string; name: string; timezone: string };
+      expect(acme).toMatchObject({ name: "Acme Law", timezone: "America/Chicago" });
+
+      const listed = await run(["tenants", "list"], admin);
+      expect(listed.code, listed.stderr).toBe(0);
+      expect(listed.stdout).toMatch(/^ID\s+NAME\s+TIMEZONE\s+CREATED_AT/);
+      expect(listed.stdout).toContain(acme.id);
+      expect(listed.stdout).toContain("Acme Law");
+
+      const key = await run(["keys", "create", acme.id], admin);
+      expect(key.code, key.stderr).toBe(0);
+      const secret = key.stdout.match(/key \(shown once\): (\S+)/)?.[1] ?? "";
+      const keyId = key.stdout.match(/\b(key_\w+)/)?.[1] ?? "";
+      expect(secret).not.toBe("");
+      expect((await server.call("GET", "/v1/webhooks", { key: secret })).status).toBe(200);
+
+      const keys = await run(["keys", "list", acme.id, "--json"], admin);
+      expect((JSON.parse(keys.stdout) as { data: { id: string }[] }).data.map((k) => k.id)).toContain(keyId);
+
+      const revoked = await run(["keys", "revoke", acme.id, keyId], admin);
+      expect(revoked.code, revoked.stderr).toBe(0);
+      expect(revoked.stdout).toContain(`revoked ${keyId}`);
+      expect((await server.call("GET", "/v1/webhooks", { key: secret })).status).toBe(401);
+
+      // A tenant key on an admin route: the envelope's code and message, exit 1.
+      const refused = await run(["tenants", "list", "--key", tenant.key], { SWITCHBOARD_URL: server.url });
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain("forbidden");
+    },
+    SPAWN_TIMEOUT * 6,
+  );
+
+  it(
+    "webhooks create|list|test, events send (--example and --data), replay",
+    async () => {
+      const created = await run(
+        [
+          "webhooks",
+          "create",
+          "--url",
+          `${receiver.url}/cli`,
+          "--events",
+          "call.ended,message.*",
+          "--description",
+          "from the CLI",
+        ],
+        env,
+      );
+      expect(created.code, created.stderr).toBe(0);
+      const webhookId = created.stdout.match(/\b(wh_\w+)/)?.[1] ?? "";
+      const secret = created.stdout.match(/signing secret \(shown once\): (whsec_\S+)/)?.[1] ?? "";
+      expect(webhookId).not.toBe("");
+      expect(secret).not.toBe("");
+
+      // The admin key acting for the tenant sees the same webhook.
+      const listed = await run(["webhooks", "list", "--json", "--key", ADMIN_KEY, "--tenant", tenant.id], {
+        SWITCHBOARD_URL: server.url,
+      });
+      expect(listed.code, listed.stderr).toBe(0);
+      const webhooks = JSON.parse(listed.stdout) as { data: { id: string; events: string[] }[] };
+      expect(webhooks.data.find((w) => w.id === webhookId)?.events).toEqual(["call.ended", "message.*"]);
 
       const tested = await run(["webhooks", "test", webhookId, "--event-type", "call.ended"], env);
       expect(tested.code, tested.stderr).toBe(0);
