@@ -55,6 +55,11 @@ export async function listenRoutes(app: App, ctx: ApiContext): Promise<void> {
   }, SWEEP_MS);
   sweep.unref();
   app.addHook("onClose", async () => clearInterval(sweep));
+  // Open streams would keep the server from closing: end them first (the CLI sees the end).
+  const open = new Set<{ end(): void }>();
+  app.addHook("preClose", async () => {
+    for (const socket of open) socket.end();
+  });
 
   app.post(
     "/v1/listeners",
@@ -208,7 +213,9 @@ export async function listenRoutes(app: App, ctx: ApiContext): Promise<void> {
         if (queue.length === 0) write(": heartbeat\n\n");
         renew();
       }, HEARTBEAT_MS);
+      open.add(socket);
       socket.on("close", () => {
+        open.delete(socket);
         clearInterval(heartbeat);
         detach();
       });
