@@ -15,12 +15,14 @@ import { EventIngest } from "./events/ingest.js";
 import { JobKinds } from "./jobs/kinds.js";
 import { RETENTION_KIND, retentionKind, scheduleRetention } from "./jobs/retention.js";
 import { JobRunner } from "./jobs/runner.js";
+import { ListenHub } from "./listen/hub.js";
 import { ReadinessProbe } from "./readiness.js";
 import { createRecords, TenantSettings } from "./records/index.js";
 import { INTAKE_KIND, intakeFollowUps, intakeKind } from "./records/intake.js";
 import { loadSecretCipher } from "./secrets/master-key.js";
 import { openStore, type Store } from "./store/index.js";
 import { emailKind } from "./targets/email/index.js";
+import { listenKind } from "./targets/listen/index.js";
 import { Targets } from "./targets/registry.js";
 import { webhookKind } from "./targets/webhook/index.js";
 
@@ -66,7 +68,13 @@ export async function startServer(config: Config, role: Role, log: Logger): Prom
     config.worker.senderThreads > 0 && role !== "api"
       ? await ThreadedSender.start(config.worker.senderThreads, destinations, log)
       : new HttpSender(destinations);
-  const targets = new Targets([webhookKind(sender, cipher), emailKind(cipher, destinations)]);
+  // `switchboard listen` streams: attempts to listener targets made here go to streams served here.
+  const listen = new ListenHub();
+  const targets = new Targets([
+    webhookKind(sender, cipher),
+    emailKind(cipher, destinations),
+    listenKind(cipher, listen, store.deliveries),
+  ]);
 
   // Platform events about webhooks themselves (webhook.failing, webhook.disabled) go through
   // ingest like any other event, so tenants can subscribe to them.
@@ -170,6 +178,7 @@ export async function startServer(config: Config, role: Role, log: Logger): Prom
         ingest,
         records,
         tester: new WebhookTester(store, targets),
+        listen,
         metrics,
         readiness,
         wake,

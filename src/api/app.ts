@@ -19,6 +19,7 @@ import { eventRoutes } from "./events.js";
 import { healthRoutes } from "./health.js";
 import { jobRoutes } from "./jobs.js";
 import { settingsRoutes } from "./settings.js";
+import { listenRoutes } from "./listen.js";
 import { DESTINATIONS, targetDeliveryRoutes, WEBHOOKS } from "./target-routes.js";
 import { tenantRoutes } from "./tenants.js";
 import { timelineRoutes } from "./timelines.js";
@@ -100,6 +101,7 @@ export async function buildApp(ctx: ApiContext, logger: Logger): Promise<App> {
       settingsRoutes,
       clientMergeRoutes,
       timelineRoutes,
+      listenRoutes,
     ]) {
       await routes(v1 as unknown as App, ctx);
     }

@@ -6,6 +6,7 @@ import type { Metrics } from "../delivery/metrics.js";
 import type { WebhookTester } from "../delivery/tester.js";
 import type { EventIngest } from "../events/ingest.js";
 import type { ReadinessProbe } from "../readiness.js";
+import type { ListenHub } from "../listen/hub.js";
 import type { Records } from "../records/index.js";
 import type { SecretCipher } from "../secrets/cipher.js";
 import type { Store } from "../store/index.js";
@@ -29,6 +30,8 @@ export interface ApiContext {
   /** Clients and cases, written with their events. */
   records: Records;
   tester: WebhookTester;
+  /** Connected `switchboard listen` streams and the attempts waiting for their reports. */
+  listen: ListenHub;
   metrics: Metrics;
   /** `/readyz`: store, migrations and (with the worker role) the worker. */
   readiness: ReadinessProbe;

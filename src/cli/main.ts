@@ -1,109 +1,54 @@
 #!/usr/bin/env node
-import { parseArgs } from "node:util";
-import { setFlagsFromString } from "node:v8";
-import { ConfigError, loadConfig } from "../config.js";
-import { createLogger } from "../logger.js";
-import { type Role, startServer } from "../server.js";
-import { openStore } from "../store/index.js";
-import { rotateMasterKey } from "./rotate-master-key.js";
+import { Command, CommanderError } from "commander";
+import { ConfigError } from "../config.js";
+import { VERSION } from "../version.js";
+import { registerDeliveryCommands } from "./commands/deliveries.js";
+import { registerEventCommands } from "./commands/events.js";
+import { registerListenCommand } from "./commands/listen.js";
+import { registerServerCommands } from "./commands/server.js";
+import { registerTenantCommands } from "./commands/tenants.js";
+import { registerWebhookCommands } from "./commands/webhooks.js";
+import { fail } from "./output.js";
 
-const HELP = `switchboard — signed, retried, logged webhooks for law-firm calling platforms
+const program = new Command("switchboard")
+  .description("switchboard — signed, retried, logged webhooks for law-firm calling platforms")
+  .version(VERSION, "-V, --version", "print the version")
+  .helpOption("-h, --help", "show help")
+  // Usage errors (unknown command or option, missing argument) exit 2 like the server's own
+  // configuration errors; help and --version exit 0.
+  .exitOverride()
+  .showHelpAfterError("(run with --help for usage)");
 
-Usage:
-  switchboard start [--role api|worker|all]   run the server (default role: all); a worker
-                                              serves /healthz, /readyz and /metrics on its port
-  switchboard migrate                         apply database migrations and exit
-  switchboard rotate-master-key               re-encrypt stored secrets under a new master key
-                                              (SWITCHBOARD_NEW_MASTER_KEY, or a generated one);
-                                              stop the servers first
-  switchboard --help                          show this help
+registerServerCommands(program);
+registerTenantCommands(program);
+registerWebhookCommands(program);
+registerEventCommands(program);
+registerDeliveryCommands(program);
+registerListenCommand(program);
+program.addHelpText(
+  "after",
+  `
+Client commands talk to a server over HTTP: --url (env SWITCHBOARD_URL, default
+http://127.0.0.1:8080), --key (env SWITCHBOARD_KEY; a tenant key, or the admin key with
+--tenant ten_… / SWITCHBOARD_TENANT), --json for machine-readable output.
 
-Configuration is read from the environment (see README.md):
+Server commands read the configuration from the environment (see README.md):
   SWITCHBOARD_DATABASE_URL, SWITCHBOARD_DATA_DIR, SWITCHBOARD_PORT, SWITCHBOARD_HOST,
-  SWITCHBOARD_ADMIN_KEY, SWITCHBOARD_MASTER_KEY, SWITCHBOARD_ALLOW_PRIVATE_TARGETS, …
-`;
-
-function fail(message: string, code: number): never {
-  process.stderr.write(`switchboard: ${message}\n`);
-  process.exit(code);
-}
+  SWITCHBOARD_ADMIN_KEY, SWITCHBOARD_MASTER_KEY, SWITCHBOARD_ALLOW_PRIVATE_TARGETS, …`,
+);
 
 async function main(argv: string[]): Promise<void> {
-  let parsed: ReturnType<
-    typeof parseArgs<{
-      options: { role: { type: "string" }; help: { type: "boolean"; short: "h" } };
-      allowPositionals: true;
-    }>
-  >;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      options: { role: { type: "string" }, help: { type: "boolean", short: "h" } },
-      allowPositionals: true,
-    });
-  } catch (error) {
-    fail(`${(error as Error).message}\n\n${HELP}`, 2);
-  }
-  const [command] = parsed.positionals;
-  if (parsed.values.help || command === undefined || command === "help") {
-    process.stdout.write(HELP);
+  // Bare `switchboard` shows the help and succeeds, as it always has.
+  if (argv.length === 0) {
+    process.stdout.write(program.helpInformation());
     return;
   }
-  let config: ReturnType<typeof loadConfig>;
   try {
-    config = loadConfig();
+    await program.parseAsync(argv, { from: "user" });
   } catch (error) {
-    if (error instanceof ConfigError) fail(error.message, 2);
+    if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? 0 : 2);
     throw error;
   }
-  const log = createLogger(config);
-
-  if (command === "migrate") {
-    const store = await openStore(config);
-    await store.migrate();
-    await store.close();
-    process.stdout.write(`migrations applied (${store.dialect})\n`);
-    return;
-  }
-  if (command === "rotate-master-key") {
-    process.stdout.write(
-      await rotateMasterKey(config, process.env.SWITCHBOARD_NEW_MASTER_KEY?.trim() || null),
-    );
-    return;
-  }
-  if (command !== "start") fail(`unknown command "${command}"\n\n${HELP}`, 2);
-
-  const role = (parsed.values.role ?? "all") as Role;
-  if (!["api", "worker", "all"].includes(role)) fail(`--role must be api, worker or all (got "${role}")`, 2);
-
-  // Under load V8 let the old generation grow to several times the live set before collecting it
-  // (peak RSS 317 MiB for ~40 MiB live in the throughput benchmark); 50 % keeps it at 208 MiB
-  // for ~10 % more CPU. A GC heuristic, so it may be set now the VM runs (docs/operations.md).
-  if (config.heapGrowthPercent > 0) setFlagsFromString(`--heap-growing-percent=${config.heapGrowthPercent}`);
-  const server = await startServer(config, role, log);
-  if (server.generatedAdminKey) {
-    process.stdout.write(
-      `\n  Admin key (shown once; only its hash is stored):\n\n    ${server.generatedAdminKey}\n\n` +
-        "  Set SWITCHBOARD_ADMIN_KEY to choose your own.\n\n",
-    );
-  }
-  log.info({ role, url: server.url, store: server.store.dialect }, "switchboard started");
-
-  let signals = 0;
-  const shutdown = (signal: string) => {
-    signals++;
-    if (signals > 1) process.exit(1);
-    log.info({ signal }, "shutting down: finishing in-flight attempts");
-    server.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        log.error({ err: error }, "shutdown failed");
-        process.exit(1);
-      },
-    );
-  };
-  process.on("SIGTERM", () => shutdown("SIGTERM"));
-  process.on("SIGINT", () => shutdown("SIGINT"));
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

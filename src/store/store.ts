@@ -292,6 +292,8 @@ export interface TargetRepository {
   getByIds(ids: string[]): Promise<Array<WebhookRecord & { deleted_at: number | null }>>;
   /** The tenant's undeleted targets of one kind (`webhook`, `email`, …), newest first. */
   list(tenantId: string, options: ListOptions & { kind: string }): Promise<Page<WebhookRecord>>;
+  /** Every undeleted target of one kind across tenants: for sweeping temporary listeners (few). */
+  listOfKind(kind: string): Promise<WebhookRecord[]>;
   /** Enabled, undeleted webhooks of a tenant: the candidates for routing. */
   listEnabled(tenantId: string): Promise<WebhookRecord[]>;
   update(tenantId: string, id: string, patch: WebhookPatch, now: number): Promise<WebhookRecord | null>;

@@ -71,6 +71,16 @@ export async function listWebhooks(
   return page(rows.map(webhookFromRow), options.limit);
 }
 
+export async function listTargetsOfKind(db: Db, kind: string): Promise<WebhookRecord[]> {
+  const rows = await db
+    .selectFrom("webhooks")
+    .selectAll()
+    .where("kind", "=", kind)
+    .where("deleted_at", "is", null)
+    .execute();
+  return rows.map(webhookFromRow);
+}
+
 export async function listEnabledWebhooks(db: Db, tenantId: string): Promise<WebhookRecord[]> {
   const rows = await db
     .selectFrom("webhooks")
@@ -247,6 +257,7 @@ export function targetRepository(db: Db): TargetRepository {
     get: (tenantId, id) => getWebhook(db, tenantId, id),
     getByIds: (ids) => getWebhooksByIds(db, ids),
     list: (tenantId, options) => listWebhooks(db, tenantId, options),
+    listOfKind: (kind) => listTargetsOfKind(db, kind),
     listEnabled: (tenantId) => listEnabledWebhooks(db, tenantId),
     update: (tenantId, id, patch, now) => updateWebhook(db, tenantId, id, patch, now),
     rotateSecret: (tenantId, id, rotation, now) => rotateWebhookSecret(db, tenantId, id, rotation, now),
