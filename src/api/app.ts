@@ -1,7 +1,7 @@
 import rateLimit from "@fastify/rate-limit";
 import swagger from "@fastify/swagger";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
-import Fastify, { LogController } from "fastify";
+import Fastify, { type FastifyInstance, LogController } from "fastify";
 import type { Logger } from "pino";
 import { DomainError } from "../domain/errors.js";
 import { hashApiKey } from "../domain/ids.js";
@@ -16,6 +16,7 @@ import { handleError } from "./errors.js";
 import { eventTypeRoutes } from "./event-types.js";
 import { eventRoutes } from "./events.js";
 import { jobRoutes } from "./jobs.js";
+import { useJsonBodyParser } from "./json-body.js";
 import { DESTINATIONS, targetDeliveryRoutes, WEBHOOKS } from "./target-routes.js";
 import { tenantRoutes } from "./tenants.js";
 import { webhookRoutes } from "./webhooks.js";
@@ -36,6 +37,7 @@ export async function buildApp(ctx: ApiContext, logger: Logger): Promise<App> {
   // The API speaks JSON only: without this, Fastify's built-in text/plain parser hands the raw
   // string to the route schema and a wrong content type answers 422 instead of 415.
   app.removeContentTypeParser("text/plain");
+  useJsonBodyParser(app as unknown as FastifyInstance);
   app.decorateRequest("principal", null);
   app.setErrorHandler(handleError);
   // The dashboard (web/dist) at `/`; its client-side routes fall back to index.html.

@@ -23,6 +23,22 @@ export interface ErrorEnvelope {
   error: { code: string; message: string; details?: Record<string, unknown> };
 }
 
+/**
+ * A problem with the HTTP request itself (its bytes, encoding or size) rather than with what it
+ * asks for: it has its own status and code, outside the domain's.
+ */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = "HttpError";
+  }
+}
+
 function envelope(code: string, message: string, details?: Record<string, unknown>): ErrorEnvelope {
   return { error: details ? { code, message, details } : { code, message } };
 }
@@ -38,10 +54,14 @@ const FRAMEWORK_ERRORS: Record<string, [number, string]> = {
 };
 
 export function handleError(
-  error: FastifyError | DomainError,
+  error: FastifyError | DomainError | HttpError,
   request: FastifyRequest,
   reply: FastifyReply,
 ): void {
+  if (error instanceof HttpError) {
+    reply.status(error.status).send(envelope(error.code, error.message, error.details));
+    return;
+  }
   if (error instanceof DomainError) {
     reply.status(STATUS[error.code]).send(envelope(error.code, error.message, error.details));
     return;

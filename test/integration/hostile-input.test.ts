@@ -90,6 +90,57 @@ describe.each(storeKinds())("hostile input on %s", (kind) => {
       expect(performance.now() - started).toBeLessThan(2_000);
     });
   });
-});
 
-export { ADMIN_KEY, rawCall };
+  describe("class 6: invalid UTF-8", () => {
+    const INVALID = [
+      ["lone continuation byte", Buffer.from([0x80])],
+      ["0xff", Buffer.from([0xff])],
+      ["overlong slash", Buffer.from([0xc0, 0xaf])],
+      ["truncated sequence", Buffer.from([0xe2, 0x82])],
+      ["encoded surrogate", Buffer.from([0xed, 0xa0, 0x80])],
+    ] as const;
+    const json = (prefix: string, bad: Buffer, suffix: string) =>
+      Buffer.concat([Buffer.from(prefix), bad, Buffer.from(suffix)]);
+
+    it.each(INVALID)("%s in a string is 400 on every JSON route", async (_name, bad) => {
+      const headers = { authorization: `Bearer ${key}`, "content-type": "application/json" };
+      for (const [method, path, body] of [
+        ["POST", "/v1/events", json('{"type":"call.ended","idempotency_key":"k-', bad, '","data":{}}')],
+        ["POST", "/v1/events/batch", json('{"events":[{"type":"call.ended","data":{"x":"', bad, '"}}]}')],
+        ["POST", "/v1/webhooks", json('{"url":"http://127.0.0.1:9/', bad, '"}')],
+        ["POST", "/v1/tenants", json('{"name":"', bad, '"}')],
+      ] as const) {
+        const auth = path === "/v1/tenants" ? { ...headers, authorization: `Bearer ${ADMIN_KEY}` } : headers;
+        expectError(await rawCall(sb.url, method, path, body, auth), 400, "invalid_encoding");
+      }
+    });
+
+    it("two keys that differ only in invalid bytes no longer collide: both are refused", async () => {
+      const before = await count("/v1/events");
+      const headers = { authorization: `Bearer ${key}`, "content-type": "application/json" };
+      for (const byte of [0xff, 0xfe]) {
+        const body = json('{"type":"call.ended","idempotency_key":"k-', Buffer.from([byte]), '","data":{}}');
+        expectError(await rawCall(sb.url, "POST", "/v1/events", body, headers), 400, "invalid_encoding");
+      }
+      expect(await count("/v1/events")).toBe(before);
+    });
+
+    it("valid multi-byte UTF-8 and a BOM are accepted", async () => {
+      const headers = { authorization: `Bearer ${key}`, "content-type": "application/json" };
+      const body = Buffer.concat([
+        Buffer.from([0xef, 0xbb, 0xbf]),
+        Buffer.from('{"type":"call.ended","data":{"call_id":"c","summary":"Müller 😀 東京"}}'),
+      ]);
+      const res = await rawCall(sb.url, "POST", "/v1/events", body, headers);
+      expect(res.status, JSON.stringify(res.body)).toBe(202);
+    });
+
+    it("a __proto__ key is refused", async () => {
+      const res = await sb.call("POST", "/v1/events", {
+        key,
+        body: '{"type":"call.ended","data":{"__proto__":{"admin":true}}}',
+      });
+      expectError(res, 422, "validation_failed");
+    });
+  });
+});

@@ -1,0 +1,36 @@
+/**
+ * Rules every JSON value a client sends must keep, whatever the route: checked once when the body
+ * is parsed, so routes added later inherit them. Iterative, so no input can exhaust the stack.
+ */
+
+export interface InputProblem {
+  /** JSON pointer of the offending value or key, from the body's root. */
+  path: string;
+  message: string;
+}
+
+/** Keys that would change an object's prototype if the value were ever assigned key by key. */
+const PROTOTYPE_KEYS = new Set(["__proto__"]);
+
+function escapeSegment(segment: string): string {
+  return segment.replace(/~/g, "~0").replace(/\//g, "~1");
+}
+
+/** The first value in `root` that breaks an input rule, or null. */
+export function findInputProblem(root: unknown): InputProblem | null {
+  const stack: Array<{ value: unknown; path: string }> = [{ value: root, path: "" }];
+  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+    const { value, path } = item;
+    if (typeof value !== "object" || value === null) continue;
+    if (Array.isArray(value)) {
+      for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], path: `${path}/${i}` });
+      continue;
+    }
+    for (const [key, child] of Object.entries(value)) {
+      const at = `${path}/${escapeSegment(key)}`;
+      if (PROTOTYPE_KEYS.has(key)) return { path: at, message: `the key "${key}" is not allowed` };
+      stack.push({ value: child, path: at });
+    }
+  }
+  return null;
+}
