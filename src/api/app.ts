@@ -16,7 +16,7 @@ import { handleError } from "./errors.js";
 import { eventTypeRoutes } from "./event-types.js";
 import { eventRoutes } from "./events.js";
 import { jobRoutes } from "./jobs.js";
-import { useJsonBodyParser } from "./json-body.js";
+import { installJsonBodyParser } from "./json-body.js";
 import { DESTINATIONS, targetDeliveryRoutes, WEBHOOKS } from "./target-routes.js";
 import { tenantRoutes } from "./tenants.js";
 import { webhookRoutes } from "./webhooks.js";
@@ -37,7 +37,7 @@ export async function buildApp(ctx: ApiContext, logger: Logger): Promise<App> {
   // The API speaks JSON only: without this, Fastify's built-in text/plain parser hands the raw
   // string to the route schema and a wrong content type answers 422 instead of 415.
   app.removeContentTypeParser("text/plain");
-  useJsonBodyParser(app as unknown as FastifyInstance);
+  installJsonBodyParser(app as unknown as FastifyInstance);
   app.decorateRequest("principal", null);
   app.setErrorHandler(handleError);
   // The dashboard (web/dist) at `/`; its client-side routes fall back to index.html.

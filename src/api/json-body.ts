@@ -30,7 +30,7 @@ export function parseJsonBody(bytes: Buffer): unknown {
 }
 
 /** Replaces Fastify's JSON parser (which decodes bytes leniently) with {@link parseJsonBody}. */
-export function useJsonBodyParser(app: FastifyInstance): void {
+export function installJsonBodyParser(app: FastifyInstance): void {
   app.removeContentTypeParser("application/json");
   app.addContentTypeParser("application/json", { parseAs: "buffer" }, (_request, body, done) => {
     try {
