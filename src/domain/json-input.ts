@@ -9,6 +9,12 @@ export interface InputProblem {
   message: string;
 }
 
+/**
+ * How deep containers may nest: far beyond any real event, and far below the depth at which
+ * recursive code (serialising, copying, matching) runs out of stack.
+ */
+export const MAX_INPUT_DEPTH = 64;
+
 /** Keys that would change an object's prototype if the value were ever assigned key by key. */
 const PROTOTYPE_KEYS = new Set(["__proto__"]);
 
@@ -18,18 +24,24 @@ function escapeSegment(segment: string): string {
 
 /** The first value in `root` that breaks an input rule, or null. */
 export function findInputProblem(root: unknown): InputProblem | null {
-  const stack: Array<{ value: unknown; path: string }> = [{ value: root, path: "" }];
+  // `depth` counts the containers from the root down to and including this value.
+  const stack: Array<{ value: unknown; path: string; depth: number }> = [{ value: root, path: "", depth: 1 }];
   for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
-    const { value, path } = item;
+    const { value, path, depth } = item;
     if (typeof value !== "object" || value === null) continue;
+    if (depth > MAX_INPUT_DEPTH) {
+      return { path, message: `nests deeper than ${MAX_INPUT_DEPTH} levels of objects and arrays` };
+    }
     if (Array.isArray(value)) {
-      for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], path: `${path}/${i}` });
+      for (let i = value.length - 1; i >= 0; i--) {
+        stack.push({ value: value[i], path: `${path}/${i}`, depth: depth + 1 });
+      }
       continue;
     }
     for (const [key, child] of Object.entries(value)) {
       const at = `${path}/${escapeSegment(key)}`;
       if (PROTOTYPE_KEYS.has(key)) return { path: at, message: `the key "${key}" is not allowed` };
-      stack.push({ value: child, path: at });
+      stack.push({ value: child, path: at, depth: depth + 1 });
     }
   }
   return null;

@@ -143,4 +143,36 @@ describe.each(storeKinds())("hostile input on %s", (kind) => {
       expectError(res, 422, "validation_failed");
     });
   });
+
+  describe("class 2: deep nesting", () => {
+    // Built as text: JSON.stringify itself overflows on 10 000 levels.
+    const deep = (levels: number) => `${"[".repeat(levels)}1${"]".repeat(levels)}`;
+    const event = (levels: number) => `{"type":"call.ended","data":{"call_id":"c","deep":${deep(levels)}}}`;
+    it.each([65, 1_000, 10_000])(
+      "%i nested arrays in event data are 422, alone and in a batch",
+      async (n) => {
+        const before = await count("/v1/events");
+        expectError(await sb.call("POST", "/v1/events", { key, body: event(n) }), 422, "validation_failed");
+        const batch = `{"events":[{"type":"call.ended","data":{"call_id":"ok"}},${event(n)}]}`;
+        const res = await sb.call("POST", "/v1/events/batch", { key, body: batch });
+        expectError(res, 422, "validation_failed");
+        expect(res.body.error.details.path).toMatch(/^\/body\/events\/1\/data\/deep/);
+        expect(await count("/v1/events")).toBe(before);
+      },
+    );
+
+    it("deep nesting in any other body (webhook filters, tenant) is 422", async () => {
+      const body = `{"url":"http://127.0.0.1:9/h","filters":{"match":{"data.x":${deep(5_000)}}}}`;
+      expectError(await sb.call("POST", "/v1/webhooks", { key, body }), 422, "validation_failed");
+      const tenant = `{"name":"x","timezone":${deep(100)}}`;
+      expectError(await sb.call("POST", "/v1/tenants", { key: ADMIN_KEY, body: tenant }), 422);
+    });
+
+    it("nesting within the limit is accepted and read back", async () => {
+      const res = await sb.call("POST", "/v1/events", { key, body: event(50) });
+      expect(res.status).toBe(202);
+      const back = await sb.call("GET", `/v1/events/${res.body.id}`, { key });
+      expect(back.body.data.deep).toEqual(JSON.parse(deep(50)));
+    });
+  });
 });
