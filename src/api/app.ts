@@ -15,6 +15,7 @@ import { destinationRoutes } from "./destinations.js";
 import { handleError } from "./errors.js";
 import { eventTypeRoutes } from "./event-types.js";
 import { eventRoutes } from "./events.js";
+import { installTextRules } from "./input-rules.js";
 import { jobRoutes } from "./jobs.js";
 import { installJsonBodyParser } from "./json-body.js";
 import { DESTINATIONS, targetDeliveryRoutes, WEBHOOKS } from "./target-routes.js";
@@ -38,6 +39,7 @@ export async function buildApp(ctx: ApiContext, logger: Logger): Promise<App> {
   // string to the route schema and a wrong content type answers 422 instead of 415.
   app.removeContentTypeParser("text/plain");
   installJsonBodyParser(app as unknown as FastifyInstance);
+  installTextRules(app as unknown as FastifyInstance);
   app.decorateRequest("principal", null);
   app.setErrorHandler(handleError);
   // The dashboard (web/dist) at `/`; its client-side routes fall back to index.html.

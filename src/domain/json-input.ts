@@ -18,6 +18,15 @@ export const MAX_INPUT_DEPTH = 64;
 /** Keys that would change an object's prototype if the value were ever assigned key by key. */
 const PROTOTYPE_KEYS = new Set(["__proto__"]);
 
+/**
+ * Why a piece of client text cannot be stored, or null. NUL is refused because PostgreSQL cannot
+ * store it in text (a 500) while SQLite would, so the same request would mean different things.
+ */
+export function textProblem(text: string): string | null {
+  if (text.includes("\0")) return "may not contain the NUL character (U+0000)";
+  return null;
+}
+
 function escapeSegment(segment: string): string {
   return segment.replace(/~/g, "~0").replace(/\//g, "~1");
 }
@@ -28,6 +37,11 @@ export function findInputProblem(root: unknown): InputProblem | null {
   const stack: Array<{ value: unknown; path: string; depth: number }> = [{ value: root, path: "", depth: 1 }];
   for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
     const { value, path, depth } = item;
+    if (typeof value === "string") {
+      const message = textProblem(value);
+      if (message) return { path, message };
+      continue;
+    }
     if (typeof value !== "object" || value === null) continue;
     if (depth > MAX_INPUT_DEPTH) {
       return { path, message: `nests deeper than ${MAX_INPUT_DEPTH} levels of objects and arrays` };
@@ -41,6 +55,8 @@ export function findInputProblem(root: unknown): InputProblem | null {
     for (const [key, child] of Object.entries(value)) {
       const at = `${path}/${escapeSegment(key)}`;
       if (PROTOTYPE_KEYS.has(key)) return { path: at, message: `the key "${key}" is not allowed` };
+      const keyMessage = textProblem(key);
+      if (keyMessage) return { path: at, message: `the key ${keyMessage}` };
       stack.push({ value: child, path: at, depth: depth + 1 });
     }
   }

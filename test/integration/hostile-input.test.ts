@@ -1,4 +1,5 @@
 import { request as httpRequest } from "node:http";
+import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADMIN_KEY, type ApiResponse, startTestServer, type TestServer } from "../helpers/server.js";
 import { storeKinds } from "../helpers/stores.js";
@@ -173,6 +174,49 @@ describe.each(storeKinds())("hostile input on %s", (kind) => {
       expect(res.status).toBe(202);
       const back = await sb.call("GET", `/v1/events/${res.body.id}`, { key });
       expect(back.body.data.deep).toEqual(JSON.parse(deep(50)));
+    });
+  });
+
+  /** Writes that take client text, each a valid request apart from `bad` in one string. */
+  const TEXT_FIELDS: Array<[string, string, (bad: string) => unknown]> = [
+    ["POST", "/v1/events", (bad) => ({ type: "call.ended", data: { call_id: "c", summary: bad } })],
+    ["POST", "/v1/events", (bad) => ({ type: "call.ended", data: { [bad]: 1 } })],
+    ["POST", "/v1/events", (bad) => ({ type: "call.ended", data: {}, idempotency_key: bad })],
+    ["POST", "/v1/events", (bad) => ({ type: "call.ended", data: {}, campaign_id: bad })],
+    ["POST", "/v1/events", (bad) => ({ type: bad, data: {} })],
+    ["POST", "/v1/events/batch", (bad) => ({ events: [{ type: "call.ended", data: { n: [bad] } }] })],
+    ["POST", "/v1/webhooks", (bad) => ({ ...WEBHOOK, description: bad })],
+    ["POST", "/v1/webhooks", (bad) => ({ ...WEBHOOK, url: `http://127.0.0.1:9/${bad}` })],
+    ["POST", "/v1/webhooks", (bad) => ({ ...WEBHOOK, headers: { "x-note": bad } })],
+    ["POST", "/v1/tenants", (bad) => ({ name: bad })],
+  ];
+
+  async function expectRefusedEverywhere(bad: string): Promise<void> {
+    const before = [await count("/v1/events"), await count("/v1/webhooks")];
+    for (const [method, path, body] of TEXT_FIELDS) {
+      const res = await sb.call(method, path, {
+        key: path === "/v1/tenants" ? ADMIN_KEY : key,
+        body: body(bad),
+      });
+      expectError(res, 422, "validation_failed");
+    }
+    expect([await count("/v1/events"), await count("/v1/webhooks")]).toEqual(before);
+  }
+
+  describe("class 5: NUL characters", () => {
+    it("a NUL anywhere in any string field or key is 422 and stores nothing", async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.string({ maxLength: 20 }), fc.string({ maxLength: 20 }), async (a, b) => {
+          await expectRefusedEverywhere(`${a}\u0000${b}`);
+        }),
+        { numRuns: 5 },
+      );
+    });
+
+    it("a NUL in a query string or path parameter is 422", async () => {
+      expectError(await sb.call("GET", "/v1/events?type=call.ended%00", { key }), 422, "validation_failed");
+      expectError(await sb.call("GET", "/v1/events?cursor=%00", { key }), 422, "validation_failed");
+      expectError(await sb.call("GET", "/v1/webhooks/wh_abc%00", { key }), 422, "validation_failed");
     });
   });
 });
