@@ -18,12 +18,18 @@ export const MAX_INPUT_DEPTH = 64;
 /** Keys that would change an object's prototype if the value were ever assigned key by key. */
 const PROTOTYPE_KEYS = new Set(["__proto__"]);
 
+const LONE_SURROGATE = /\p{Surrogate}/u;
+
 /**
  * Why a piece of client text cannot be stored, or null. NUL is refused because PostgreSQL cannot
- * store it in text (a 500) while SQLite would, so the same request would mean different things.
+ * store it in text (a 500) while SQLite would, so the same request would mean different things; a
+ * lone surrogate (`"\udfff"` in JSON) has no UTF-8 form and would be stored garbled.
  */
 export function textProblem(text: string): string | null {
   if (text.includes("\0")) return "may not contain the NUL character (U+0000)";
+  // In a `u` regex a well-formed pair is one astral code point; only a lone half matches.
+  if (LONE_SURROGATE.test(text))
+    return "contains a lone UTF-16 surrogate (\\ud800-\\udfff), which is not text";
   return null;
 }
 

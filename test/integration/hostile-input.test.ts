@@ -219,4 +219,25 @@ describe.each(storeKinds())("hostile input on %s", (kind) => {
       expectError(await sb.call("GET", "/v1/webhooks/wh_abc%00", { key }), 422, "validation_failed");
     });
   });
+
+  describe("class 7: lone surrogates", () => {
+    it("a lone surrogate anywhere in any string field or key is 422 and stores nothing", async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.integer({ min: 0xd800, max: 0xdfff }), async (code) => {
+          await expectRefusedEverywhere(`x${String.fromCharCode(code)}y`);
+        }),
+        { numRuns: 4 },
+      );
+    });
+
+    it("the escaped form in raw JSON is refused too; a well-formed pair is stored intact", async () => {
+      const raw = '{"type":"call.ended","data":{"call_id":"c","summary":"x\\udfffy"}}';
+      expectError(await sb.call("POST", "/v1/events", { key, body: raw }), 422, "validation_failed");
+      const pair = '{"type":"call.ended","data":{"call_id":"c","summary":"x\\ud83d\\ude00y"}}';
+      const res = await sb.call("POST", "/v1/events", { key, body: pair });
+      expect(res.status).toBe(202);
+      const back = await sb.call("GET", `/v1/events/${res.body.id}`, { key });
+      expect(back.body.data.summary).toBe("x😀y");
+    });
+  });
 });

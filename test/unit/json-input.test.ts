@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { findInputProblem, MAX_INPUT_DEPTH } from "../../src/domain/json-input.js";
+import { findInputProblem, MAX_INPUT_DEPTH, textProblem } from "../../src/domain/json-input.js";
 
 /** `levels` containers, alternating arrays and objects, around a string. */
 function nested(levels: number, leaf: unknown = "x"): unknown {
@@ -43,5 +43,31 @@ describe("input rules: depth", () => {
 describe("input rules: keys", () => {
   it("refuses __proto__ anywhere", () => {
     expect(findInputProblem(JSON.parse('{"a":[{"__proto__":{}}]}'))?.path).toBe("/a/0/__proto__");
+  });
+});
+
+describe("input rules: text", () => {
+  const lone = fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String.fromCharCode(c));
+
+  it("refuses a NUL or a lone surrogate anywhere in a string, and nothing else", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "grapheme" }), fc.string({ unit: "grapheme" }), lone, (a, b, half) => {
+        expect(textProblem(`${a}${b}`)).toBeNull();
+        expect(textProblem(`${a}\u0000${b}`)).toContain("NUL");
+        expect(textProblem(`${a}${half}${b}`)).toContain("surrogate");
+      }),
+    );
+  });
+
+  it("accepts well-formed pairs (emoji, astral scripts)", () => {
+    expect(textProblem("😀 𝄞 𠀀")).toBeNull();
+    expect(textProblem("\ud83d\ude00")).toBeNull();
+    expect(textProblem("\ude00\ud83d")).toContain("surrogate");
+  });
+
+  it("finds bad text in nested values and keys, with its path", () => {
+    expect(findInputProblem({ a: [{ b: "x\udfffy" }] })?.path).toBe("/a/0/b");
+    expect(findInputProblem({ a: { "k\u0000": 1 } })?.path).toBe("/a/k\u0000");
+    expect(findInputProblem({ "a/b": ["\ud800"] })?.path).toBe("/a~1b/0");
   });
 });
