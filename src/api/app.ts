@@ -15,7 +15,7 @@ import { destinationRoutes } from "./destinations.js";
 import { handleError } from "./errors.js";
 import { eventTypeRoutes } from "./event-types.js";
 import { eventRoutes } from "./events.js";
-import { installTextRules } from "./input-rules.js";
+import { installQueryParsing, installTextRules } from "./input-rules.js";
 import { jobRoutes } from "./jobs.js";
 import { installJsonBodyParser } from "./json-body.js";
 import { DESTINATIONS, targetDeliveryRoutes, WEBHOOKS } from "./target-routes.js";
@@ -30,8 +30,10 @@ export async function buildApp(ctx: ApiContext, logger: Logger): Promise<App> {
     // Per-request lines would dominate the log at webhook volumes; errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
     ajv: {
-      // Unknown fields are an error, not silently dropped.
-      customOptions: { removeAdditional: false, coerceTypes: "array", useDefaults: true, allErrors: false },
+      // Unknown fields are an error, not silently dropped; no coercion, so `"enabled": null` or
+      // `"name": 12345` is a 422 rather than `false` or `"12345"`. Query strings, which are all
+      // text, are converted strictly by installQueryParsing before validation.
+      customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true, allErrors: false },
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -40,6 +42,7 @@ export async function buildApp(ctx: ApiContext, logger: Logger): Promise<App> {
   app.removeContentTypeParser("text/plain");
   installJsonBodyParser(app as unknown as FastifyInstance);
   installTextRules(app as unknown as FastifyInstance);
+  installQueryParsing(app as unknown as FastifyInstance);
   app.decorateRequest("principal", null);
   app.setErrorHandler(handleError);
   // The dashboard (web/dist) at `/`; its client-side routes fall back to index.html.

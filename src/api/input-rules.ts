@@ -22,3 +22,34 @@ export function installTextRules(app: FastifyInstance): void {
     }
   });
 }
+
+/** A plain decimal integer of at most 15 digits: no exponent, fraction, sign or spaces to guess at. */
+const INTEGER = /^-?\d{1,15}$/;
+const NUMBER = /^-?\d{1,15}(\.\d{1,15})?$/;
+
+/** The JSON type a query parameter's schema asks for, when it is a single type. */
+function typeOf(schema: unknown, name: string): unknown {
+  const properties = (schema as { properties?: Record<string, { type?: unknown }> } | undefined)?.properties;
+  return properties?.[name]?.type;
+}
+
+/**
+ * Query strings are text; their schemas say integer, number or boolean. The validator coerces
+ * nothing (bodies must not be coerced), so each such parameter is converted here, strictly: a
+ * value that is not plain (`1e400`, `1.5` for an integer, `abc`, ` 7`) stays text and fails the
+ * schema with a 422, and the schema's bounds then apply to the number.
+ */
+export function installQueryParsing(app: FastifyInstance): void {
+  app.addHook("preValidation", async (request) => {
+    const schema = request.routeOptions.schema?.querystring;
+    const query = request.query as Record<string, unknown> | undefined;
+    if (!schema || typeof query !== "object" || query === null) return;
+    for (const [name, value] of Object.entries(query)) {
+      if (typeof value !== "string") continue;
+      const type = typeOf(schema, name);
+      if (type === "integer" && INTEGER.test(value)) query[name] = Number(value);
+      else if (type === "number" && NUMBER.test(value)) query[name] = Number(value);
+      else if (type === "boolean" && (value === "true" || value === "false")) query[name] = value === "true";
+    }
+  });
+}

@@ -240,4 +240,94 @@ describe.each(storeKinds())("hostile input on %s", (kind) => {
       expect(back.body.data.summary).toBe("x😀y");
     });
   });
+
+  describe("class 3: numeric query parameters", () => {
+    /** Every GET route with a `limit` parameter, from the OpenAPI document (so new routes are covered). */
+    async function listRoutes(): Promise<string[]> {
+      const hook = await sb.call("POST", "/v1/webhooks", { key, body: WEBHOOK });
+      const doc = await sb.call("GET", "/openapi.json");
+      const paths = Object.entries(
+        doc.body.paths as Record<string, Record<string, { parameters?: { name: string; in: string }[] }>>,
+      )
+        .filter(([, ops]) => ops.get?.parameters?.some((p) => p.in === "query" && p.name === "limit"))
+        .map(([path]) => path.replace(/\{id\}/, hook.body.id));
+      return paths.filter((p) => !p.includes("{") && !p.startsWith("/v1/destinations/"));
+    }
+
+    it.each(["1e400", "-1", "0", "1.5", "abc", "201", "", " 5", "0x10", "1e2", "Infinity", "5&limit=6"])(
+      "limit=%s is 422 on every list route",
+      async (limit) => {
+        const routes = await listRoutes();
+        expect(routes.length).toBeGreaterThanOrEqual(4);
+        for (const route of routes) {
+          const caller = route === "/v1/tenants" ? ADMIN_KEY : key;
+          const res = await sb.call("GET", `${route}?limit=${limit}`, { key: caller });
+          expectError(res, 422, "validation_failed");
+          expect(res.body.error.details.path).toBe("/querystring/limit");
+        }
+      },
+    );
+
+    it("a plain limit within bounds works everywhere", async () => {
+      for (const route of await listRoutes()) {
+        const caller = route === "/v1/tenants" ? ADMIN_KEY : key;
+        for (const limit of ["1", "200", "007"]) {
+          const res = await sb.call("GET", `${route}?limit=${limit}`, { key: caller });
+          expect(res.status, `${route}?limit=${limit}: ${JSON.stringify(res.body)}`).toBe(200);
+        }
+      }
+    });
+  });
+
+  describe("class 8: no coercion of bodies", () => {
+    const CASES: Array<[string, Record<string, unknown>]> = [
+      ["enabled: null", { enabled: null }],
+      ["enabled: 0", { enabled: 0 }],
+      ['enabled: "false"', { enabled: "false" }],
+      ["rate_limit_per_s: 0", { rate_limit_per_s: 0 }],
+      ['rate_limit_per_s: "5"', { rate_limit_per_s: "5" }],
+      ["max_in_flight: 0", { max_in_flight: 0 }],
+      ['timeout_ms: "1000"', { timeout_ms: "1000" }],
+      ["description: 12345", { description: 12345 }],
+      ["url: [..]", { url: ["http://127.0.0.1:9/a"] }],
+      ['events: "call.ended"', { events: "call.ended" }],
+    ];
+
+    it.each(CASES)("webhook %s is 422 on create and patch, and changes nothing", async (_name, fields) => {
+      const before = await count("/v1/webhooks");
+      expectError(await sb.call("POST", "/v1/webhooks", { key, body: { ...WEBHOOK, ...fields } }), 422);
+      expect(await count("/v1/webhooks")).toBe(before);
+      const hook = await sb.call("POST", "/v1/webhooks", { key, body: WEBHOOK });
+      expectError(await sb.call("PATCH", `/v1/webhooks/${hook.body.id}`, { key, body: fields }), 422);
+      const after = await sb.call("GET", `/v1/webhooks/${hook.body.id}`, { key });
+      expect(after.body.enabled).toBe(true);
+      expect(after.body.updated_at).toBe(hook.body.updated_at);
+    });
+
+    it.each([
+      ["name: 12345", "/v1/tenants", { name: 12345 }],
+      ["occurred_at: -1", "/v1/events", { type: "call.ended", data: {}, occurred_at: -1 }],
+      ['occurred_at: "-1"', "/v1/events", { type: "call.ended", data: {}, occurred_at: "-1" }],
+      ['occurred_at: "1"', "/v1/events", { type: "call.ended", data: {}, occurred_at: "1" }],
+      ["type: 1", "/v1/events", { type: 1, data: {} }],
+      ["data: []", "/v1/events", { type: "call.ended", data: [] }],
+      ["idempotency_key: 7", "/v1/events", { type: "call.ended", data: {}, idempotency_key: 7 }],
+      ["events: {}", "/v1/events/batch", { events: { type: "call.ended", data: {} } }],
+    ])("%s is 422", async (_name, path, body) => {
+      const before = await count("/v1/events");
+      const caller = path === "/v1/tenants" ? ADMIN_KEY : key;
+      expectError(await sb.call("POST", path, { key: caller, body }), 422, "validation_failed");
+      expect(await count("/v1/events")).toBe(before);
+    });
+
+    it.each([
+      ["since: -1", { since: -1 }],
+      ['since: "-1"', { since: "-1" }],
+      ["until: 0", { until: 0 }],
+      ["status: 1", { status: 1 }],
+    ])("replay %s is 422", async (_name, body) => {
+      const hook = await sb.call("POST", "/v1/webhooks", { key, body: WEBHOOK });
+      expectError(await sb.call("POST", `/v1/webhooks/${hook.body.id}/replay`, { key, body }), 422);
+    });
+  });
 });
