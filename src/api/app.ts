@@ -12,7 +12,7 @@ import type { ApiContext, App } from "./context.js";
 import { registerDashboard } from "./dashboard.js";
 import { deliveryRoutes } from "./deliveries.js";
 import { destinationRoutes } from "./destinations.js";
-import { handleError } from "./errors.js";
+import { handleClientError, handleError } from "./errors.js";
 import { eventTypeRoutes } from "./event-types.js";
 import { eventRoutes } from "./events.js";
 import { installQueryParsing, installTextRules } from "./input-rules.js";
@@ -27,6 +27,10 @@ export async function buildApp(ctx: ApiContext, logger: Logger): Promise<App> {
   const app = Fastify({
     loggerInstance: logger,
     bodyLimit: 256 * 1024,
+    // Errors Fastify raises before routing (bad URL encoding, an over-long id) and ones Node's
+    // parser raises before Fastify (headers too large) answer in our envelope too.
+    frameworkErrors: (error, request, reply) => handleError(error, request, reply),
+    clientErrorHandler: handleClientError,
     // Per-request lines would dominate the log at webhook volumes; errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
     ajv: {

@@ -1,4 +1,5 @@
 import { request as httpRequest } from "node:http";
+import { connect } from "node:net";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADMIN_KEY, type ApiResponse, startTestServer, type TestServer } from "../helpers/server.js";
@@ -328,6 +329,61 @@ describe.each(storeKinds())("hostile input on %s", (kind) => {
     ])("replay %s is 422", async (_name, body) => {
       const hook = await sb.call("POST", "/v1/webhooks", { key, body: WEBHOOK });
       expectError(await sb.call("POST", `/v1/webhooks/${hook.body.id}/replay`, { key, body }), 422);
+    });
+  });
+
+  describe("class 4: framework errors use the envelope", () => {
+    const json = { "content-type": "application/json" };
+    it.each<[string, string, string, string | null, Record<string, string>, number, string]>([
+      ["over-long id", "GET", `/v1/webhooks/wh_${"a".repeat(500)}`, null, {}, 414, "uri_too_long"],
+      ["bad percent-encoding", "GET", "/v1/webhooks/%E0%A4%A", null, {}, 400, "bad_url"],
+      ["unknown route", "GET", "/v1/nothing-here", null, {}, 404, "not_found"],
+      ["wrong method", "PUT", "/v1/events", "{}", json, 404, "not_found"],
+      [
+        "unsupported media type",
+        "POST",
+        "/v1/events",
+        "x",
+        { "content-type": "text/xml" },
+        415,
+        "unsupported_media_type",
+      ],
+      ["bad JSON", "POST", "/v1/events", "{", json, 400, "malformed_json"],
+      ["empty JSON", "POST", "/v1/events", "", json, 400, "malformed_json"],
+      ["too large", "POST", "/v1/events", `"${"x".repeat(300_000)}"`, json, 413, "payload_too_large"],
+      [
+        "bad content-length",
+        "POST",
+        "/v1/events",
+        "{}",
+        { ...json, "content-length": "1" },
+        400,
+        "bad_request",
+      ],
+    ])("%s", async (_name, method, path, body, headers, status, code) => {
+      const res = await rawCall(sb.url, method, path, body === null ? null : Buffer.from(body), {
+        authorization: `Bearer ${key}`,
+        ...headers,
+      });
+      expectError(res, status, code);
+    });
+
+    it("headers too large (refused by Node's parser) still answer in the envelope", async () => {
+      const { port } = new URL(sb.url);
+      const text = await new Promise<string>((resolve, reject) => {
+        const socket = connect(Number(port), "127.0.0.1", () => {
+          socket.write(`GET /v1/events HTTP/1.1\r\nHost: x\r\nX-Big: ${"a".repeat(20_000)}\r\n\r\n`);
+        });
+        let data = "";
+        socket.on("data", (chunk) => {
+          data += chunk.toString();
+        });
+        socket.on("close", () => resolve(data));
+        socket.on("error", reject);
+      });
+      expect(text).toMatch(/^HTTP\/1\.1 431/);
+      const body = JSON.parse(text.slice(text.indexOf("\r\n\r\n") + 4));
+      expect(body).toEqual({ error: { code: "headers_too_large", message: expect.any(String) } });
     });
   });
 });
