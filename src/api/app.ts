@@ -15,7 +15,7 @@ import { destinationRoutes } from "./destinations.js";
 import { handleClientError, handleError } from "./errors.js";
 import { eventTypeRoutes } from "./event-types.js";
 import { eventRoutes } from "./events.js";
-import { installQueryParsing, installTextRules } from "./input-rules.js";
+import { installNoBodyRule, installQueryParsing, installTextRules } from "./input-rules.js";
 import { jobRoutes } from "./jobs.js";
 import { installJsonBodyParser } from "./json-body.js";
 import { DESTINATIONS, targetDeliveryRoutes, WEBHOOKS } from "./target-routes.js";
@@ -47,6 +47,7 @@ export async function buildApp(ctx: ApiContext, logger: Logger): Promise<App> {
   installJsonBodyParser(app as unknown as FastifyInstance);
   installTextRules(app as unknown as FastifyInstance);
   installQueryParsing(app as unknown as FastifyInstance);
+  installNoBodyRule(app as unknown as FastifyInstance);
   app.decorateRequest("principal", null);
   app.setErrorHandler(handleError);
   // The dashboard (web/dist) at `/`; its client-side routes fall back to index.html.

@@ -53,3 +53,32 @@ export function installQueryParsing(app: FastifyInstance): void {
     }
   });
 }
+
+const WRITE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+/**
+ * A write route without a body schema takes no JSON body: anything but `{}` is a 422 naming the
+ * first field, so `{"scopes": […]}` on a key or `{"at": …}` on a retry is never silently
+ * ignored. Bodies of other types (a multipart upload) are the route's own business.
+ */
+export function installNoBodyRule(app: FastifyInstance): void {
+  app.addHook("preValidation", async (request) => {
+    if (request.is404 || !WRITE_METHODS.has(request.method)) return;
+    if (request.routeOptions.schema?.body !== undefined) return;
+    if (request.body === undefined || !/^application\/json\b/i.test(request.headers["content-type"] ?? ""))
+      return;
+    const body = request.body;
+    if (typeof body === "object" && body !== null && !Array.isArray(body)) {
+      const [field] = Object.keys(body);
+      if (field === undefined) return;
+      throw invalid(
+        `/body/${field.replace(/~/g, "~0").replace(/\//g, "~1")}`,
+        `this route takes no body (unknown field "${field}")`,
+        {
+          reason: "unknown_field",
+        },
+      );
+    }
+    throw invalid("/body", "this route takes no body; send none or {}");
+  });
+}

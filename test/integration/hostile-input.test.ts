@@ -386,4 +386,73 @@ describe.each(storeKinds())("hostile input on %s", (kind) => {
       expect(body).toEqual({ error: { code: "headers_too_large", message: expect.any(String) } });
     });
   });
+
+  describe("class 9: unknown fields on every write route", () => {
+    /** Every POST/PUT/PATCH/DELETE route, from the OpenAPI document, with real ids filled in. */
+    async function writeRoutes(): Promise<Array<[string, string]>> {
+      const hook = await sb.call("POST", "/v1/webhooks", { key, body: WEBHOOK });
+      const doc = await sb.call("GET", "/openapi.json");
+      const out: Array<[string, string]> = [];
+      for (const [path, ops] of Object.entries(doc.body.paths as Record<string, Record<string, unknown>>)) {
+        for (const method of Object.keys(ops)) {
+          if (!["post", "put", "patch", "delete"].includes(method)) continue;
+          out.push([method.toUpperCase(), path]);
+        }
+      }
+      return out.map(([m, p]) => [m, p.replace("{id}", p.startsWith("/v1/webhooks") ? hook.body.id : "x")]);
+    }
+
+    it("an unknown field is 422 on every write route a tenant key can reach", async () => {
+      const routes = (await writeRoutes()).filter(
+        ([, p]) => !p.includes("{") && !p.startsWith("/v1/tenants"),
+      );
+      expect(routes.length).toBeGreaterThanOrEqual(6);
+      for (const [method, path] of routes) {
+        if (path === "/v1/imports") continue; // multipart
+        const res = await sb.call(method, path, { key, body: { surely_not_a_field: 1 } });
+        // 422 (a required field may be reported first) or 404 for a placeholder id.
+        expect([404, 422], `${method} ${path}: ${JSON.stringify(res.body)}`).toContain(res.status);
+        expectError(res, res.status);
+      }
+    });
+
+    it.each<[string, (ids: { tenant: string; hook: string }) => string, unknown]>([
+      [
+        "POST",
+        (i) => `/v1/tenants/${i.tenant}/keys`,
+        { scopes: ["events:write"], expires_at: "2030-01-01T00:00:00Z" },
+      ],
+      ["POST", (i) => `/v1/webhooks/${i.hook}/rotate-secret`, { grace_s: 0 }],
+      ["POST", (i) => `/v1/webhooks/${i.hook}/test`, { event_type: "call.ended", extra: 1 }],
+      ["POST", (i) => `/v1/webhooks/${i.hook}/replay`, { status: "failed", at: "now" }],
+      ["DELETE", (i) => `/v1/webhooks/${i.hook}`, { force: true }],
+      ["POST", (i) => `/v1/tenants/${i.tenant}/keys`, [1]],
+      ["POST", (i) => `/v1/tenants/${i.tenant}/keys`, '"text"'],
+    ])("%s %s with a body it does not take is 422", async (method, path, body) => {
+      const tenant = await sb.call("POST", "/v1/tenants", { key: ADMIN_KEY, body: { name: "t" } });
+      const hook = await sb.call("POST", "/v1/webhooks", { key, body: WEBHOOK });
+      const ids = { tenant: tenant.body.id, hook: hook.body.id };
+      const caller = path(ids).startsWith("/v1/tenants") ? ADMIN_KEY : key;
+      expectError(await sb.call(method, path(ids), { key: caller, body }), 422, "validation_failed");
+      const keys = await sb.call("GET", `/v1/tenants/${ids.tenant}/keys`, { key: ADMIN_KEY });
+      expect(keys.body.data).toEqual([]);
+      expect((await sb.call("GET", `/v1/webhooks/${ids.hook}`, { key })).status).toBe(200);
+    });
+
+    it("no body or {} still works on routes without one", async () => {
+      const tenant = await sb.call("POST", "/v1/tenants", { key: ADMIN_KEY, body: { name: "t" } });
+      expect((await sb.call("POST", `/v1/tenants/${tenant.body.id}/keys`, { key: ADMIN_KEY })).status).toBe(
+        201,
+      );
+      const withEmpty = await sb.call("POST", `/v1/tenants/${tenant.body.id}/keys`, {
+        key: ADMIN_KEY,
+        body: {},
+      });
+      expect(withEmpty.status).toBe(201);
+      const hook = await sb.call("POST", "/v1/webhooks", { key, body: WEBHOOK });
+      expect(
+        (await sb.call("POST", `/v1/webhooks/${hook.body.id}/rotate-secret`, { key, body: {} })).status,
+      ).toBe(200);
+    });
+  });
 });
