@@ -455,4 +455,38 @@ describe.each(storeKinds())("hostile input on %s", (kind) => {
       ).toBe(200);
     });
   });
+
+  describe("class 10: the per-event size limit applies inside batches", () => {
+    const event = (chars: number) => ({
+      type: "call.ended",
+      data: { call_id: "c", transcript: "x".repeat(chars) },
+    });
+    it.each([
+      [[300_000], 0],
+      [[10, 10, 300_000], 2],
+      [[10, 270_000, 10], 1],
+    ])("a batch of sizes %j is 413 naming index %i, and stores nothing", async (sizes, index) => {
+      const before = await count("/v1/events");
+      const res = await sb.call("POST", "/v1/events/batch", { key, body: { events: sizes.map(event) } });
+      expectError(res, 413, "payload_too_large");
+      expect(res.body.error.details.path).toBe(`/body/events/${index}`);
+      expect(await count("/v1/events")).toBe(before);
+      if (sizes.length === 1) {
+        expectError(
+          await sb.call("POST", "/v1/events", { key, body: event(sizes[0] ?? 0) }),
+          413,
+          "payload_too_large",
+        );
+      }
+    });
+
+    it("events just under the limit are accepted alone and in a batch", async () => {
+      const res = await sb.call("POST", "/v1/events/batch", {
+        key,
+        body: { events: [event(200_000), event(200_000)] },
+      });
+      expect(res.status).toBe(202);
+      expect((await sb.call("POST", "/v1/events", { key, body: event(200_000) })).status).toBe(202);
+    });
+  });
 });
