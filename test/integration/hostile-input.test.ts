@@ -2,6 +2,7 @@ import { request as httpRequest } from "node:http";
 import { connect } from "node:net";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Receiver } from "../helpers/receiver.js";
 import { ADMIN_KEY, type ApiResponse, startTestServer, type TestServer } from "../helpers/server.js";
 import { storeKinds } from "../helpers/stores.js";
 
@@ -487,6 +488,45 @@ describe.each(storeKinds())("hostile input on %s", (kind) => {
       });
       expect(res.status).toBe(202);
       expect((await sb.call("POST", "/v1/events", { key, body: event(200_000) })).status).toBe(202);
+    });
+  });
+
+  describe("class 13: credential-looking headers are masked where shown", () => {
+    it("a custom x-api-token is masked in webhook answers and attempts, and sent in full", async () => {
+      const receiver = await Receiver.start();
+      try {
+        const token = "tok_live_0123456789abcdefghij";
+        const headers = {
+          "x-api-token": token,
+          "X-Client-Secret": "s3cr3t-value-0123456789",
+          "x-campaign": "spring",
+        };
+        const created = await sb.call("POST", "/v1/webhooks", {
+          key,
+          body: { url: `${receiver.url}/hook`, headers },
+        });
+        expect(created.status).toBe(201);
+        const shown = [
+          created.body,
+          (await sb.call("GET", `/v1/webhooks/${created.body.id}`, { key })).body,
+          (await sb.call("GET", "/v1/webhooks?limit=200", { key })).body.data.find(
+            (w: { id: string }) => w.id === created.body.id,
+          ),
+        ];
+        for (const webhook of shown) {
+          expect(JSON.stringify(webhook)).not.toContain("0123456789");
+          expect(webhook.headers["x-campaign"]).toBe("spring");
+        }
+        const test = await sb.call("POST", `/v1/webhooks/${created.body.id}/test`, { key });
+        expect(test.status).toBe(200);
+        expect(JSON.stringify(test.body)).not.toContain("0123456789");
+        const delivery = await sb.call("GET", `/v1/deliveries/${test.body.delivery_id}`, { key });
+        expect(JSON.stringify(delivery.body)).not.toContain("0123456789");
+        expect(receiver.requests[0]?.headers["x-api-token"]).toBe(token);
+        expect(receiver.requests[0]?.headers["x-client-secret"]).toBe(headers["X-Client-Secret"]);
+      } finally {
+        await receiver.close();
+      }
     });
   });
 });
