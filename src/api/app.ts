@@ -18,6 +18,7 @@ import { eventRoutes } from "./events.js";
 import { installNoBodyRule, installQueryParsing, installTextRules } from "./input-rules.js";
 import { jobRoutes } from "./jobs.js";
 import { installJsonBodyParser } from "./json-body.js";
+import { requestIdOf } from "./request-id.js";
 import { DESTINATIONS, targetDeliveryRoutes, WEBHOOKS } from "./target-routes.js";
 import { tenantRoutes } from "./tenants.js";
 import { webhookRoutes } from "./webhooks.js";
@@ -30,6 +31,11 @@ export async function buildApp(ctx: ApiContext, logger: Logger): Promise<App> {
     // Errors Fastify raises before routing (bad URL encoding, an over-long id) and ones Node's
     // parser raises before Fastify (headers too large) answer in our envelope too.
     frameworkErrors: (error, request, reply) => handleError(error, request, reply),
+    // A caller's X-Request-Id (printable, at most 128 characters) or a new one; every log line
+    // of the request carries it as request_id, and the answer echoes it.
+    requestIdHeader: false,
+    requestIdLogLabel: "request_id",
+    genReqId: (request) => requestIdOf(request.headers["x-request-id"]),
     clientErrorHandler: handleClientError,
     // Per-request lines would dominate the log at webhook volumes; errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
@@ -48,6 +54,9 @@ export async function buildApp(ctx: ApiContext, logger: Logger): Promise<App> {
   installTextRules(app as unknown as FastifyInstance);
   installQueryParsing(app as unknown as FastifyInstance);
   installNoBodyRule(app as unknown as FastifyInstance);
+  app.addHook("onRequest", async (request, reply) => {
+    reply.header("x-request-id", request.id);
+  });
   app.decorateRequest("principal", null);
   app.setErrorHandler(handleError);
   // The dashboard (web/dist) at `/`; its client-side routes fall back to index.html.

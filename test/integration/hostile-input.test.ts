@@ -529,4 +529,27 @@ describe.each(storeKinds())("hostile input on %s", (kind) => {
       }
     });
   });
+
+  describe("class 14: request ids", () => {
+    it.each([
+      ["abc-123", true],
+      ["req_01HX/with:punctuation", true],
+      ["x".repeat(128), true],
+      ["x".repeat(129), false],
+      ["has space", false],
+      ["tab\there", false],
+      ["", false],
+    ])("X-Request-Id %j is echoed when valid, replaced when not", async (id, kept) => {
+      const res = await sb.call("GET", "/v1/webhooks?limit=1", { key, headers: { "x-request-id": id } });
+      expect(res.status).toBe(200);
+      const echoed = res.headers.get("x-request-id") ?? "";
+      if (kept) expect(echoed).toBe(id);
+      else expect(echoed).toMatch(/^[0-9a-f-]{36}$/);
+    });
+
+    it("errors carry one too", async () => {
+      const res = await sb.call("GET", "/v1/nothing", { key });
+      expect(res.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+    });
+  });
 });
