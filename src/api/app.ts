@@ -1,7 +1,7 @@
 import rateLimit from "@fastify/rate-limit";
 import swagger from "@fastify/swagger";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
-import Fastify, { LogController } from "fastify";
+import Fastify, { type FastifyInstance, LogController } from "fastify";
 import type { Logger } from "pino";
 import { DomainError } from "../domain/errors.js";
 import { hashApiKey } from "../domain/ids.js";
@@ -13,13 +13,16 @@ import type { ApiContext, App } from "./context.js";
 import { registerDashboard } from "./dashboard.js";
 import { deliveryRoutes } from "./deliveries.js";
 import { destinationRoutes } from "./destinations.js";
-import { handleError } from "./errors.js";
+import { handleClientError, handleError } from "./errors.js";
 import { eventTypeRoutes } from "./event-types.js";
 import { eventRoutes } from "./events.js";
 import { healthRoutes } from "./health.js";
+import { installNoBodyRule, installQueryParsing, installTextRules } from "./input-rules.js";
 import { jobRoutes } from "./jobs.js";
-import { settingsRoutes } from "./settings.js";
+import { installJsonBodyParser } from "./json-body.js";
 import { listenRoutes } from "./listen.js";
+import { requestIdOf } from "./request-id.js";
+import { settingsRoutes } from "./settings.js";
 import { DESTINATIONS, targetDeliveryRoutes, WEBHOOKS } from "./target-routes.js";
 import { tenantRoutes } from "./tenants.js";
 import { timelineRoutes } from "./timelines.js";
@@ -30,17 +33,35 @@ export async function buildApp(ctx: ApiContext, logger: Logger): Promise<App> {
   const app = Fastify({
     loggerInstance: logger,
     bodyLimit: 256 * 1024,
+    // Errors Fastify raises before routing (bad URL encoding, an over-long id) and ones Node's
+    // parser raises before Fastify (headers too large) answer in our envelope too.
+    frameworkErrors: (error, request, reply) => handleError(error, request, reply),
+    // A caller's X-Request-Id (printable, at most 128 characters) or a new one; every log line
+    // of the request carries it as request_id, and the answer echoes it.
+    requestIdHeader: false,
+    requestIdLogLabel: "request_id",
+    genReqId: (request) => requestIdOf(request.headers["x-request-id"]),
+    clientErrorHandler: handleClientError,
     // Per-request lines would dominate the log at webhook volumes; errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
     ajv: {
-      // Unknown fields are an error, not silently dropped.
-      customOptions: { removeAdditional: false, coerceTypes: "array", useDefaults: true, allErrors: false },
+      // Unknown fields are an error, not silently dropped; no coercion, so `"enabled": null` or
+      // `"name": 12345` is a 422 rather than `false` or `"12345"`. Query strings, which are all
+      // text, are converted strictly by installQueryParsing before validation.
+      customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true, allErrors: false },
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // The API speaks JSON only: without this, Fastify's built-in text/plain parser hands the raw
   // string to the route schema and a wrong content type answers 422 instead of 415.
   app.removeContentTypeParser("text/plain");
+  installJsonBodyParser(app as unknown as FastifyInstance);
+  installTextRules(app as unknown as FastifyInstance);
+  installQueryParsing(app as unknown as FastifyInstance);
+  installNoBodyRule(app as unknown as FastifyInstance);
+  app.addHook("onRequest", async (request, reply) => {
+    reply.header("x-request-id", request.id);
+  });
   app.decorateRequest("principal", null);
   app.setErrorHandler(handleError);
   // The dashboard (web/dist) at `/`; its client-side routes fall back to index.html.

@@ -2,6 +2,7 @@ import { Type } from "@sinclair/typebox";
 import { envelopeJson, withFollowUp } from "../delivery/body.js";
 import { type DeliveryState, deliveryState } from "../domain/delivery-state.js";
 import { DomainError, notFound } from "../domain/errors.js";
+import { redactHeaders } from "../domain/redact.js";
 import { iso } from "../domain/time.js";
 import type { AttemptRecord, DeliveryRecord, Store } from "../store/index.js";
 import { tenantOf } from "./auth.js";
@@ -92,13 +93,18 @@ export function presentAttempt(a: AttemptRecord, envelope: string | null): Recor
     request: {
       method: a.request_method,
       url: a.request_url,
-      headers: a.request_headers,
+      // Attempts recorded before a header name counted as secret are redacted as they are shown.
+      headers: redactHeaders(a.request_headers),
       body: a.request_body_envelope ? envelope : a.request_body,
     },
     response:
       a.response_status === null
         ? null
-        : { status: a.response_status, headers: a.response_headers, body: a.response_body },
+        : {
+            status: a.response_status,
+            headers: a.response_headers && redactHeaders(a.response_headers),
+            body: a.response_body,
+          },
     // A transport failure has a kind; an answer that was not a success is kind "response".
     error:
       a.succeeded || a.error_message === null

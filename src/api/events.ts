@@ -6,6 +6,7 @@ import type { DeliveryRecord, EventRecord } from "../store/index.js";
 import { tenantOf } from "./auth.js";
 import type { ApiContext, App } from "./context.js";
 import { presentDelivery } from "./deliveries.js";
+import { HttpError } from "./errors.js";
 import { Id, PageQuery, parseTime } from "./schemas.js";
 
 const EventInputSchema = Type.Object(
@@ -21,6 +22,23 @@ const EventInputSchema = Type.Object(
 );
 
 const MAX_BATCH = 500;
+/** The largest event, in bytes of JSON, whether sent alone or inside a batch. */
+export const MAX_EVENT_BYTES = 256 * 1024;
+
+/** A batch may not smuggle in an event that would be refused alone: 413 naming its index. */
+function checkEventSizes(events: unknown[]): void {
+  events.forEach((event, i) => {
+    const bytes = Buffer.byteLength(JSON.stringify(event));
+    if (bytes > MAX_EVENT_BYTES) {
+      throw new HttpError(
+        413,
+        "payload_too_large",
+        `/body/events/${i} is ${bytes} bytes; one event may be at most ${MAX_EVENT_BYTES} bytes`,
+        { path: `/body/events/${i}`, limit_bytes: MAX_EVENT_BYTES },
+      );
+    }
+  });
+}
 
 /** The header Stripe- and Svix-style clients send; the same meaning as the body's `idempotency_key`. */
 const IDEMPOTENCY_HEADER = "idempotency-key";
@@ -73,6 +91,7 @@ export async function eventRoutes(app: App, ctx: ApiContext): Promise<void> {
   app.post(
     "/v1/events",
     {
+      bodyLimit: MAX_EVENT_BYTES,
       schema: {
         tags: ["events"],
         summary: "Send an event; it fans out to matching webhooks",
@@ -108,6 +127,7 @@ export async function eventRoutes(app: App, ctx: ApiContext): Promise<void> {
           "is not accepted on a batch: give each event its own idempotency_key",
         );
       }
+      checkEventSizes(request.body.events);
       const data = await ctx.ingest.ingest(
         tenantOf(request),
         request.body.events,

@@ -1,4 +1,5 @@
 import { type TSchema, Type } from "@sinclair/typebox";
+import { parseIsoTimestamp } from "../domain/time.js";
 
 /** Shared pieces of the route schemas. */
 export const Id = (prefix: string) =>
@@ -23,6 +24,5 @@ export const ListOf = <T extends TSchema>(item: T) =>
 /** Parses an ISO-8601 timestamp given in a query or body; undefined when absent. */
 export function parseTime(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  const ms = Date.parse(value);
-  return Number.isNaN(ms) ? Number.NaN : ms;
+  return parseIsoTimestamp(value);
 }

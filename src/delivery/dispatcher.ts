@@ -393,15 +393,19 @@ export class Dispatcher implements DeliveryHandoff {
     if (exhausted) this.lanes.stop(lane);
     release();
     const recorded = await this.writer.record(attemptOutcome(job, webhook, sent));
-    this.log.debug(
+    // A failed attempt is something an operator may need to follow up: warn, with the ids to
+    // find the delivery, its target and its tenant.
+    this.log[decision.succeeded ? "debug" : "warn"](
       {
         delivery_id: job.deliveryId,
         event_id: event.id,
         webhook_id: webhook.id,
+        tenant_id: webhook.tenant_id,
         result: decision.succeeded ? "success" : (result.errorKind ?? `http_${result.status}`),
+        error: decision.succeeded ? undefined : decision.error,
         recorded,
       },
-      "attempt finished",
+      decision.succeeded ? "attempt finished" : "attempt failed",
     );
     const disableReason = decision.disableWebhook ?? exhausted;
     if (disableReason && recorded) {

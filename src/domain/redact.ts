@@ -21,6 +21,19 @@ export const SECRET_HEADER_NAMES: readonly string[] = [
   "x-hub-signature-256",
 ];
 
+/**
+ * Any header whose name looks like it carries a credential (`x-api-token`, `x-secret-key`,
+ * `x-auth-user`, `x-signature`, …) is treated as secret too: a custom header is as likely to
+ * hold a token as the well-known ones.
+ */
+const CREDENTIAL_NAME = /token|key|secret|passw|auth|signature|cookie/i;
+
+/** Whether a header's value is shown redacted. */
+export function isSecretHeaderName(name: string): boolean {
+  const lower = name.toLowerCase();
+  return SECRET_HEADER_NAMES.includes(lower) || CREDENTIAL_NAME.test(lower);
+}
+
 const REDACTED = "(redacted)";
 /** Shortest credential of which a 4-character prefix may be shown. */
 const MIN_HINT_LENGTH = 12;
@@ -113,8 +126,8 @@ function redactValue(lowerName: string, value: string): string {
 }
 
 /**
- * A copy of `headers` with secret values redacted: the names in {@link SECRET_HEADER_NAMES} and any
- * in `extraSecretNames` (case-insensitive; e.g. a webhook's custom API-key header). Names keep
+ * A copy of `headers` with secret values redacted: the names in {@link SECRET_HEADER_NAMES}, any
+ * name that looks like a credential's, and any in `extraSecretNames` (case-insensitive; e.g. a webhook's custom API-key header). Names keep
  * their original case.
  */
 export function redactHeaders(
@@ -125,7 +138,7 @@ export function redactHeaders(
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     const lower = name.toLowerCase();
-    const secret = SECRET_HEADER_NAMES.includes(lower) || extra?.has(lower) === true;
+    const secret = isSecretHeaderName(lower) || extra?.has(lower) === true;
     out[name] = secret && typeof value === "string" ? redactValue(lower, value) : value;
   }
   return out;

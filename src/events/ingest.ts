@@ -3,6 +3,7 @@ import { DomainError } from "../domain/errors.js";
 import { cachedMatcher } from "../domain/filters.js";
 import { generateId } from "../domain/ids.js";
 import { type CompiledRouting, stringField, webhookMatchesEvent } from "../domain/routing.js";
+import { parseIsoTimestamp } from "../domain/time.js";
 import type {
   DeliveryHold,
   EventRecord,
@@ -210,7 +211,7 @@ function validate(
   }
   let occurredAt = now;
   if (input.occurred_at !== undefined) {
-    occurredAt = Date.parse(input.occurred_at);
+    occurredAt = parseIsoTimestamp(input.occurred_at);
     if (Number.isNaN(occurredAt)) {
       throw new DomainError("validation_failed", `${path}/occurred_at: not an ISO-8601 timestamp`, {
         path: `${path}/occurred_at`,

@@ -1,4 +1,4 @@
-import { maskSecret } from "../domain/redact.js";
+import { maskSecret, redactHeaders } from "../domain/redact.js";
 import { iso } from "../domain/time.js";
 import type { TargetHealth, Webhook, WebhookAuth } from "../domain/webhook.js";
 import type { SecretCipher } from "../secrets/cipher.js";
@@ -50,7 +50,8 @@ export function presentWebhook(
     campaign_id: webhook.campaign_id,
     filters: webhook.filters,
     method: webhook.method,
-    headers: webhook.headers,
+    // Shown redacted; stored as given, so deliveries still send them.
+    headers: redactHeaders(webhook.headers),
     auth: maskAuth(decryptAuth(cipher, webhook.auth)),
     app_key: webhook.app_key === null ? null : maskSecret(cipher.decrypt(webhook.app_key)),
     body: webhook.body,

@@ -136,12 +136,15 @@ describe("switchboard CLI", () => {
     const env = { SWITCHBOARD_DATA_DIR: dir, SWITCHBOARD_PORT: "0" };
     const first = await startAndStop(env);
     expect(first.code, first.stderr).toBe(0);
-    const keys = first.stdout.match(/sk_admin_[0-9A-Za-z_-]+/g) ?? [];
+    // Printed to the terminal (stderr) once, never into the JSON log stream on stdout.
+    const keys = first.stderr.match(/sk_admin_[0-9A-Za-z_-]+/g) ?? [];
     expect(keys).toHaveLength(1);
+    expect(first.stdout).not.toMatch(/sk_admin_/);
 
     const second = await startAndStop(env);
     expect(second.code, second.stderr).toBe(0);
     expect(second.stdout).not.toMatch(/sk_admin_/);
+    expect(second.stderr).not.toMatch(/sk_admin_/);
     expect(second.stdout).not.toContain(keys[0]);
   });
 
@@ -154,5 +157,6 @@ describe("switchboard CLI", () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).not.toContain("sk_admin_chosen_by_me_0123456789");
     expect(result.stdout).not.toContain("Admin key");
+    expect(result.stderr).not.toContain("Admin key");
   });
 });

@@ -104,9 +104,8 @@ describe("filters.match validation", () => {
     expect(validateMatchQuery({ $or: [] })?.message).toContain("non-empty array");
     expect(validateMatchQuery({ "data.x": { $exists: "yes" } })?.message).toContain("true or false");
     expect(validateMatchQuery({ "data.x": { $regex: "(" } })?.message).toContain(
-      "not a valid regular expression",
+      "not a valid RE2 regular expression",
     );
-    expect(validateMatchQuery({ "data.x": { $regex: "(a+)+$" } })?.message).toContain("nested quantifier");
     expect(validateMatchQuery({ "data.x": { $regex: "a".repeat(201) } })?.message).toContain("longer than");
     expect(validateMatchQuery({ "data.x": { $type: "function" } })?.message).toContain("$type takes");
     expect(validateMatchQuery({ "data.x": { $options: "i" } })?.message).toContain("next to $regex");

@@ -30,7 +30,9 @@ async function start(options: { role?: string }): Promise<void> {
   if (config.heapGrowthPercent > 0) setFlagsFromString(`--heap-growing-percent=${config.heapGrowthPercent}`);
   const server = await startServer(config, role, log);
   if (server.generatedAdminKey) {
-    process.stdout.write(
+    // To the terminal (stderr), once, in plain text: never a line in the JSON log stream on stdout,
+    // which is shipped to log storage.
+    process.stderr.write(
       `\n  Admin key (shown once; only its hash is stored):\n\n    ${server.generatedAdminKey}\n\n` +
         "  Set SWITCHBOARD_ADMIN_KEY to choose your own.\n\n",
     );
