@@ -11,6 +11,7 @@ import { WebhookTester } from "./delivery/tester.js";
 import { ThreadedSender } from "./delivery/threaded-sender.js";
 import { generateApiKey } from "./domain/ids.js";
 import { EventIngest } from "./events/ingest.js";
+import { IMPORT_KIND, importKind } from "./jobs/import.js";
 import { JobKinds } from "./jobs/kinds.js";
 import { RETENTION_KIND, retentionKind, scheduleRetention } from "./jobs/retention.js";
 import { JobRunner } from "./jobs/runner.js";
@@ -119,10 +120,9 @@ export async function startServer(config: Config, role: Role, log: Logger): Prom
   const records = createRecords(store, ingest);
   if (role !== "api") {
     // Job kinds reach records (imports write clients and cases), so they start once ingest exists.
-    const kinds = new JobKinds().register(
-      RETENTION_KIND,
-      retentionKind(store.events, config.retentionDays, log),
-    );
+    const kinds = new JobKinds()
+      .register(RETENTION_KIND, retentionKind(store.events, config.retentionDays, log))
+      .register(IMPORT_KIND, importKind(store, records, ingest, log));
     jobs = new JobRunner(
       {
         owner: config.nodeId,

@@ -15,6 +15,7 @@ import { destinationRoutes } from "./destinations.js";
 import { handleError } from "./errors.js";
 import { eventTypeRoutes } from "./event-types.js";
 import { eventRoutes } from "./events.js";
+import { importRoutes } from "./imports.js";
 import { jobRoutes } from "./jobs.js";
 import { DESTINATIONS, targetDeliveryRoutes, WEBHOOKS } from "./target-routes.js";
 import { tenantRoutes } from "./tenants.js";
@@ -100,6 +101,8 @@ export async function buildApp(ctx: ApiContext, logger: Logger): Promise<App> {
     ]) {
       await routes(v1 as unknown as App, ctx);
     }
+    // Its own scope: the multipart parser it registers reaches no other route.
+    await v1.register(async (imports) => importRoutes(imports as unknown as App, ctx));
   });
 
   return app as unknown as App;

@@ -7,7 +7,7 @@ import {
   type CasePatch,
   emptyCase,
 } from "../domain/records/case.js";
-import { caseEvents } from "../domain/records/events.js";
+import { caseEvents, type RecordEvent } from "../domain/records/events.js";
 import type { CaseRecord, Store } from "../store/index.js";
 import type { RecordKind, RecordWriter } from "./writer.js";
 
@@ -35,9 +35,26 @@ export class Cases {
     changeSource: string,
     path = "/body",
   ): Promise<CaseRecord> {
+    const { record, events } = this.prepareCreate(tenantId, input, changeSource, path, Date.now());
+    await this.requireClient(tenantId, record.client_id, path);
+    await this.writer.withEvents(tenantId, events, record.created_at, (outbox) =>
+      this.store.cases.create(record, outbox),
+    );
+    return record;
+  }
+
+  /**
+   * A new case and its events, validated but not written (the caller has found its client): an
+   * import writes a chunk of them in one transaction with its progress.
+   */
+  prepareCreate(
+    tenantId: string,
+    input: CaseCreate,
+    changeSource: string,
+    path: string,
+    now: number,
+  ): { record: CaseRecord; events: RecordEvent[] } {
     const fields = applyCaseInput(emptyCase(input.client_id), input, path);
-    await this.requireClient(tenantId, fields.client_id, path);
-    const now = Date.now();
     const record: CaseRecord = {
       id: generateId("cas_"),
       tenant_id: tenantId,
@@ -54,8 +71,28 @@ export class Cases {
       at: now,
       changeSource,
     });
-    await this.writer.withEvents(tenantId, events, now, (outbox) => this.store.cases.create(record, outbox));
-    return record;
+    return { record, events };
+  }
+
+  /** `current` after `patch` and its events, not written; null when the patch changes nothing. */
+  prepareUpdate(
+    current: CaseRecord,
+    patch: CasePatch,
+    changeSource: string,
+    path: string,
+    now: number,
+  ): { record: CaseRecord; events: RecordEvent[] } | null {
+    const fields = applyCaseInput(current, patch, path);
+    const record: CaseRecord = { ...current, ...fields, version: current.version + 1, updated_at: now };
+    const events = caseEvents({
+      id: current.id,
+      before: current,
+      after: record,
+      version: record.version,
+      at: now,
+      changeSource,
+    });
+    return events.length === 0 ? null : { record, events };
   }
 
   update(

@@ -7,7 +7,7 @@ import {
   type ClientPatch,
   EMPTY_CLIENT,
 } from "../domain/records/client.js";
-import { clientEvents } from "../domain/records/events.js";
+import { clientEvents, type RecordEvent } from "../domain/records/events.js";
 import { phoneRegion } from "../domain/records/phone.js";
 import type { ClientRecord, Store } from "../store/index.js";
 import type { RecordKind, RecordWriter } from "./writer.js";
@@ -44,9 +44,26 @@ export class Clients {
     changeSource: string,
     path = "/body",
   ): Promise<ClientRecord> {
+    const { record, events } = this.prepareCreate(tenantId, input, changeSource, path, Date.now());
+    await this.writer.withEvents(tenantId, events, record.created_at, (outbox) =>
+      this.store.clients.create(record, outbox),
+    );
+    return record;
+  }
+
+  /**
+   * A new client and its events, validated but not written: an import writes a chunk of them in
+   * one transaction with its progress.
+   */
+  prepareCreate(
+    tenantId: string,
+    input: ClientCreate,
+    changeSource: string,
+    path: string,
+    now: number,
+  ): { record: ClientRecord; events: RecordEvent[] } {
     const fields = applyClientInput(EMPTY_CLIENT, input, this.region(tenantId), path);
-    const now = Date.now();
-    const client: ClientRecord = {
+    const record: ClientRecord = {
       id: generateId("cli_"),
       tenant_id: tenantId,
       ...fields,
@@ -55,17 +72,35 @@ export class Clients {
       updated_at: now,
     };
     const events = clientEvents({
-      id: client.id,
+      id: record.id,
       before: null,
       after: fields,
       version: 1,
       at: now,
       changeSource,
     });
-    await this.writer.withEvents(tenantId, events, now, (outbox) =>
-      this.store.clients.create(client, outbox),
-    );
-    return client;
+    return { record, events };
+  }
+
+  /** `current` after `patch` and its events, not written; null when the patch changes nothing. */
+  prepareUpdate(
+    current: ClientRecord,
+    patch: ClientPatch,
+    changeSource: string,
+    path: string,
+    now: number,
+  ): { record: ClientRecord; events: RecordEvent[] } | null {
+    const fields = applyClientInput(current, patch, this.region(current.tenant_id), path);
+    const record: ClientRecord = { ...current, ...fields, version: current.version + 1, updated_at: now };
+    const events = clientEvents({
+      id: current.id,
+      before: current,
+      after: record,
+      version: record.version,
+      at: now,
+      changeSource,
+    });
+    return events.length === 0 ? null : { record, events };
   }
 
   /** Applies `patch`; `ifMatch` is the version the caller read (412 when it moved on). */

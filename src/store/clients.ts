@@ -99,7 +99,7 @@ function writeOutbox(tx: Transaction<Database>, tenantId: string, now: number, o
 }
 
 /** The lookup rows follow the record: rewritten whole on every write (a client has a handful). */
-async function replaceContacts(tx: Transaction<Database>, client: ClientRecord): Promise<void> {
+export async function replaceContacts(tx: Transaction<Database>, client: ClientRecord): Promise<void> {
   await tx.deleteFrom("client_contacts").where("client_id", "=", client.id).execute();
   const rows: ClientContactTable[] = [
     ...client.phones.map((p) => ({
@@ -123,7 +123,7 @@ export function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
-function clientToRow(client: ClientRecord): Omit<ClientTable, "deleted_at"> {
+export function clientToRow(client: ClientRecord): Omit<ClientTable, "deleted_at"> {
   const name = [client.first_name, client.last_name].filter((part) => part !== null).join(" ");
   return {
     id: client.id,
@@ -146,7 +146,7 @@ function clientToRow(client: ClientRecord): Omit<ClientTable, "deleted_at"> {
   };
 }
 
-function clientFromRow(row: ClientTable): ClientRecord {
+export function clientFromRow(row: ClientTable): ClientRecord {
   const fields: ClientFields = {
     first_name: row.first_name,
     last_name: row.last_name,

@@ -3,6 +3,8 @@ import { caseRepository } from "./cases.js";
 import { clientRepository } from "./clients.js";
 import { deliveryRepository } from "./deliveries.js";
 import { eventRepository } from "./events.js";
+import { importRepository } from "./imports/index.js";
+import type { ImportRepository } from "./imports/repository.js";
 import { KyselyJobRepository } from "./jobs/index.js";
 import type { JobRepository } from "./jobs/repository.js";
 import { migrationProvider } from "./migrations/index.js";
@@ -35,6 +37,7 @@ export class KyselyStore implements Store {
   readonly jobs: JobRepository;
   readonly clients: ClientRepository;
   readonly cases: CaseRepository;
+  readonly imports: ImportRepository;
 
   constructor(
     readonly db: Kysely<Database>,
@@ -52,6 +55,7 @@ export class KyselyStore implements Store {
     this.jobs = new KyselyJobRepository(db, dialect);
     this.clients = clientRepository(db);
     this.cases = caseRepository(db);
+    this.imports = importRepository(db, dialect);
   }
 
   async migrate(): Promise<void> {

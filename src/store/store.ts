@@ -8,6 +8,7 @@ import type {
   WebhookFilters,
   WebhookHold,
 } from "../domain/webhook.js";
+import type { ImportRepository } from "./imports/repository.js";
 import type { JobRepository } from "./jobs/repository.js";
 import type { DeliveryStatus, WebhookHealthTable } from "./schema.js";
 
@@ -495,4 +496,6 @@ export interface Store {
   /** The firm's clients; each write carries its events. */
   readonly clients: ClientRepository;
   readonly cases: CaseRepository;
+  /** Imports of clients and cases from files, with their progress. */
+  readonly imports: ImportRepository;
 }

@@ -10,6 +10,7 @@ import * as m0008 from "./0008_event_call_id.js";
 import * as m0009 from "./0009_jobs.js";
 import * as m0010 from "./0010_target_kinds.js";
 import * as m0011 from "./0011_records.js";
+import * as m0014 from "./0014_imports.js";
 
 /** Append-only: a migration that has landed is never edited; a schema change is a new file. */
 const migrations: Record<string, Migration> = {
@@ -24,6 +25,7 @@ const migrations: Record<string, Migration> = {
   "0009_jobs": m0009,
   "0010_target_kinds": m0010,
   "0011_records": m0011,
+  "0014_imports": m0014,
 };
 
 export const migrationProvider: MigrationProvider = {
