@@ -14,6 +14,7 @@ import { deliveryRoutes } from "./deliveries.js";
 import { destinationRoutes } from "./destinations.js";
 import { handleError } from "./errors.js";
 import { eventTypeRoutes } from "./event-types.js";
+import { exportRoutes } from "./exports.js";
 import { eventRoutes } from "./events.js";
 import { importRoutes } from "./imports.js";
 import { jobRoutes } from "./jobs.js";
@@ -98,6 +99,7 @@ export async function buildApp(ctx: ApiContext, logger: Logger): Promise<App> {
       jobRoutes,
       clientRoutes,
       caseRoutes,
+      exportRoutes,
     ]) {
       await routes(v1 as unknown as App, ctx);
     }

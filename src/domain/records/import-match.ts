@@ -7,6 +7,8 @@ import type { ClientReference, RowKeys } from "./import-rows.js";
  * an external id of the row's connection, then (clients) a phone, then an email. Pure: the index
  * is filled with the records read from the store for a chunk of rows, and with every record the
  * chunk plans to create or change, so a later row in the same file finds what an earlier one made.
+ * An id that names no record of the tenant's (a file exported elsewhere) is no match: the other
+ * keys are tried, and without a match the row creates a record with a new id.
  */
 
 type Keyed = { id: string; external_ids: Record<string, string> };

@@ -205,14 +205,6 @@ export class Importer {
       try {
         const current = index.find(client.keys);
         if (current === null) {
-          if (client.keys.id !== null) {
-            fail(plan, row, {
-              path: "/id",
-              code: "not_found",
-              message: `client ${client.keys.id} not found`,
-            });
-            continue;
-          }
           if (planned && rowKeys(client).some((k) => planned.has(k))) {
             plan.updated++;
             continue;
@@ -309,10 +301,6 @@ export class Importer {
         }
         const current = index.find(record.keys);
         if (current === null) {
-          if (record.keys.id !== null) {
-            fail(plan, row, { path: "/id", code: "not_found", message: `case ${record.keys.id} not found` });
-            continue;
-          }
           const externalKeys = Object.entries(record.keys.externalIds).map(([c, v]) => `${c}\u0000${v}`);
           if (planned && externalKeys.some((k) => planned.has(k))) {
             plan.updated++;

@@ -7,7 +7,8 @@ import { writeEvents } from "../ingest.js";
 import { newJobRow } from "../jobs/rows.js";
 import { page } from "../rows.js";
 import type { ClientContactTable, Database, ImportTable } from "../schema.js";
-import type { ClientRecord } from "../store.js";
+import type { CaseRecord, ClientRecord } from "../store.js";
+import { exportCasesPage, exportClientsPage } from "./export.js";
 import type {
   ImportOptions,
   ImportProgress,
@@ -71,59 +72,65 @@ export function importRepository(db: Db, dialect: "sqlite" | "postgres"): Import
       return page(rows.map(importFromRow), options.limit);
     },
     async findClients(tenantId, keys) {
-      const contacts = [
-        ...(keys.phones ?? []).map((value) => ["phone", value] as const),
-        ...(keys.emails ?? []).map((value) => ["email", value] as const),
-      ];
-      if (keys.ids.length + keys.externalIds.length + contacts.length === 0) return [];
-      const rows = await db
-        .selectFrom("clients")
-        .selectAll()
-        .where("tenant_id", "=", tenantId)
-        .where("deleted_at", "is", null)
-        .where((eb) =>
-          eb.or([
-            ...(keys.ids.length > 0 ? [eb("id", "in", keys.ids)] : []),
-            ...(keys.externalIds.length > 0 ? [externalIdMatch("clients", keys.externalIds)] : []),
-            ...(contacts.length > 0
-              ? [
-                  eb(
-                    "id",
-                    "in",
-                    eb
-                      .selectFrom("client_contacts")
-                      .select("client_id")
-                      .where("tenant_id", "=", tenantId)
-                      .where((inner) =>
-                        inner.or(
-                          contacts.map(([kind, value]) =>
-                            inner.and([inner("kind", "=", kind), inner("value", "=", value)]),
-                          ),
-                        ),
-                      ),
-                  ),
-                ]
-              : []),
-          ]),
-        )
-        .execute();
-      return rows.map(clientFromRow);
+      // One query per kind of key and power-of-two slice (see chunks): a statement per shape in
+      // SQLite's cache, and no expression tree deeper than SQLite allows (1,000 ORs are too deep).
+      const ids = new Set(keys.ids);
+      for (const [kind, values] of [
+        ["phone", keys.phones ?? []],
+        ["email", keys.emails ?? []],
+      ] as const) {
+        for (const slice of chunks(unique(values))) {
+          const rows = await db
+            .selectFrom("client_contacts")
+            .select("client_id")
+            .where("tenant_id", "=", tenantId)
+            .where("kind", "=", kind)
+            .where("value", "in", slice)
+            .execute();
+          for (const row of rows) ids.add(row.client_id);
+        }
+      }
+      const found = new Map<string, ClientRecord>();
+      for (const slice of chunks(unique(keys.externalIds))) {
+        const rows = await db
+          .selectFrom("clients")
+          .selectAll()
+          .where("tenant_id", "=", tenantId)
+          .where("deleted_at", "is", null)
+          .where(externalIdMatch("clients", slice))
+          .execute();
+        for (const row of rows) found.set(row.id, clientFromRow(row));
+      }
+      for (const slice of chunks([...ids].filter((id) => !found.has(id)))) {
+        const rows = await db
+          .selectFrom("clients")
+          .selectAll()
+          .where("tenant_id", "=", tenantId)
+          .where("deleted_at", "is", null)
+          .where("id", "in", slice)
+          .execute();
+        for (const row of rows) found.set(row.id, clientFromRow(row));
+      }
+      return [...found.values()];
     },
     async findCases(tenantId, keys) {
-      if (keys.ids.length + keys.externalIds.length === 0) return [];
-      const rows = await db
-        .selectFrom("cases")
-        .selectAll()
-        .where("tenant_id", "=", tenantId)
-        .where("deleted_at", "is", null)
-        .where((eb) =>
-          eb.or([
-            ...(keys.ids.length > 0 ? [eb("id", "in", keys.ids)] : []),
-            ...(keys.externalIds.length > 0 ? [externalIdMatch("cases", keys.externalIds)] : []),
-          ]),
-        )
-        .execute();
-      return rows.map(caseFromRow);
+      const found = new Map<string, CaseRecord>();
+      for (const [column, values] of [
+        ["id", keys.ids],
+        ["external", keys.externalIds],
+      ] as const) {
+        for (const slice of chunks(unique(values))) {
+          const rows = await db
+            .selectFrom("cases")
+            .selectAll()
+            .where("tenant_id", "=", tenantId)
+            .where("deleted_at", "is", null)
+            .where((eb) => (column === "id" ? eb("id", "in", slice) : externalIdMatch("cases", slice)))
+            .execute();
+          for (const row of rows) found.set(row.id, caseFromRow(row));
+        }
+      }
+      return [...found.values()];
     },
     async writeChunk(chunk) {
       try {
@@ -183,6 +190,8 @@ export function importRepository(db: Db, dialect: "sqlite" | "postgres"): Import
         throw error;
       }
     },
+    exportClients: (tenantId, filter, after, limit) => exportClientsPage(db, tenantId, filter, after, limit),
+    exportCases: (tenantId, filter, after, limit) => exportCasesPage(db, tenantId, filter, after, limit),
     async saveProgress(id, progress, now, finished) {
       await db
         .updateTable("imports")
@@ -286,4 +295,8 @@ function importFromRow(row: Omit<Selectable<ImportTable>, "data">): ImportRecord
     updated_at: Number(row.updated_at),
     finished_at: row.finished_at === null ? null : Number(row.finished_at),
   };
+}
+
+function unique(values: readonly string[]): string[] {
+  return [...new Set(values)];
 }

@@ -1,6 +1,18 @@
 import type { ImportObject, MappedColumn } from "../../domain/records/import-columns.js";
 import type { NewJob } from "../jobs/repository.js";
-import type { CaseRecord, ClientRecord, IngestResult, ListOptions, Page, RecordOutbox } from "../store.js";
+import type {
+  CaseFilter,
+  CaseRecord,
+  ClientFilter,
+  ClientRecord,
+  IngestResult,
+  ListOptions,
+  Page,
+  RecordOutbox,
+} from "../store.js";
+import type { CreatedRange } from "./export.js";
+
+export type { CreatedRange } from "./export.js";
 
 export type ImportStatus = "queued" | "running" | "completed" | "failed";
 
@@ -97,4 +109,17 @@ export interface ImportRepository {
   writeChunk(chunk: ImportChunk): Promise<ChunkResult>;
   /** Saves progress without records (a dry run, a validation pass, the end). */
   saveProgress(id: string, progress: ImportProgress, now: number, finished: boolean): Promise<void>;
+  /** A keyset page of clients for an export: oldest id first, after `after` (null: from the start). */
+  exportClients(
+    tenantId: string,
+    filter: ClientFilter & CreatedRange,
+    after: string | null,
+    limit: number,
+  ): Promise<ClientRecord[]>;
+  exportCases(
+    tenantId: string,
+    filter: CaseFilter & CreatedRange,
+    after: string | null,
+    limit: number,
+  ): Promise<CaseRecord[]>;
 }
