@@ -122,14 +122,15 @@ export function csvHeader(columns: readonly string[]): string {
   return `${columns.map(csvField).join(",")}\r\n`;
 }
 
+/** The cell's text: `phones` / `emails` lists "; "-joined, other non-text values (custom fields) as JSON. */
 function cellOf(row: Record<string, unknown>, column: string): string {
   const dot = column.indexOf(".");
-  const value =
-    dot > 0 && (column.startsWith("custom_fields.") || column.startsWith("external_ids."))
-      ? (row[column.slice(0, dot)] as Record<string, unknown> | undefined)?.[column.slice(dot + 1)]
-      : row[column];
+  const keyed = dot > 0 && (column.startsWith("custom_fields.") || column.startsWith("external_ids."));
+  const value = keyed
+    ? (row[column.slice(0, dot)] as Record<string, unknown> | undefined)?.[column.slice(dot + 1)]
+    : row[column];
   if (value === null || value === undefined) return "";
-  if (Array.isArray(value)) return value.join("; ");
+  if (Array.isArray(value) && !keyed) return value.join("; ");
   if (typeof value === "object") return JSON.stringify(value);
   return String(value);
 }
