@@ -286,6 +286,27 @@ describe.each(storeKinds())("imports on %s", (kind) => {
     expect((await clientsWith(firm.key, "phone=3125550161"))[0].first_name).toBe("Upload");
   });
 
+  it("keeps multipart to the import routes and lists them in the OpenAPI document", async () => {
+    const form = new FormData();
+    form.append("first_name", "Sneaky");
+    const res = await fetch(`${sb.url}/v1/clients`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${firm.key}` },
+      body: form,
+    });
+    expect(res.status).toBe(415);
+    const openapi = await sb.call("GET", "/openapi.json");
+    expect(openapi.status).toBe(200);
+    expect(Object.keys(openapi.body.paths)).toEqual(
+      expect.arrayContaining([
+        "/v1/imports",
+        "/v1/imports/{id}",
+        "/v1/imports/preview",
+        "/v1/clients/export",
+      ]),
+    );
+  });
+
   it("refuses a UTF-16 upload and invalid UTF-8 before storing anything", async () => {
     const utf16 = Buffer.concat([
       Buffer.from([0xff, 0xfe]),
