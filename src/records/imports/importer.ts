@@ -67,6 +67,8 @@ export class Importer {
     if (!found || found.finished_at !== null) return;
     const text = await this.store.imports.data(importId);
     let progress: ImportProgress = { ...found, status: "running" };
+    if (found.status === "queued")
+      await this.store.imports.saveProgress(importId, progress, Date.now(), false);
     const { dry_run, all_or_nothing } = found.options;
     if (dry_run || (all_or_nothing && found.done === 0)) {
       const checked = await this.check(found, text, signal);
