@@ -1,6 +1,6 @@
 /**
- * `npm run bench -- [--scenario throughput|ceiling|peer|latency|isolation|backlog|records|all]
- *   [--store sqlite|postgres] [--events N] [--endpoints N] [--rate N] [--duration S] [--backlog N]
+ * `npm run bench -- [--scenario throughput|ceiling|peer|latency|isolation|backlog|records|records-import|records-export|all]
+ *   [--store sqlite|postgres] [--events N] [--endpoints N] [--rate N] [--duration S] [--backlog N] [--records N]
  *   [--json] [--smoke] [--out-dir DIR] [--cpu-prof]`
  *
  * Starts the compiled Switchboard and a receiver as separate processes per scenario, prints a
@@ -18,6 +18,8 @@ import { isolation } from "./scenarios/isolation.js";
 import { latency } from "./scenarios/latency.js";
 import { peer } from "./scenarios/peer.js";
 import { records } from "./scenarios/records.js";
+import { recordsExport } from "./scenarios/records-export.js";
+import { recordsImport } from "./scenarios/records-import.js";
 import { throughput } from "./scenarios/throughput.js";
 
 const SCENARIOS: Record<string, Scenario> = {
@@ -28,8 +30,20 @@ const SCENARIOS: Record<string, Scenario> = {
   isolation,
   backlog,
   records,
+  "records-import": recordsImport,
+  "records-export": recordsExport,
 };
-const ORDER = ["throughput", "ceiling", "peer", "latency", "isolation", "backlog", "records"];
+const ORDER = [
+  "throughput",
+  "ceiling",
+  "peer",
+  "latency",
+  "isolation",
+  "backlog",
+  "records",
+  "records-import",
+  "records-export",
+];
 
 const FULL: Sizes = {
   events: 20_000,
@@ -40,6 +54,7 @@ const FULL: Sizes = {
   batchSize: 500,
   inFlight: 4,
   deadTimeoutMs: 5_000,
+  records: 100_000,
 };
 
 const SMOKE: Sizes = {
@@ -51,6 +66,7 @@ const SMOKE: Sizes = {
   batchSize: 50,
   inFlight: 2,
   deadTimeoutMs: 1_000,
+  records: 300,
 };
 
 function fail(message: string): never {
@@ -75,6 +91,7 @@ async function main(): Promise<void> {
       rate: { type: "string" },
       duration: { type: "string" },
       backlog: { type: "string" },
+      records: { type: "string" },
       json: { type: "boolean", default: false },
       smoke: { type: "boolean", default: false },
       "out-dir": { type: "string" },
@@ -107,6 +124,7 @@ async function main(): Promise<void> {
     rate: positive(values.rate, "rate", base.rate),
     durationS: positive(values.duration, "duration", base.durationS),
     backlog: Math.round(positive(values.backlog, "backlog", base.backlog)),
+    records: Math.round(positive(values.records, "records", base.records)),
   };
   const outDir = values["out-dir"] ?? join(ROOT, "bench", "results", values.smoke ? "smoke" : "");
   const log = (message: string) => process.stderr.write(`${message}\n`);

@@ -12,6 +12,7 @@ import { WebhookTester } from "./delivery/tester.js";
 import { ThreadedSender } from "./delivery/threaded-sender.js";
 import { generateApiKey } from "./domain/ids.js";
 import { EventIngest } from "./events/ingest.js";
+import { IMPORT_KIND, importKind } from "./jobs/import.js";
 import { JobKinds } from "./jobs/kinds.js";
 import { RETENTION_KIND, retentionKind, scheduleRetention } from "./jobs/retention.js";
 import { JobRunner } from "./jobs/runner.js";
@@ -143,7 +144,8 @@ export async function startServer(config: Config, role: Role, log: Logger): Prom
     // Job kinds reach records (imports write clients and cases), so they start once ingest exists.
     const kinds = new JobKinds()
       .register(RETENTION_KIND, retentionKind(store.events, config.retentionDays, log))
-      .register(INTAKE_KIND, intakeKind(store, records));
+      .register(INTAKE_KIND, intakeKind(store, records))
+      .register(IMPORT_KIND, importKind(store, records, ingest, log));
     jobs = new JobRunner(
       {
         owner: config.nodeId,

@@ -19,6 +19,8 @@ export interface Sizes {
   inFlight: number;
   /** Isolation: the dead endpoint's timeout. */
   deadTimeoutMs: number;
+  /** records-import / records-export: clients imported and exported. */
+  records: number;
 }
 
 export interface ScenarioContext {

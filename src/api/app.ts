@@ -16,7 +16,9 @@ import { destinationRoutes } from "./destinations.js";
 import { handleClientError, handleError } from "./errors.js";
 import { eventTypeRoutes } from "./event-types.js";
 import { eventRoutes } from "./events.js";
+import { exportRoutes } from "./exports.js";
 import { healthRoutes } from "./health.js";
+import { importRoutes } from "./imports.js";
 import { installNoBodyRule, installQueryParsing, installTextRules } from "./input-rules.js";
 import { jobRoutes } from "./jobs.js";
 import { installJsonBodyParser } from "./json-body.js";
@@ -123,9 +125,12 @@ export async function buildApp(ctx: ApiContext, logger: Logger): Promise<App> {
       clientMergeRoutes,
       timelineRoutes,
       listenRoutes,
+      exportRoutes,
     ]) {
       await routes(v1 as unknown as App, ctx);
     }
+    // Its own scope: the multipart parser it registers reaches no other route.
+    await v1.register(async (imports) => importRoutes(imports as unknown as App, ctx));
   });
 
   return app as unknown as App;

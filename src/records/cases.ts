@@ -8,10 +8,10 @@ import {
   emptyCase,
 } from "../domain/records/case.js";
 import { applyCustomFields } from "../domain/records/custom-fields.js";
-import { caseEvents } from "../domain/records/events.js";
+import { caseEvents, type RecordEvent } from "../domain/records/events.js";
 import { applyCaseVocabulary } from "../domain/records/vocabulary.js";
 import type { CaseRecord, Store } from "../store/index.js";
-import type { TenantSettings } from "./settings.js";
+import type { RecordRules, TenantSettings } from "./settings.js";
 import type { RecordKind, RecordWriter } from "./writer.js";
 
 /** Writes cases with their events, whoever asks (see {@link Clients}). */
@@ -33,6 +33,11 @@ export class Cases {
     };
   }
 
+  /** The tenant's rules for case writes, for callers that prepare many (an import chunk). */
+  rules(tenantId: string): Promise<RecordRules> {
+    return this.settings.rules(tenantId);
+  }
+
   /** `enforceRequired: false` is for cases made without a person (intake from a call). */
   async create(
     tenantId: string,
@@ -41,9 +46,37 @@ export class Cases {
     path = "/body",
     options: { enforceRequired: boolean } = { enforceRequired: true },
   ): Promise<CaseRecord> {
-    const fields = await this.fieldsOf(tenantId, emptyCase(input.client_id), input, true, path, options);
-    await this.requireClient(tenantId, fields.client_id, path);
-    const now = Date.now();
+    const rules = await this.rules(tenantId);
+    const { record, events } = this.prepareCreate(
+      tenantId,
+      input,
+      changeSource,
+      path,
+      Date.now(),
+      rules,
+      options,
+    );
+    await this.requireClient(tenantId, record.client_id, path);
+    await this.writer.withEvents(tenantId, events, record.created_at, (outbox) =>
+      this.store.cases.create(record, outbox),
+    );
+    return record;
+  }
+
+  /**
+   * A new case and its events, validated but not written (the caller has found its client): an
+   * import writes a chunk of them in one transaction with its progress.
+   */
+  prepareCreate(
+    tenantId: string,
+    input: CaseCreate,
+    changeSource: string,
+    path: string,
+    now: number,
+    rules: RecordRules,
+    options: { enforceRequired: boolean } = { enforceRequired: true },
+  ): { record: CaseRecord; events: RecordEvent[] } {
+    const fields = this.fieldsOf(rules, emptyCase(input.client_id), input, true, path, options);
     const record: CaseRecord = {
       id: generateId("cas_"),
       tenant_id: tenantId,
@@ -60,11 +93,32 @@ export class Cases {
       at: now,
       changeSource,
     });
-    await this.writer.withEvents(tenantId, events, now, (outbox) => this.store.cases.create(record, outbox));
-    return record;
+    return { record, events };
   }
 
-  update(
+  /** `current` after `patch` and its events, not written; null when the patch changes nothing. */
+  prepareUpdate(
+    current: CaseRecord,
+    patch: CasePatch,
+    changeSource: string,
+    path: string,
+    now: number,
+    rules: RecordRules,
+  ): { record: CaseRecord; events: RecordEvent[] } | null {
+    const fields = this.fieldsOf(rules, current, patch, false, path, { enforceRequired: true });
+    const record: CaseRecord = { ...current, ...fields, version: current.version + 1, updated_at: now };
+    const events = caseEvents({
+      id: current.id,
+      before: current,
+      after: record,
+      version: record.version,
+      at: now,
+      changeSource,
+    });
+    return events.length === 0 ? null : { record, events };
+  }
+
+  async update(
     tenantId: string,
     id: string,
     ifMatch: number | undefined,
@@ -72,8 +126,9 @@ export class Cases {
     changeSource: string,
     path = "/body",
   ): Promise<CaseRecord> {
+    const rules = await this.rules(tenantId);
     return this.writer.update(this.kind, tenantId, id, ifMatch, changeSource, async (current) => {
-      const next = await this.fieldsOf(tenantId, current, patch, false, path, { enforceRequired: true });
+      const next = this.fieldsOf(rules, current, patch, false, path, { enforceRequired: true });
       if (next.client_id !== current.client_id) await this.requireClient(tenantId, next.client_id, path);
       return next;
     });
@@ -87,26 +142,25 @@ export class Cases {
    * The body applied to `current`: type, status and substatus checked against the tenant's case
    * types, custom fields (when sent, always on create) against its definitions.
    */
-  private async fieldsOf(
-    tenantId: string,
+  private fieldsOf(
+    rules: RecordRules,
     current: CaseFields,
     input: CasePatch,
     creating: boolean,
     path: string,
     options: { enforceRequired: boolean },
-  ): Promise<CaseFields> {
-    const settings = await this.settings.get(tenantId);
+  ): CaseFields {
     const fields = applyCaseVocabulary(
-      settings.case_types,
+      rules.settings.case_types,
       applyCaseInput(current, input, path),
       { creating, input },
       path,
     );
     if (!creating && input.custom_fields === undefined) return fields;
     const custom_fields = applyCustomFields(
-      settings.custom_fields.cases,
+      rules.settings.custom_fields.cases,
       fields.custom_fields,
-      { region: await this.settings.region(tenantId), enforceRequired: options.enforceRequired },
+      { region: rules.region, enforceRequired: options.enforceRequired },
       `${path}/custom_fields`,
     );
     return { ...fields, custom_fields };

@@ -11,6 +11,13 @@ const CACHE_MAX = 1_000;
 /** Compare-and-set attempts before a settings write gives up to a stream of other writers. */
 const WRITE_RETRIES = 5;
 
+/** What a record write checks against, read once per write (or once per import chunk). */
+export interface RecordRules {
+  settings: TenantSettingsDocument;
+  /** Where phone numbers without a country code are read. */
+  region: CountryCode;
+}
+
 interface Cached {
   settings: TenantSettingsDocument;
   version: number;
@@ -39,8 +46,12 @@ export class TenantSettings {
 
   /** Where this tenant's phone numbers without a country code are read. */
   async region(tenantId: string): Promise<CountryCode> {
-    const { default_region } = (await this.get(tenantId)).records;
-    return regionOf(default_region) ?? DEFAULT_PHONE_REGION;
+    return (await this.rules(tenantId)).region;
+  }
+
+  async rules(tenantId: string): Promise<RecordRules> {
+    const settings = await this.get(tenantId);
+    return { settings, region: regionOf(settings.records.default_region) ?? DEFAULT_PHONE_REGION };
   }
 
   /**

@@ -127,7 +127,8 @@ function stale(name: string, version: number): DomainError {
   });
 }
 
-function eventRecord(
+/** A record event as an event row of the tenant's, ready to route. */
+export function eventRecord(
   tenantId: string,
   event: RecordEvent,
   now: number,

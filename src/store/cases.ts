@@ -100,7 +100,7 @@ function writeOutbox(tx: Transaction<Database>, tenantId: string, now: number, o
     : writeEvents(tx, tenantId, outbox.events, now, outbox.claimFor);
 }
 
-function caseToRow(record: CaseRecord): Omit<CaseTable, "deleted_at"> {
+export function caseToRow(record: CaseRecord): Omit<CaseTable, "deleted_at"> {
   return {
     ...record,
     custom_fields: JSON.stringify(record.custom_fields),
@@ -108,7 +108,7 @@ function caseToRow(record: CaseRecord): Omit<CaseTable, "deleted_at"> {
   };
 }
 
-function caseFromRow(row: CaseTable): CaseRecord {
+export function caseFromRow(row: CaseTable): CaseRecord {
   const { deleted_at, ...rest } = row;
   return {
     ...rest,

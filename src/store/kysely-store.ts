@@ -4,6 +4,8 @@ import { clientMergeRepository } from "./client-merges.js";
 import { clientRepository } from "./clients.js";
 import { deliveryRepository } from "./deliveries.js";
 import { eventRepository } from "./events.js";
+import { importRepository } from "./imports/index.js";
+import type { ImportRepository } from "./imports/repository.js";
 import { KyselyJobRepository } from "./jobs/index.js";
 import type { JobRepository } from "./jobs/repository.js";
 import { migrationProvider } from "./migrations/index.js";
@@ -44,6 +46,7 @@ export class KyselyStore implements Store {
   readonly tenantSettings: TenantSettingsRepository;
   readonly clientMerges: ClientMergeRepository;
   readonly timeline: TimelineRepository;
+  readonly imports: ImportRepository;
 
   constructor(
     readonly db: Kysely<Database>,
@@ -64,6 +67,7 @@ export class KyselyStore implements Store {
     this.tenantSettings = tenantSettingsRepository(db);
     this.clientMerges = clientMergeRepository(db);
     this.timeline = timelineRepository(db);
+    this.imports = importRepository(db, dialect);
   }
 
   async migrate(): Promise<void> {

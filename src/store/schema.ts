@@ -276,4 +276,34 @@ export interface Database {
   client_contacts: ClientContactTable;
   cases: CaseTable;
   tenant_settings: TenantSettingsTable;
+  imports: ImportTable;
+}
+
+/** Imports of clients or cases from a file (migration 0014); JSON text where noted. */
+export interface ImportTable {
+  id: string;
+  tenant_id: string;
+  /** The job that runs it (kind `import`). */
+  job_id: string;
+  object: string;
+  format: string;
+  /** The file text, read again by the job after a restart. */
+  data: string;
+  /** JSON: header → field. */
+  columns: string;
+  /** JSON: dry_run, emit_events, all_or_nothing, connection. */
+  options: string;
+  status: string;
+  total: number;
+  /** Data rows finished (committed with their writes). */
+  done: number;
+  created: number;
+  updated: number;
+  skipped: number;
+  failed: number;
+  /** JSON: the first row errors. */
+  errors: string;
+  created_at: number;
+  updated_at: number;
+  finished_at: number | null;
 }

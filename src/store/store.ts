@@ -10,6 +10,7 @@ import type {
   WebhookFilters,
   WebhookHold,
 } from "../domain/webhook.js";
+import type { ImportRepository } from "./imports/repository.js";
 import type { JobRepository, NewJob } from "./jobs/repository.js";
 import type { DeliveryStatus, WebhookHealthTable } from "./schema.js";
 
@@ -604,4 +605,6 @@ export interface Store {
   readonly tenantSettings: TenantSettingsRepository;
   readonly clientMerges: ClientMergeRepository;
   readonly timeline: TimelineRepository;
+  /** Imports of clients and cases from files, with their progress. */
+  readonly imports: ImportRepository;
 }

@@ -20,6 +20,13 @@ const EXPECTED: Record<string, string[]> = {
   isolation: ["healthy deliveries/s (end to end)", "healthy / scenario 1"],
   records: ["PATCH achieved/s", "PATCH accept → received p99", "request p99 ratio (PATCH / POST)"],
   backlog: ["drain deliveries/s", "drain server peak RSS", "claim time growth (large / small)"],
+  "records-import": [
+    "import rows/s",
+    "import server peak RSS",
+    "peer rows/s (POST /v1/clients one at a time)",
+    "import / peer",
+  ],
+  "records-export": ["export rows/s", "export server RSS growth (peak − before)"],
 };
 
 const stores = process.env.SWITCHBOARD_TEST_DATABASE_URL ? ["sqlite", "postgres"] : ["sqlite"];

@@ -12,6 +12,7 @@ import * as m0010 from "./0010_target_kinds.js";
 import * as m0011 from "./0011_records.js";
 import * as m0012 from "./0012_tenant_settings.js";
 import * as m0013 from "./0013_event_links.js";
+import * as m0014 from "./0014_imports.js";
 import * as m0015 from "./0015_webhook_signing_keys.js";
 
 /** Append-only: a migration that has landed is never edited; a schema change is a new file. */
@@ -29,6 +30,7 @@ const migrations: Record<string, Migration> = {
   "0011_records": m0011,
   "0012_tenant_settings": m0012,
   "0013_event_links": m0013,
+  "0014_imports": m0014,
   "0015_webhook_signing_keys": m0015,
 };
 
