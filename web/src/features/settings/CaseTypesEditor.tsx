@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { type ReactNode, useState } from "react";
 import { ErrorState, Loading, Notice } from "../../ui/elements";
 import { Section } from "../../ui/fields";
 import { useApi } from "../../ui/hooks";
@@ -82,10 +82,10 @@ function Editor({ initial }: { initial: CaseType[] }) {
         create={() => ({ key: "", label: "", statuses: [] })}
       >
         {(type, updateType, typeIndex) => (
-          <details open={type.statuses.length === 0 || typeIndex === types.length - 1}>
-            <summary>
-              Statuses of {type.label || "this case type"} ({type.statuses.length})
-            </summary>
+          <Statuses
+            openAtFirst={type.statuses.length === 0 || typeIndex === types.length - 1}
+            title={`Statuses of ${type.label || "this case type"} (${type.statuses.length})`}
+          >
             <OrderedItems<Status>
               noun="Status"
               idPrefix={`ct-${typeIndex}-st`}
@@ -105,7 +105,7 @@ function Editor({ initial }: { initial: CaseType[] }) {
                 />
               )}
             </OrderedItems>
-          </details>
+          </Statuses>
         )}
       </OrderedItems>
       {problem && <p className="field-error">{problem}</p>}
@@ -121,6 +121,28 @@ function Editor({ initial }: { initial: CaseType[] }) {
         </button>
       </div>
     </div>
+  );
+}
+
+/**
+ * A case type's statuses, folded or not. Whether it starts open is decided once: deriving `open`
+ * on every render closed the list under the person adding a status to it.
+ */
+function Statuses({
+  openAtFirst,
+  title,
+  children,
+}: {
+  openAtFirst: boolean;
+  title: string;
+  children: ReactNode;
+}) {
+  const [open, setOpen] = useState(openAtFirst);
+  return (
+    <details open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
+      <summary>{title}</summary>
+      {children}
+    </details>
   );
 }
 
