@@ -33,7 +33,14 @@ export function DuplicatesPanel({ client, onMerged }: { client: Client; onMerged
     setBusy(true);
     setProblem(null);
     try {
-      const merged = await call<Client>("POST", `/v1/clients/${client.id}/merge`, { from: [from] });
+      // If-Match: the merge is decided on this page's view of the client; a change meanwhile answers 412.
+      const merged = await call<Client>(
+        "POST",
+        `/v1/clients/${client.id}/merge`,
+        { from: [from] },
+        undefined,
+        { "if-match": String(client.version) },
+      );
       setConfirming(null);
       onMerged(merged);
     } catch (error) {
