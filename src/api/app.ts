@@ -41,11 +41,10 @@ export async function buildApp(ctx: ApiContext, logger: Logger): Promise<App> {
     // A caller's X-Request-Id (printable, at most 128 characters) or a new one; every log line
     // of the request carries it as request_id, and the answer echoes it.
     requestIdHeader: false,
-    requestIdLogLabel: "request_id",
     genReqId: (request) => requestIdOf(request.headers["x-request-id"]),
     clientErrorHandler: handleClientError,
     // Per-request lines would dominate the log at webhook volumes; errors are still logged.
-    logController: new LogController({ disableRequestLogging: true }),
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: "request_id" }),
     ajv: {
       // Unknown fields are an error, not silently dropped; no coercion, so `"enabled": null` or
       // `"name": 12345` is a 422 rather than `false` or `"12345"`. Query strings, which are all

@@ -247,12 +247,24 @@ describe.each(storeKinds())("hostile input on %s", (kind) => {
     /** Every GET route with a `limit` parameter, from the OpenAPI document (so new routes are covered). */
     async function listRoutes(): Promise<string[]> {
       const hook = await sb.call("POST", "/v1/webhooks", { key, body: WEBHOOK });
+      const client = await sb.call("POST", "/v1/clients", { key, body: { first_name: "Limit" } });
+      const kase = await sb.call("POST", "/v1/cases", { key, body: { client_id: client.body.id } });
+      // Each resource's own kind of id, so only the limit can be wrong.
+      const ids: Record<string, string> = {
+        webhooks: hook.body.id,
+        clients: client.body.id,
+        cases: kase.body.id,
+      };
       const doc = await sb.call("GET", "/openapi.json");
       const paths = Object.entries(
         doc.body.paths as Record<string, Record<string, { parameters?: { name: string; in: string }[] }>>,
       )
         .filter(([, ops]) => ops.get?.parameters?.some((p) => p.in === "query" && p.name === "limit"))
-        .map(([path]) => path.replace(/\{id\}/, hook.body.id));
+        .map(([path]) =>
+          path.replace(/^\/v1\/(\w+)\/\{id\}/, (whole, resource: string) =>
+            ids[resource] ? `/v1/${resource}/${ids[resource]}` : whole,
+          ),
+        );
       return paths.filter((p) => !p.includes("{") && !p.startsWith("/v1/destinations/"));
     }
 

@@ -38,7 +38,9 @@ describe.each(storeKinds())("exports on %s", (kind) => {
     for (const body of bodies) {
       const res = await sb.call("POST", "/v1/clients", { key: firm.key, body });
       expect(res.status, JSON.stringify(res.body)).toBe(201);
-      clients.push(res.body);
+      // The create answer's possible_duplicates is about the request, not the record.
+      const { possible_duplicates: _, ...client } = res.body;
+      clients.push(client);
     }
   });
   afterAll(async () => {
