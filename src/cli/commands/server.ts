@@ -1,11 +1,11 @@
 import { setFlagsFromString } from "node:v8";
 import type { Command } from "commander";
 import { ConfigError, loadConfig } from "../../config.js";
-import { createLogger } from "../../logger.js";
-import { type Role, startServer } from "../../server.js";
-import { openStore } from "../../store/index.js";
+import type { Role } from "../../server.js";
 import { fail } from "../output.js";
-import { rotateMasterKey } from "../rotate-master-key.js";
+
+// The server, the store and the logger are imported when a server command runs: loading them
+// costs ~1.3 s, which every client command (`switchboard webhooks list`, …) would pay otherwise.
 
 /** The configuration from the environment; an invalid value is a usage error (exit 2). */
 function configOrExit(): ReturnType<typeof loadConfig> {
@@ -19,6 +19,10 @@ function configOrExit(): ReturnType<typeof loadConfig> {
 
 async function start(options: { role?: string }): Promise<void> {
   const config = configOrExit();
+  const [{ createLogger }, { startServer }] = await Promise.all([
+    import("../../logger.js"),
+    import("../../server.js"),
+  ]);
   const log = createLogger(config);
 
   const role = (options.role ?? "all") as Role;
@@ -58,6 +62,7 @@ async function start(options: { role?: string }): Promise<void> {
 
 async function migrate(): Promise<void> {
   const config = configOrExit();
+  const { openStore } = await import("../../store/index.js");
   const store = await openStore(config);
   await store.migrate();
   await store.close();
@@ -66,6 +71,7 @@ async function migrate(): Promise<void> {
 
 async function rotate(): Promise<void> {
   const config = configOrExit();
+  const { rotateMasterKey } = await import("../rotate-master-key.js");
   process.stdout.write(await rotateMasterKey(config, process.env.SWITCHBOARD_NEW_MASTER_KEY?.trim() || null));
 }
 
