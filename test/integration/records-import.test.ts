@@ -408,4 +408,31 @@ describe.each(storeKinds())("imports on %s", (kind) => {
       errors: [expect.objectContaining({ code: "client_not_found" })],
     });
   });
+  it("reads number and boolean custom fields written as text in a CSV, and refuses what is neither", async () => {
+    const typed = await sb.tenant("Typed Fields");
+    const defs = await sb.call("PUT", "/v1/settings/custom-fields", {
+      key: typed.key,
+      body: {
+        clients: [
+          { key: "score", label: "Score", type: "number", required: false },
+          { key: "vip", label: "VIP", type: "boolean", required: false },
+        ],
+        cases: [],
+      },
+    });
+    expect(defs.status, JSON.stringify(defs.body)).toBe(200);
+    const done = await importAndWait(typed.key, {
+      object: "clients",
+      format: "csv",
+      data: "first_name,custom_fields.score,custom_fields.vip\nAna,7,Yes\nBo,-2.5,0\nCy,seven,true",
+    });
+    expect(done).toMatchObject({ status: "completed", created: 2, failed: 1 });
+    expect(done.errors).toEqual([
+      expect.objectContaining({ row: 3, path: expect.stringContaining("score") }),
+    ]);
+    const [ana] = await clientsWith(typed.key, "q=Ana");
+    expect(ana.custom_fields).toEqual({ score: 7, vip: true });
+    const [bo] = await clientsWith(typed.key, "q=Bo");
+    expect(bo.custom_fields).toEqual({ score: -2.5, vip: false });
+  });
 });

@@ -129,6 +129,31 @@ export function applyCustomFields(
   return out;
 }
 
+/**
+ * Custom field values read from a file, where a CSV cell is always text: a number or boolean field's
+ * value written as text (`7`, `-2.5`; `true`/`false`, `yes`/`no`, `1`/`0`, any case) becomes its type,
+ * so {@link applyCustomFields} checks it as if it had come as JSON. Anything else stays as written
+ * and gets that check's own error.
+ */
+export function customFieldsFromText(
+  definitions: CustomFieldDefinition[],
+  values: Record<string, unknown>,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...values };
+  for (const def of definitions) {
+    const raw = values[def.key];
+    if (typeof raw !== "string") continue;
+    const text = raw.trim();
+    if (def.type === "number" && /^-?\d+(\.\d+)?$/.test(text)) out[def.key] = Number(text);
+    if (def.type === "boolean") {
+      const word = text.toLowerCase();
+      if (["true", "yes", "1"].includes(word)) out[def.key] = true;
+      if (["false", "no", "0"].includes(word)) out[def.key] = false;
+    }
+  }
+  return out;
+}
+
 /** One value checked and normalised for its field's type; null when it is blank text. */
 function fieldValue(def: CustomFieldDefinition, raw: unknown, region: CountryCode, path: string): unknown {
   switch (def.type) {

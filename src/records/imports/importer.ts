@@ -3,6 +3,7 @@ import type { Logger } from "pino";
 import { DomainError } from "../../domain/errors.js";
 import { emptyCase } from "../../domain/records/case.js";
 import { EMPTY_CLIENT } from "../../domain/records/client.js";
+import { customFieldsFromText } from "../../domain/records/custom-fields.js";
 import type { RecordEvent } from "../../domain/records/events.js";
 import { caseIndex, clientContactKeys, clientIndex } from "../../domain/records/import-match.js";
 import {
@@ -191,7 +192,13 @@ export class Importer {
       }
       const reading = readClientRow(file.cells, region, imp.options.connection);
       if (!reading.ok) for (const problem of reading.problems) fail(plan, file.row, problem);
-      else read.push({ row: file.row, client: reading.row });
+      else {
+        const customFields = customFieldsFromText(
+          rules.settings.custom_fields.clients,
+          reading.row.customFields,
+        );
+        read.push({ row: file.row, client: { ...reading.row, customFields } });
+      }
     }
     const index = clientIndex<ClientRecord>();
     const existing = await this.store.imports.findClients(imp.tenant_id, {
@@ -274,7 +281,13 @@ export class Importer {
       }
       const reading = readCaseRow(file.cells, region, imp.options.connection);
       if (!reading.ok) for (const problem of reading.problems) fail(plan, file.row, problem);
-      else read.push({ row: file.row, record: reading.row });
+      else {
+        const customFields = customFieldsFromText(
+          rules.settings.custom_fields.cases,
+          reading.row.customFields,
+        );
+        read.push({ row: file.row, record: { ...reading.row, customFields } });
+      }
     }
     const refs = read.flatMap((r) => (r.record.client ? [r.record.client] : []));
     const clientsFound = clientIndex<ClientRecord>();
