@@ -228,7 +228,8 @@ describe.skipIf(!hasChromium)("records dashboard (Chromium)", { timeout: 60_000 
     await signIn(page, `/clients/${anaId}`);
     await page.getByRole("link", { name: "New case" }).click();
     await page.getByRole("heading", { name: "New case" }).waitFor();
-    expect(await page.getByTestId("picked-client").textContent()).toBe("Ana Ruiz");
+    // The picked client's name arrives after the page (it shows "…" while loading).
+    await expect.poll(() => page.getByTestId("picked-client").textContent()).toBe("Ana Ruiz");
     await page.getByLabel("Title").fill("Rear-ended on I-90");
     await page.getByLabel("Case type").selectOption("auto_accident");
     await page.getByLabel("Status", { exact: true }).selectOption("new_lead");
