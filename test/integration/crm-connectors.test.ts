@@ -6,6 +6,7 @@ import { startSmartAdvocateFake } from "../../fakes/smartadvocate.js";
 import type { Connector, CrmExchange, CrmProvider, CrmWrite } from "../../src/integrations/crm/connector.js";
 import { CrmError } from "../../src/integrations/crm/connector.js";
 import { crmProvider, crmProviders } from "../../src/integrations/crm/providers.js";
+import { smartAdvocateProvider } from "../../src/integrations/crm/smartadvocate/index.js";
 
 /**
  * One conformance suite for every CRM connector in the registry, each against its local fake: the
@@ -168,6 +169,33 @@ const smartadvocate: Harness<Awaited<ReturnType<typeof startSmartAdvocateFake>>>
         expect(exchanges.map((e) => e.response?.status)).toEqual([200, 200]);
       } finally {
         fake.tokenTtlSeconds = 3600;
+      }
+    });
+
+    it("never skips a case when another is edited while the feed is paged", async () => {
+      const feed = await startSmartAdvocateFake({ seed: 250 });
+      try {
+        const connector = smartAdvocateProvider.connect({
+          baseUrl: feed.url,
+          credentials: feed.credentials,
+          dispatcher,
+          timeoutMs: 5_000,
+        });
+        const seen = new Set<string>();
+        let page = await connector.listChanged("case", null, null);
+        for (const r of page.records) seen.add(r.id);
+        // An edit moves the first case of page one to the end of the feed.
+        const first = feed.records.cases.get(page.records[0]?.id ?? "");
+        if (first) feed.records.apply(first, { City: "Austin" });
+        let pages = 1;
+        while (page.nextCursor && pages < 20) {
+          page = await connector.listChanged("case", null, page.nextCursor);
+          for (const r of page.records) seen.add(r.id);
+          pages += 1;
+        }
+        expect([...feed.records.cases.keys()].filter((n) => !seen.has(n))).toEqual([]);
+      } finally {
+        await feed.close();
       }
     });
 

@@ -5,7 +5,7 @@ import {
   writeToForm,
 } from "../../src/integrations/crm/lawruler/map.js";
 import { jwtExpiry } from "../../src/integrations/crm/smartadvocate/client.js";
-import { readCaseNumber } from "../../src/integrations/crm/smartadvocate/index.js";
+import { nextPosition, readCaseNumber } from "../../src/integrations/crm/smartadvocate/index.js";
 import {
   caseToRecord,
   splitName,
@@ -192,5 +192,29 @@ describe("SmartAdvocate map", () => {
     expect(jwtExpiry(token({ iat: 1 }))).toBeNull();
     expect(jwtExpiry("not-a-jwt")).toBeNull();
     expect(jwtExpiry("a.!!!.c")).toBeNull();
+  });
+
+  it("goes on from the last modified time seen, or to the next page when a whole page shares one time", () => {
+    const rec = (id: string, updatedAt: string) => ({
+      object: "case" as const,
+      id,
+      fields: {},
+      updatedAt,
+      version: null,
+    });
+    const t1 = "2026-12-01T10:00:00.000Z";
+    const t2 = "2026-12-01T10:00:01.000Z";
+    expect(
+      nextPosition({ from: null, seen: [], page: 1 }, [rec("a", t1), rec("b", t2), rec("c", t2)]),
+    ).toEqual({
+      from: t2,
+      seen: ["b", "c"],
+      page: 1,
+    });
+    expect(nextPosition({ from: t2, seen: ["b"], page: 1 }, [rec("c", t2), rec("d", t2)])).toEqual({
+      from: t2,
+      seen: ["b", "c", "d"],
+      page: 2,
+    });
   });
 });

@@ -79,18 +79,19 @@ class SmartAdvocateConnector implements Connector {
 
   async listChanged(object: CrmObject, since: string | null, cursor: string | null): Promise<CrmPage> {
     onlyCases(object);
-    const page = cursor ? Number(cursor) : 1;
-    if (!Number.isInteger(page) || page < 1)
-      throw new CrmError("validation", `not a SmartAdvocate page cursor: ${cursor}`);
-    const query: Record<string, string> = { PageNumber: String(page), PageSize: String(PAGE_SIZE) };
-    if (since) query.FromDate = since;
+    const at = cursor ? readCursor(cursor) : { from: since, seen: [], page: 1 };
+    const query: Record<string, string> = { PageNumber: String(at.page), PageSize: String(PAGE_SIZE) };
+    if (at.from) query.FromDate = at.from;
     const answer = (await this.client.json("GET", MODIFIED_PATH, { query })) as {
       cases?: unknown;
       totalCount?: unknown;
     };
-    const records = cases(answer.cases).map(caseToRecord);
+    const raw = cases(answer.cases).map(caseToRecord);
     const total = typeof answer.totalCount === "number" ? answer.totalCount : 0;
-    return { records, nextCursor: page * PAGE_SIZE < total ? String(page + 1) : null };
+    const seen = new Set(at.seen);
+    const records = raw.filter((r) => !seen.has(r.id));
+    if (at.page * PAGE_SIZE >= total || raw.length === 0) return { records, nextCursor: null };
+    return { records, nextCursor: writeCursor(nextPosition(at, raw)) };
   }
 
   async get(object: CrmObject, id: string): Promise<CrmRecord | null> {
@@ -147,6 +148,52 @@ class SmartAdvocateConnector implements Connector {
     if (Object.keys(params).length === 0) return [];
     return cases(await this.client.json("GET", SEARCH_PATH, { query: params })).map(caseToRecord);
   }
+}
+
+/**
+ * Where the modified feed goes on. Page numbers alone skip records: a case edited while we page
+ * moves to the end and every later case shifts one place forward, so the first of the next page is
+ * never read. We go on from the last modified time seen instead (inclusive), skipping the cases
+ * already read at exactly that time; only a page whose cases all share one time moves to the next
+ * page number. An edited case is read again later: at least once, never lost.
+ */
+interface FeedPosition {
+  from: string | null;
+  seen: string[];
+  page: number;
+}
+
+export function nextPosition(at: FeedPosition, page: CrmRecord[]): FeedPosition {
+  const last = page.reduce<string | null>(
+    (max, r) => (r.updatedAt && (!max || r.updatedAt > max) ? r.updatedAt : max),
+    null,
+  );
+  if (!last || (at.from && Date.parse(last) <= Date.parse(at.from))) {
+    return { from: at.from, seen: [...at.seen, ...page.map((r) => r.id)], page: at.page + 1 };
+  }
+  return { from: last, seen: page.filter((r) => r.updatedAt === last).map((r) => r.id), page: 1 };
+}
+
+function writeCursor(position: FeedPosition): string {
+  return Buffer.from(JSON.stringify(position)).toString("base64url");
+}
+
+function readCursor(cursor: string): FeedPosition {
+  try {
+    const parsed = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as Partial<FeedPosition>;
+    if (
+      (parsed.from === null || typeof parsed.from === "string") &&
+      Array.isArray(parsed.seen) &&
+      parsed.seen.every((id) => typeof id === "string") &&
+      Number.isInteger(parsed.page) &&
+      (parsed.page ?? 0) >= 1
+    ) {
+      return { from: parsed.from, seen: parsed.seen, page: parsed.page ?? 1 };
+    }
+  } catch {
+    // fall through
+  }
+  throw new CrmError("validation", "not a SmartAdvocate feed cursor");
 }
 
 /** The intake answers the case number: as text, a JSON string or number, or `{caseNumber}`. */
