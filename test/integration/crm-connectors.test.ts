@@ -394,6 +394,25 @@ for (const provider of crmProviders()) {
       expect((error as CrmError).stage).toBe("transient");
     });
 
+    it("reports a CRM slower than the timeout as transient, with the exchange logged", async () => {
+      const slow = await harness.start({ latencyMs: 400 });
+      try {
+        const logged: CrmExchange[] = [];
+        const connector = (crmProvider(provider.name) as CrmProvider).connect({
+          baseUrl: slow.url,
+          credentials: { ...slow.credentials },
+          dispatcher,
+          timeoutMs: 100,
+          onExchange: (exchange) => logged.push(exchange),
+        });
+        const error = await connector.get("case", "1").catch((e: unknown) => e);
+        expect((error as CrmError).stage).toBe("transient");
+        expect(logged.at(-1)).toMatchObject({ response: null, error: expect.any(String) });
+      } finally {
+        await slow.close();
+      }
+    });
+
     harness.extra?.(() => ({ fake, connect, exchanges }));
 
     // Last: it changes the fake's credentials for good.
