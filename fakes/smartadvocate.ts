@@ -349,11 +349,15 @@ export async function startSmartAdvocateFake(
     const expected = Buffer.from(sign(`${header}.${payload}`));
     const given = Buffer.from(signature);
     if (expected.length !== given.length || !timingSafeEqual(expected, given)) return false;
-    const claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as {
-      exp: number;
-      gen: number;
-    };
-    return claims.gen === generation && claims.exp * 1000 > Date.now();
+    try {
+      const claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as {
+        exp?: unknown;
+        gen?: unknown;
+      };
+      return claims.gen === generation && typeof claims.exp === "number" && claims.exp * 1000 > Date.now();
+    } catch {
+      return false;
+    }
   };
 
   const body = (request: FakeRequest): Record<string, unknown> | null => {
