@@ -178,6 +178,26 @@ export class SmartAdvocateRecords {
     this.touch(record);
   }
 
+  /** Changes a case as a user in SmartAdvocate would: fields by intake name, status, second status. */
+  edit(
+    caseNumber: string,
+    fields: Record<string, string | null>,
+    extra: { caseStatus?: string; secondStatus?: string } = {},
+  ): SmartAdvocateCase {
+    const record = this.cases.get(caseNumber);
+    if (!record) throw new Error(`no case ${caseNumber}`);
+    if (extra.caseStatus && extra.caseStatus !== record.caseStatus) {
+      const index = this.statuses.findIndex((s) => s.caseStatus === extra.caseStatus);
+      if (index < 0) throw new Error(`no case status ${extra.caseStatus}`);
+      record.caseStatus = extra.caseStatus;
+      record.caseStatusID = 800 + index;
+      record.caseStatusFrom = new Date().toISOString();
+    }
+    if (extra.secondStatus) this.setSecondStatus(record, extra.secondStatus);
+    this.apply(record, fields);
+    return record;
+  }
+
   setIntakeId(record: SmartAdvocateCase, intakeId: string): void {
     this.byIntakeId.remove(record.intakeId, record.caseNumber);
     record.intakeId = intakeId;

@@ -142,6 +142,24 @@ const smartadvocate: Harness<Awaited<ReturnType<typeof startSmartAdvocateFake>>>
       expect(fresh.record.id).not.toBe(old.caseNumber);
     });
 
+    it("reads back a change made in SmartAdvocate itself", async () => {
+      const { fake, connect } = suite();
+      const connector = connect();
+      const { record } = await connector.create(smartadvocate.sample(900));
+      fake.records.edit(
+        record.id,
+        { City: "Boston" },
+        { caseStatus: "Litigation", secondStatus: "Discovery" },
+      );
+      const read = await connector.get("case", record.id);
+      expect(read).toMatchObject({
+        status: "Litigation",
+        substatus: "Discovery",
+        fields: { City: "Boston" },
+      });
+      expect(Date.parse(read?.updatedAt ?? "")).toBeGreaterThanOrEqual(Date.parse(record.updatedAt ?? ""));
+    });
+
     it("reuses its token, and logs in again once when the token is refused", async () => {
       const { fake, connect } = suite();
       const connector = connect();
