@@ -163,8 +163,9 @@ function hoistTitled(document: OpenApiDocument): void {
     if (Array.isArray(node)) return node.map((n) => visit(n, false));
     if (node === null || typeof node !== "object") return node;
     const record = node as Record<string, unknown>;
-    const out: Record<string, unknown> = {};
+    let out: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(record)) out[key] = visit(value, false);
+    out = asStringEnum(out);
     const title = record.title;
     if (top || typeof title !== "string" || !/^[A-Z][A-Za-z0-9]*$/.test(title)) return out;
     const text = JSON.stringify(out);
@@ -177,6 +178,26 @@ function hoistTitled(document: OpenApiDocument): void {
   };
   document.paths = visit(document.paths, true);
   if (document.webhooks) document.webhooks = visit(document.webhooks, true);
+}
+
+/**
+ * TypeBox writes a union of string literals as `anyOf` of one-value schemas; clients and people
+ * read `{"type": "string", "enum": [...]}` better, and it means the same.
+ */
+function asStringEnum(schema: Record<string, unknown>): Record<string, unknown> {
+  const members = schema.anyOf;
+  if (!Array.isArray(members) || members.length < 2) return schema;
+  const values: string[] = [];
+  for (const member of members) {
+    if (member === null || typeof member !== "object") return schema;
+    const { type, enum: one, const: constant, ...rest } = member as Record<string, unknown>;
+    if (Object.keys(rest).length > 0 || (type !== undefined && type !== "string")) return schema;
+    const value = constant ?? (Array.isArray(one) && one.length === 1 ? one[0] : undefined);
+    if (typeof value !== "string") return schema;
+    values.push(value);
+  }
+  const { anyOf: _anyOf, ...others } = schema;
+  return { ...others, type: "string", enum: values };
 }
 
 /** Each catalog event type as an OpenAPI webhook: what a receiver gets, signed, for it. */

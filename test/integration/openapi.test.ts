@@ -58,6 +58,14 @@ describe("the OpenAPI document drives clients", () => {
       { adminKey: [], tenantHeader: [] },
     ]);
     expect(paths["/v1/webhooks"]?.post?.responses).toHaveProperty("201");
+    // Unions of string literals read as string enums.
+    const schemas = (
+      document.components as { schemas: Record<string, { properties: Record<string, unknown> }> }
+    ).schemas;
+    expect(schemas.Delivery?.properties.status).toEqual({
+      type: "string",
+      enum: ["pending", "succeeded", "failed", "cancelled"],
+    });
     const webhooks = document.webhooks as Record<string, unknown>;
     expect(Object.keys(webhooks)).toContain("call.ended");
     expect(Object.keys(webhooks).length).toBeGreaterThanOrEqual(40);
