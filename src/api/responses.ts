@@ -81,6 +81,7 @@ const eventFields = {
   idempotency_key: Nullable(Type.String()),
   occurred_at: Time,
   created_at: Time,
+  test: Type.Boolean({ description: "Made by a test send." }),
 };
 
 export const EventSchema = Type.Object(eventFields, { title: "Event" });
