@@ -1,14 +1,15 @@
 import { type Static, Type } from "@sinclair/typebox";
 import { envelopeJson, withFollowUp } from "../delivery/body.js";
 import { type DeliveryState, deliveryState } from "../domain/delivery-state.js";
-import { DomainError, notFound } from "../domain/errors.js";
+import { DomainError, invalid, notFound } from "../domain/errors.js";
 import { redactHeaders } from "../domain/redact.js";
 import { iso } from "../domain/time.js";
-import type { AttemptRecord, DeliveryRecord, Store } from "../store/index.js";
+import type { AttemptRecord, DeliveryRecord, DeliveryView, Store } from "../store/index.js";
 import { tenantOf } from "./auth.js";
 import type { ApiContext, App } from "./context.js";
+import { eventTypesOf } from "./event-filter.js";
 import { type AttemptSchema, DeliveryDetailSchema, DeliverySchema } from "./responses.js";
-import { Id } from "./schemas.js";
+import { Id, ListOf, PageQuery, parseTime } from "./schemas.js";
 
 export const StatusSchema = Type.Union([
   Type.Literal("pending"),
@@ -21,12 +22,13 @@ export const StatusSchema = Type.Union([
  * A delivery as the API shows it. `state` says what it is doing (src/domain/delivery-state.ts);
  * `next_attempt_at`, `in_flight`, `held` and `hold` are the same answer in the older fields.
  */
-export function presentDelivery(d: DeliveryRecord, now: number): Static<typeof DeliverySchema> {
-  const state = deliveryState(d, now);
+export function presentDelivery(d: DeliveryView, now: number): Static<typeof DeliverySchema> {
+  const state = deliveryState(d, now, d.circuit_open_until);
   const held = state.state === "held" ? state : null;
   return {
     id: d.id,
     event_id: d.event_id,
+    event_type: d.event_type,
     webhook_id: d.webhook_id,
     status: d.status,
     state: state.state,
@@ -58,6 +60,8 @@ function nextAttemptAt(state: DeliveryState): number | null {
       return state.leaseUntil;
     case "held":
       return state.until;
+    case "circuit_open":
+      return state.probeAt;
     default:
       return null;
   }
@@ -118,6 +122,51 @@ export function presentAttempt(a: AttemptRecord, envelope: string | null): Stati
 
 export async function deliveryRoutes(app: App, ctx: ApiContext): Promise<void> {
   app.get(
+    "/v1/deliveries",
+    {
+      schema: {
+        tags: ["deliveries"],
+        summary: "Deliveries across every target, newest first, with filters",
+        querystring: Type.Object({
+          ...PageQuery,
+          status: Type.Optional(StatusSchema),
+          target_id: Type.Optional(
+            Type.String({ maxLength: 80, description: "A webhook, destination or other target id." }),
+          ),
+          event_type: Type.Optional(
+            Type.String({
+              maxLength: 100,
+              description: "A type, an alias, a category wildcard (`call.*`) or `*`.",
+            }),
+          ),
+          since: Type.Optional(
+            Type.String({ maxLength: 64, description: "Created at or after (ISO-8601)." }),
+          ),
+          until: Type.Optional(Type.String({ maxLength: 64, description: "Created before (ISO-8601)." })),
+        }),
+        response: { 200: ListOf(DeliverySchema) },
+      },
+    },
+    async (request) => {
+      const since = parseTime(request.query.since);
+      const until = parseTime(request.query.until);
+      if (Number.isNaN(since)) throw invalid("/querystring/since", "not an ISO-8601 timestamp");
+      if (Number.isNaN(until)) throw invalid("/querystring/until", "not an ISO-8601 timestamp");
+      const result = await ctx.store.deliveries.list(tenantOf(request), {
+        webhookId: request.query.target_id,
+        status: request.query.status,
+        eventTypes: eventTypesOf(request.query.event_type, "/querystring/event_type"),
+        since,
+        until,
+        cursor: request.query.cursor,
+        limit: request.query.limit ?? 50,
+      });
+      const now = Date.now();
+      return { data: result.data.map((d) => presentDelivery(d, now)), next_cursor: result.next_cursor };
+    },
+  );
+
+  app.get(
     "/v1/deliveries/:id",
     {
       schema: {
@@ -165,7 +214,10 @@ export async function deliveryRoutes(app: App, ctx: ApiContext): Promise<void> {
       }
       ctx.wake();
       reply.status(202);
-      return presentDelivery(updated, Date.now());
+      return presentDelivery(
+        (await ctx.store.deliveries.get(tenantId, updated.id)) ?? { ...current, ...updated },
+        Date.now(),
+      );
     },
   );
 }

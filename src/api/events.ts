@@ -1,10 +1,4 @@
 import { type Static, Type } from "@sinclair/typebox";
-import {
-  eventCatalog,
-  eventSelectorMatches,
-  resolveEventSelector,
-  resolveEventType,
-} from "../domain/catalog/index.js";
 import { invalid, notFound } from "../domain/errors.js";
 import { iso } from "../domain/time.js";
 import type { DeliveryRecord, EventRecord } from "../store/index.js";
@@ -12,6 +6,7 @@ import { tenantOf } from "./auth.js";
 import type { ApiContext, App } from "./context.js";
 import { presentDelivery } from "./deliveries.js";
 import { HttpError } from "./errors.js";
+import { eventTypesOf } from "./event-filter.js";
 import { EventAcceptedSchema, EventDetailSchema, EventSchema } from "./responses.js";
 import { Id, ListOf, PageQuery, parseTime } from "./schemas.js";
 
@@ -85,22 +80,6 @@ export function presentEvent(event: EventRecord): Static<typeof EventSchema> {
     created_at: iso(event.created_at),
     test: event.test ?? false,
   };
-}
-
-/**
- * The stored type names a `type` filter means: events are stored under the catalog's name, so an
- * alias filters by its type; `call.*` is every type of the category and `*` every type (no filter).
- */
-function typesOf(selector: string | undefined): string[] | undefined {
-  if (selector === undefined) return undefined;
-  const resolved = resolveEventSelector(selector);
-  if (resolved === "*") return undefined;
-  if (resolved?.endsWith(".*"))
-    return eventCatalog.filter((t) => eventSelectorMatches(resolved, t.name)).map((t) => t.name);
-  if (resolved === undefined && /[._]\*$/.test(selector))
-    throw invalid("/querystring/type", `no event category "${selector}"`);
-  // An unknown name lists nothing rather than failing: types may be added to the catalog later.
-  return [resolved ?? selector];
 }
 
 /** Values endpoints appended to this event (`{"append": "…"}` answers), by webhook. */
@@ -196,7 +175,7 @@ export async function eventRoutes(app: App, ctx: ApiContext): Promise<void> {
       const result = await ctx.store.events.list(tenantOf(request), {
         cursor: request.query.cursor,
         limit: request.query.limit ?? 50,
-        types: typesOf(request.query.type),
+        types: eventTypesOf(request.query.type, "/querystring/type"),
         since,
         until,
         includeTests: request.query.include_tests ?? false,

@@ -92,14 +92,30 @@ export const DeliverySchema = Type.Object(
   {
     id: Type.String(),
     event_id: Type.String(),
-    webhook_id: Type.String(),
+    event_type: Type.String(),
+    webhook_id: Type.String({ description: "The target: a webhook, destination or other kind." }),
     status: Type.Union([
       Type.Literal("pending"),
       Type.Literal("succeeded"),
       Type.Literal("failed"),
       Type.Literal("cancelled"),
     ]),
-    state: Type.String({ description: "due, claimed, held, parked, succeeded, failed or cancelled." }),
+    state: Type.Union(
+      [
+        Type.Literal("due"),
+        Type.Literal("claimed"),
+        Type.Literal("held"),
+        Type.Literal("circuit_open"),
+        Type.Literal("parked"),
+        Type.Literal("succeeded"),
+        Type.Literal("failed"),
+        Type.Literal("cancelled"),
+      ],
+      {
+        description:
+          "due; claimed (being sent); held (waiting for a follow-up event); circuit_open (its target's breaker is open: waits for the probe at next_attempt_at); parked (target disabled); or finished.",
+      },
+    ),
     attempt_count: Type.Integer(),
     next_attempt_at: NullableTime,
     in_flight: Type.Boolean(),

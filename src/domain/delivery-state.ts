@@ -45,6 +45,11 @@ export type DeliveryState =
    * `until`, when it goes as it is.
    */
   | { state: "held"; until: number; eventType: string; callId: string }
+  /**
+   * Due, but its target's circuit is open: nothing is sent to it until the breaker's probe at
+   * `probeAt` succeeds.
+   */
+  | { state: "circuit_open"; probeAt: number }
   | { state: "succeeded" }
   | { state: "failed" }
   | { state: "cancelled" };
@@ -57,7 +62,15 @@ const FAILED: DeliveryState = { state: "failed" };
 const CANCELLED: DeliveryState = { state: "cancelled" };
 const PARKED: DeliveryState = { state: "parked" };
 
-export function deliveryState(row: DeliveryStateColumns, now: number): DeliveryState {
+/**
+ * What a delivery is doing. `circuitOpenUntil` is when its target's breaker sends the next probe,
+ * while the circuit is open (null or absent otherwise).
+ */
+export function deliveryState(
+  row: DeliveryStateColumns,
+  now: number,
+  circuitOpenUntil: number | null = null,
+): DeliveryState {
   switch (row.status) {
     case "succeeded":
       return SUCCEEDED;
@@ -88,5 +101,7 @@ export function deliveryState(row: DeliveryStateColumns, now: number): DeliveryS
       callId: row.hold_key,
     };
   }
+  if (circuitOpenUntil !== null && circuitOpenUntil > now && row.next_attempt_at <= circuitOpenUntil)
+    return { state: "circuit_open", probeAt: circuitOpenUntil };
   return { state: "due", at: row.next_attempt_at };
 }

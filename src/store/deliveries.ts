@@ -1,11 +1,13 @@
-import type { Kysely } from "kysely";
+import type { Kysely, Selectable } from "kysely";
 import { attemptFromRow, attemptToRow, deliveryFromRow, eventToRow, page } from "./rows.js";
-import type { Database } from "./schema.js";
+import type { Database, DeliveryTable } from "./schema.js";
 import type {
   AttemptRecord,
+  DeliveryFilter,
   DeliveryRecord,
   DeliveryRepository,
   DeliveryStatus,
+  DeliveryView,
   EventRecord,
   ListOptions,
   Page,
@@ -14,46 +16,68 @@ import type {
 /** Deliveries and attempts as the API reads and re-queues them: one function per operation. */
 type Db = Kysely<Database>;
 
+/** Deliveries joined with their event's type and their target's circuit. */
+function views(db: Db, tenantId: string) {
+  return db
+    .selectFrom("deliveries")
+    .innerJoin("events", "events.id", "deliveries.event_id")
+    .leftJoin("webhook_health", "webhook_health.webhook_id", "deliveries.webhook_id")
+    .selectAll("deliveries")
+    .select(["events.type as event_type", "webhook_health.circuit_state", "webhook_health.retry_at"])
+    .where("deliveries.tenant_id", "=", tenantId);
+}
+
+function viewFromRow(
+  row: Selectable<DeliveryTable> & {
+    event_type: string;
+    circuit_state: string | null;
+    retry_at: number | string | null;
+  },
+): DeliveryView {
+  const { circuit_state, retry_at, event_type, ...delivery } = row;
+  return {
+    ...deliveryFromRow(delivery),
+    event_type,
+    circuit_open_until: circuit_state === "open" && retry_at !== null ? Number(retry_at) : null,
+  };
+}
+
 export async function listDeliveriesForEvent(
   db: Db,
   tenantId: string,
   eventId: string,
-): Promise<DeliveryRecord[]> {
-  const rows = await db
-    .selectFrom("deliveries")
-    .selectAll()
-    .where("tenant_id", "=", tenantId)
-    .where("event_id", "=", eventId)
-    .orderBy("id")
+): Promise<DeliveryView[]> {
+  const rows = await views(db, tenantId)
+    .where("deliveries.event_id", "=", eventId)
+    .orderBy("deliveries.id")
     .execute();
-  return rows.map(deliveryFromRow);
+  return rows.map(viewFromRow);
 }
 
 export async function listDeliveries(
   db: Db,
   tenantId: string,
-  options: ListOptions & { webhookId?: string; status?: DeliveryStatus; eventId?: string },
-): Promise<Page<DeliveryRecord>> {
-  let q = db.selectFrom("deliveries").selectAll().where("tenant_id", "=", tenantId);
-  if (options.webhookId) q = q.where("webhook_id", "=", options.webhookId);
-  if (options.eventId) q = q.where("event_id", "=", options.eventId);
-  if (options.status) q = q.where("status", "=", options.status);
-  if (options.cursor) q = q.where("id", "<", options.cursor);
+  options: ListOptions & DeliveryFilter,
+): Promise<Page<DeliveryView>> {
+  let q = views(db, tenantId);
+  if (options.webhookId) q = q.where("deliveries.webhook_id", "=", options.webhookId);
+  if (options.eventId) q = q.where("deliveries.event_id", "=", options.eventId);
+  if (options.status) q = q.where("deliveries.status", "=", options.status);
+  if (options.eventTypes !== undefined)
+    q = q.where("events.type", "in", options.eventTypes.length > 0 ? options.eventTypes : [""]);
+  if (options.since !== undefined) q = q.where("deliveries.created_at", ">=", options.since);
+  if (options.until !== undefined) q = q.where("deliveries.created_at", "<", options.until);
+  if (options.cursor) q = q.where("deliveries.id", "<", options.cursor);
   const rows = await q
-    .orderBy("id", "desc")
+    .orderBy("deliveries.id", "desc")
     .limit(options.limit + 1)
     .execute();
-  return page(rows.map(deliveryFromRow), options.limit);
+  return page(rows.map(viewFromRow), options.limit);
 }
 
-export async function getDelivery(db: Db, tenantId: string, id: string): Promise<DeliveryRecord | null> {
-  const row = await db
-    .selectFrom("deliveries")
-    .selectAll()
-    .where("tenant_id", "=", tenantId)
-    .where("id", "=", id)
-    .executeTakeFirst();
-  return row ? deliveryFromRow(row) : null;
+export async function getDelivery(db: Db, tenantId: string, id: string): Promise<DeliveryView | null> {
+  const row = await views(db, tenantId).where("deliveries.id", "=", id).executeTakeFirst();
+  return row ? viewFromRow(row) : null;
 }
 
 export async function listAttempts(db: Db, tenantId: string, deliveryId: string): Promise<AttemptRecord[]> {

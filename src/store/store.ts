@@ -133,6 +133,27 @@ export interface DeliveryRecord {
   updated_at: number;
 }
 
+/** A delivery as the API shows it: with its event's type and its target's open circuit, if any. */
+export interface DeliveryView extends DeliveryRecord {
+  event_type: string;
+  /** When the target's breaker sends its next probe, while its circuit is open; else null. */
+  circuit_open_until: number | null;
+}
+
+/** Filters of a delivery search; every one optional. */
+export interface DeliveryFilter {
+  /** One target (webhook, destination, …). */
+  webhookId?: string;
+  status?: DeliveryStatus;
+  eventId?: string;
+  /** Any of these event types. */
+  eventTypes?: string[];
+  /** Created at or after. */
+  since?: number;
+  /** Created before. */
+  until?: number;
+}
+
 export interface AttemptRecord {
   id: string;
   tenant_id: string;
@@ -368,12 +389,10 @@ export interface EventRepository {
 
 /** Deliveries and attempts as the API reads them, retries and replays them. */
 export interface DeliveryRepository {
-  listForEvent(tenantId: string, eventId: string): Promise<DeliveryRecord[]>;
-  list(
-    tenantId: string,
-    options: ListOptions & { webhookId?: string; status?: DeliveryStatus; eventId?: string },
-  ): Promise<Page<DeliveryRecord>>;
-  get(tenantId: string, id: string): Promise<DeliveryRecord | null>;
+  listForEvent(tenantId: string, eventId: string): Promise<DeliveryView[]>;
+  /** Newest first, across targets unless the filter names one. */
+  list(tenantId: string, options: ListOptions & DeliveryFilter): Promise<Page<DeliveryView>>;
+  get(tenantId: string, id: string): Promise<DeliveryView | null>;
   listAttempts(tenantId: string, deliveryId: string): Promise<AttemptRecord[]>;
   /** Makes a failed or pending delivery due now. Returns the updated delivery, or null. */
   retry(tenantId: string, id: string, now: number): Promise<DeliveryRecord | null>;

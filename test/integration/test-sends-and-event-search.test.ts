@@ -1,6 +1,6 @@
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Receiver } from "../helpers/receiver.js";
+import { eventually, Receiver } from "../helpers/receiver.js";
 import { startTestServer, type TestServer } from "../helpers/server.js";
 import { storeKinds } from "../helpers/stores.js";
 
@@ -92,5 +92,93 @@ describe.each(storeKinds())("test sends and finding events on %s", (kind) => {
     const unknownCategory = await sb.call("GET", "/v1/events?type=nothing.*", { key });
     expect(unknownCategory.status).toBe(422);
     expect(unknownCategory.body.error.message).toContain("nothing.*");
+  });
+});
+
+describe.each(storeKinds())("finding deliveries across targets on %s", (kind) => {
+  let sb: TestServer;
+  let healthy: Receiver;
+  let dead: Receiver;
+
+  beforeAll(async () => {
+    // A breaker that opens after 2 failures and stays open long enough to be seen.
+    sb = await startTestServer(kind, {
+      SWITCHBOARD_BREAKER_THRESHOLD: "2",
+      SWITCHBOARD_BREAKER_OPEN_S: "600",
+    });
+    healthy = await Receiver.start();
+    dead = await Receiver.start((_request, response) => {
+      response.writeHead(503).end("down");
+    });
+  });
+  afterAll(async () => {
+    await healthy?.close();
+    await dead?.close();
+    await sb?.stop();
+  });
+
+  it("lists deliveries of every target with their event type, filtered by target, status, type and time, and shows an open circuit", async () => {
+    const { key } = await sb.tenant();
+    const create = async (url: string) => {
+      const created = await sb.call("POST", "/v1/webhooks", {
+        key,
+        body: { url, retry: { schedule: [1], max_attempts: 10 } },
+      });
+      expect(created.status).toBe(201);
+      return created.body.id as string;
+    };
+    const good = await create(`${healthy.url}/ok`);
+    const bad = await create(`${dead.url}/down`);
+    const startedAt = new Date().toISOString();
+    const send = async (type: string, data: Record<string, unknown>) => {
+      const sent = await sb.call("POST", "/v1/events", { key, body: { type, data } });
+      expect(sent.status, JSON.stringify(sent.body)).toBe(202);
+      return sent.body.id as string;
+    };
+    await send("call.started", { call_id: "c1" });
+    await send("call.ended", { call_id: "c1", direction: "inbound", duration: 5 });
+    await send("message.received", { message_id: "m1", from_number: "+13125550100", body: "hi" });
+
+    const list = async (query: string) => {
+      const answer = await sb.call("GET", `/v1/deliveries${query}`, { key });
+      expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+      return answer.body.data as Array<{
+        webhook_id: string;
+        event_type: string;
+        status: string;
+        state: string;
+      }>;
+    };
+    expect(await list("")).toHaveLength(6);
+    expect((await list("")).every((d) => typeof d.event_type === "string")).toBe(true);
+    expect((await list(`?target_id=${good}`)).map((d) => d.webhook_id)).toEqual([good, good, good]);
+    expect((await list("?event_type=call.*")).map((d) => d.event_type).sort()).toEqual([
+      "call.ended",
+      "call.ended",
+      "call.started",
+      "call.started",
+    ]);
+    expect((await list("?event_type=sms.*")).map((d) => d.event_type)).toEqual([
+      "message.received",
+      "message.received",
+    ]);
+    expect(await list(`?since=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`)).toEqual(
+      [],
+    );
+    expect(await list(`?until=${encodeURIComponent(startedAt)}`)).toEqual([]);
+    await eventually(async () => (await list(`?target_id=${good}&status=succeeded`)).length === 3, 15_000);
+
+    // The dead endpoint trips the breaker: what waits for it says so, with the probe's time.
+    await eventually(async () => {
+      const waiting = await list(`?target_id=${bad}&status=pending`);
+      return waiting.length > 0 && waiting.some((d) => d.state === "circuit_open");
+    }, 20_000);
+    const held = (await list(`?target_id=${bad}&status=pending`)).filter((d) => d.state === "circuit_open");
+    const detail = await sb.call("GET", `/v1/deliveries/${(held[0] as unknown as { id: string }).id}`, {
+      key,
+    });
+    expect(detail.body.state).toBe("circuit_open");
+    expect(Date.parse(detail.body.next_attempt_at)).toBeGreaterThan(Date.now() + 60_000);
+    expect((await sb.call("GET", "/v1/deliveries?event_type=nothing.*", { key })).status).toBe(422);
   });
 });

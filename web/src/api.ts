@@ -165,12 +165,13 @@ export type { DeliveryStateName, DeliveryStatus };
 export interface Delivery {
   id: string;
   event_id: string;
+  event_type: string;
   webhook_id: string;
   status: DeliveryStatus;
   /** What it is doing now, decoded by the server (src/domain/delivery-state.ts). */
   state: DeliveryStateName;
   attempt_count: number;
-  /** Due at (`due`), held until (`held`), lease end (`claimed`); null otherwise. */
+  /** Due at (`due`), held until (`held`), lease end (`claimed`), the breaker's probe (`circuit_open`). */
   next_attempt_at: string | null;
   /** While `held`: the event that releases it and the call it must carry. */
   hold?: { until_event: string; call_id: string; until: string } | null;

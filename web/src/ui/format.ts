@@ -94,6 +94,10 @@ export function deliveryNote(d: Delivery, now = Date.now()): string | undefined 
       return `held for ${d.hold?.until_event ?? "a follow-up event"}`;
     case "parked":
       return "webhook disabled";
+    case "circuit_open":
+      return d.next_attempt_at
+        ? `endpoint failing: next probe ${relativeTime(d.next_attempt_at, now)}`
+        : "endpoint failing";
     default:
       return undefined;
   }

@@ -39,7 +39,7 @@ export function DeliveryInspector({
     d !== null &&
     ((retrying !== null && d.attempt_count <= retrying.from && Date.now() < retrying.until) ||
       d.state === "claimed" ||
-      ((d.state === "due" || d.state === "held") &&
+      ((d.state === "due" || d.state === "held" || d.state === "circuit_open") &&
         d.next_attempt_at !== null &&
         Date.parse(d.next_attempt_at) < Date.now() + 10_000));
   useEffect(() => {

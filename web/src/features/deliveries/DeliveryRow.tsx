@@ -41,8 +41,10 @@ export function DeliveryRow({
       <td data-label="Status">
         <StatusBadge status={d.status} extra={deliveryNote(d)} />
       </td>
-      <td data-label="Event" className="mono">
-        {d.event_id}
+      <td data-label="Event">
+        <span className="mono">{d.event_type}</span>
+        <br />
+        <span className="mono muted">{d.event_id}</span>
       </td>
       <td data-label="Attempts">{d.attempt_count}</td>
       <td data-label="Last answer">
