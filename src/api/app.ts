@@ -10,6 +10,8 @@ import { caseRoutes } from "./cases.js";
 import { clientMergeRoutes } from "./client-merges.js";
 import { clientRoutes } from "./clients.js";
 import type { ApiContext, App } from "./context.js";
+import { crmRoutes } from "./crm.js";
+import { crmSyncRoutes } from "./crm-sync.js";
 import { registerDashboard } from "./dashboard.js";
 import { deliveryRoutes } from "./deliveries.js";
 import { destinationRoutes } from "./destinations.js";
@@ -25,7 +27,7 @@ import { installJsonBodyParser } from "./json-body.js";
 import { listenRoutes } from "./listen.js";
 import { requestIdOf } from "./request-id.js";
 import { settingsRoutes } from "./settings.js";
-import { DESTINATIONS, targetDeliveryRoutes, WEBHOOKS } from "./target-routes.js";
+import { CRM_CONNECTIONS, DESTINATIONS, targetDeliveryRoutes, WEBHOOKS } from "./target-routes.js";
 import { tenantRoutes } from "./tenants.js";
 import { timelineRoutes } from "./timelines.js";
 import { webhookRoutes } from "./webhooks.js";
@@ -116,6 +118,9 @@ export async function buildApp(ctx: ApiContext, logger: Logger): Promise<App> {
       destinationRoutes,
       targetDeliveryRoutes(WEBHOOKS),
       targetDeliveryRoutes(DESTINATIONS),
+      crmRoutes,
+      crmSyncRoutes,
+      targetDeliveryRoutes(CRM_CONNECTIONS),
       deliveryRoutes,
       jobRoutes,
       clientRoutes,
