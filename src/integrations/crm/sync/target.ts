@@ -168,7 +168,7 @@ function succeeded(
   durationMs: number,
 ): Exchange {
   const last = writeAt >= 0 ? shown(exchanges, writeAt) : undefined;
-  if (!last || !last.response) {
+  if (!last?.response) {
     const reasons = outcomes.map((o) => o.reason).filter((r) => r !== null);
     return skipped(target, reasons.join("; ") || "nothing to send", durationMs);
   }
