@@ -2,9 +2,11 @@ import { Agent } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startLawRulerFake } from "../../fakes/lawruler.js";
 import type { FakeOptions } from "../../fakes/shared.js";
+import { startSmartAdvocateFake } from "../../fakes/smartadvocate.js";
 import type { Connector, CrmExchange, CrmProvider, CrmWrite } from "../../src/integrations/crm/connector.js";
 import { CrmError } from "../../src/integrations/crm/connector.js";
 import { crmProvider, crmProviders } from "../../src/integrations/crm/providers.js";
+import { smartAdvocateProvider } from "../../src/integrations/crm/smartadvocate/index.js";
 
 /**
  * One conformance suite for every CRM connector in the registry, each against its local fake: the
@@ -80,7 +82,149 @@ const lawruler: Harness<Awaited<ReturnType<typeof startLawRulerFake>>> = {
   emailField: "Email1",
 };
 
-const HARNESSES: Record<string, Harness> = { lawruler } as unknown as Record<string, Harness>;
+const smartadvocate: Harness<Awaited<ReturnType<typeof startSmartAdvocateFake>>> = {
+  start: (options) => startSmartAdvocateFake(options),
+  wrong: (fake) => ({ username: fake.credentials.username ?? "", password: "not-the-password" }),
+  revoke: (fake) => fake.changePassword("changed-by-the-firm"),
+  sample: (unique) => ({
+    object: "case",
+    fields: {
+      "first name": "Ana",
+      "last name": `Alvarez${unique}`,
+      phone: `+1202555${String(unique).padStart(4, "0")}`,
+      email: `ana.${unique}@example.com`,
+      "Police Report Number": `PR-${unique}`,
+    },
+    caseType: "Auto Accident",
+    status: "Intake",
+    externalId: `cas_${unique}`,
+  }),
+  change: {
+    fields: { City: "Austin", "Treating Physician": "Dr. Rivera" },
+    status: "Signed Up",
+    substatus: "Awaiting Records",
+  },
+  invalid: {
+    write: { object: "case", fields: { "first name": "A", "last name": "B" }, caseType: "Space Law" },
+    message: "Invalid CaseType: Space Law",
+  },
+  schema: {
+    customField: "Injury Type",
+    caseType: "Premises Liability",
+    status: "Signed Up",
+    substatus: "Records Received",
+  },
+  phoneField: "phone",
+  emailField: "email",
+  extra: (suite) => {
+    it("answers its own 3-day dedupe as an existing record, not a new one", async () => {
+      const { fake, connect } = suite();
+      const day = 86_400_000;
+      const recent = fake.records.seed(
+        { "first name": "Rita", "last name": "Recent", email: "rita.recent@example.com" },
+        { createdDate: new Date(Date.now() - day).toISOString() },
+      );
+      const old = fake.records.seed(
+        { "first name": "Otto", "last name": "Old", phone: "2025559876" },
+        { createdDate: new Date(Date.now() - 4 * day).toISOString() },
+      );
+      const connector = connect();
+      const again = await connector.create({
+        object: "case",
+        fields: { "first name": "Rita", "last name": "Recent", email: "Rita.Recent@example.com" },
+      });
+      expect(again).toMatchObject({ existing: true, record: { id: recent.caseNumber } });
+      const fresh = await connector.create({
+        object: "case",
+        fields: { "first name": "Otto", "last name": "Old", phone: "+12025559876" },
+      });
+      expect(fresh.existing).toBe(false);
+      expect(fresh.record.id).not.toBe(old.caseNumber);
+    });
+
+    it("reads back a change made in SmartAdvocate itself", async () => {
+      const { fake, connect } = suite();
+      const connector = connect();
+      const { record } = await connector.create(smartadvocate.sample(900));
+      fake.records.edit(
+        record.id,
+        { City: "Boston" },
+        { caseStatus: "Litigation", secondStatus: "Discovery" },
+      );
+      const read = await connector.get("case", record.id);
+      expect(read).toMatchObject({
+        status: "Litigation",
+        substatus: "Discovery",
+        fields: { City: "Boston" },
+      });
+      expect(Date.parse(read?.updatedAt ?? "")).toBeGreaterThanOrEqual(Date.parse(record.updatedAt ?? ""));
+    });
+
+    it("reuses its token, and logs in again once when the token is refused", async () => {
+      const { fake, connect } = suite();
+      const connector = connect();
+      const before = fake.logins;
+      await connector.get("case", "1");
+      await connector.get("case", "2");
+      await connector.loadSchema();
+      expect(fake.logins - before).toBe(1);
+      fake.expireTokens();
+      await expect(connector.get("case", "3")).resolves.toBeNull();
+      expect(fake.logins - before).toBe(2);
+    });
+
+    it("logs in again before the token's expiry instead of waiting for a 401", async () => {
+      const { fake, connect, exchanges } = suite();
+      fake.tokenTtlSeconds = 31; // 30 s of it is our safety margin: usable for about one second
+      try {
+        const connector = connect();
+        const before = fake.logins;
+        await connector.get("case", "1");
+        await new Promise((done) => setTimeout(done, 1_200));
+        exchanges.length = 0;
+        await connector.get("case", "1");
+        expect(fake.logins - before).toBe(2);
+        expect(exchanges.map((e) => e.response?.status)).toEqual([200, 200]);
+      } finally {
+        fake.tokenTtlSeconds = 3600;
+      }
+    });
+
+    it("never skips a case when another is edited while the feed is paged", async () => {
+      const feed = await startSmartAdvocateFake({ seed: 250 });
+      try {
+        const connector = smartAdvocateProvider.connect({
+          baseUrl: feed.url,
+          credentials: feed.credentials,
+          dispatcher,
+          timeoutMs: 5_000,
+        });
+        const seen = new Set<string>();
+        let page = await connector.listChanged("case", null, null);
+        for (const r of page.records) seen.add(r.id);
+        // An edit moves the first case of page one to the end of the feed.
+        const first = feed.records.cases.get(page.records[0]?.id ?? "");
+        if (first) feed.records.apply(first, { City: "Austin" });
+        let pages = 1;
+        while (page.nextCursor && pages < 20) {
+          page = await connector.listChanged("case", null, page.nextCursor);
+          for (const r of page.records) seen.add(r.id);
+          pages += 1;
+        }
+        expect([...feed.records.cases.keys()].filter((n) => !seen.has(n))).toEqual([]);
+      } finally {
+        await feed.close();
+      }
+    });
+
+    it("names the SmartAdvocate user the login answered for", async () => {
+      const { fake, connect } = suite();
+      await expect(connect().test()).resolves.toEqual({ account: fake.credentials.username });
+    });
+  },
+};
+
+const HARNESSES = { lawruler, smartadvocate } as unknown as Record<string, Harness>;
 
 const dispatcher = new Agent({ keepAliveTimeout: 10_000 });
 afterAll(() => dispatcher.close());
@@ -135,7 +279,10 @@ for (const provider of crmProviders()) {
       await connect().test();
       expect(exchanges.length).toBeGreaterThan(0);
       const seen = JSON.stringify(exchanges);
-      for (const secret of Object.values(fake.credentials)) expect(seen).not.toContain(secret);
+      for (const field of provider.credentials.filter((c) => c.secret)) {
+        expect(seen).not.toContain(fake.credentials[field.name]);
+      }
+      expect(seen).not.toMatch(/Bearer [^[]/);
     });
 
     it("loads the schema: standard and custom fields, case types, statuses with substatuses", async () => {
@@ -263,6 +410,25 @@ for (const provider of crmProviders()) {
       });
       const error = await connector.get("case", "1").catch((e: unknown) => e);
       expect((error as CrmError).stage).toBe("transient");
+    });
+
+    it("reports a CRM slower than the timeout as transient, with the exchange logged", async () => {
+      const slow = await harness.start({ latencyMs: 400 });
+      try {
+        const logged: CrmExchange[] = [];
+        const connector = (crmProvider(provider.name) as CrmProvider).connect({
+          baseUrl: slow.url,
+          credentials: { ...slow.credentials },
+          dispatcher,
+          timeoutMs: 100,
+          onExchange: (exchange) => logged.push(exchange),
+        });
+        const error = await connector.get("case", "1").catch((e: unknown) => e);
+        expect((error as CrmError).stage).toBe("transient");
+        expect(logged.at(-1)).toMatchObject({ response: null, error: expect.any(String) });
+      } finally {
+        await slow.close();
+      }
     });
 
     harness.extra?.(() => ({ fake, connect, exchanges }));
