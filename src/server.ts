@@ -14,6 +14,8 @@ import { generateApiKey } from "./domain/ids.js";
 import { EventIngest } from "./events/ingest.js";
 import { CrmConnectors } from "./integrations/crm/sync/connections.js";
 import { CrmSync } from "./integrations/crm/sync/index.js";
+import { CRM_PULL_KIND, CRM_SYNC_KIND } from "./integrations/crm/sync/jobs.js";
+import { crmPullKind, crmSyncKind } from "./integrations/crm/sync/runs.js";
 import { crmKind } from "./integrations/crm/sync/target.js";
 import { IMPORT_KIND, importKind } from "./jobs/import.js";
 import { JobKinds } from "./jobs/kinds.js";
@@ -152,7 +154,9 @@ export async function startServer(config: Config, role: Role, log: Logger): Prom
     const kinds = new JobKinds()
       .register(RETENTION_KIND, retentionKind(store.events, config.retentionDays, log))
       .register(INTAKE_KIND, intakeKind(store, records))
-      .register(IMPORT_KIND, importKind(store, records, ingest, log));
+      .register(IMPORT_KIND, importKind(store, records, ingest, log))
+      .register(CRM_PULL_KIND, crmPullKind(crm))
+      .register(CRM_SYNC_KIND, crmSyncKind(crm));
     jobs = new JobRunner(
       {
         owner: config.nodeId,

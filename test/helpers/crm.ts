@@ -16,3 +16,20 @@ export const LAWRULER_MAPPINGS = {
   ],
   case_types: [{ case_type: "auto_accident", crm_case_type: "Auto Accident" }],
 };
+
+/** SmartAdvocate: the plaintiff's contact fields and a UDF on its cases, by their exact names. */
+export const SMARTADVOCATE_MAPPINGS = {
+  send_mappings: true,
+  fields: [
+    { platform_field: "client.first_name", crm_field: "first name", direction: "both" },
+    { platform_field: "client.last_name", crm_field: "last name", direction: "both" },
+    { platform_field: "client.phone", crm_field: "phone", direction: "both" },
+    { platform_field: "client.email", crm_field: "email", direction: "both" },
+    { platform_field: "custom_fields.injury", crm_field: "Injury Type", direction: "both" },
+  ],
+  statuses: [
+    { status: "new_lead", crm_status: "Intake" },
+    { status: "signed", crm_status: "Signed Up" },
+  ],
+  case_types: [{ case_type: "auto_accident", crm_case_type: "Auto Accident" }],
+};
