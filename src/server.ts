@@ -14,7 +14,8 @@ import { generateApiKey } from "./domain/ids.js";
 import { EventIngest } from "./events/ingest.js";
 import { CrmConnectors } from "./integrations/crm/sync/connections.js";
 import { CrmSync } from "./integrations/crm/sync/index.js";
-import { CRM_PULL_KIND, CRM_SYNC_KIND } from "./integrations/crm/sync/jobs.js";
+import { crmInitialSyncKind } from "./integrations/crm/sync/initial.js";
+import { CRM_INITIAL_SYNC_KIND, CRM_PULL_KIND, CRM_SYNC_KIND } from "./integrations/crm/sync/jobs.js";
 import { crmPullKind, crmSyncKind } from "./integrations/crm/sync/runs.js";
 import { crmKind } from "./integrations/crm/sync/target.js";
 import { IMPORT_KIND, importKind } from "./jobs/import.js";
@@ -156,7 +157,8 @@ export async function startServer(config: Config, role: Role, log: Logger): Prom
       .register(INTAKE_KIND, intakeKind(store, records))
       .register(IMPORT_KIND, importKind(store, records, ingest, log))
       .register(CRM_PULL_KIND, crmPullKind(crm))
-      .register(CRM_SYNC_KIND, crmSyncKind(crm));
+      .register(CRM_SYNC_KIND, crmSyncKind(crm))
+      .register(CRM_INITIAL_SYNC_KIND, crmInitialSyncKind(crm));
     jobs = new JobRunner(
       {
         owner: config.nodeId,

@@ -185,7 +185,12 @@ export async function crmSyncRoutes(app: App, ctx: ApiContext): Promise<void> {
           stale: stale.map((s) => ({ ...s, path: `/body${s.path}` })),
         });
       }
-      await ctx.store.crm.update(loaded.connection.id, { mappings }, Date.now());
+      const updated = await ctx.store.crm.update(loaded.connection.id, { mappings }, Date.now());
+      // The first field mappings start the initial sync the connection asked for.
+      if (updated && loaded.connection.mappings.fields.length === 0 && mappings.fields.length > 0) {
+        const runs = await ctx.store.crm.listRuns(updated.id, { limit: 200 });
+        await crm.scheduleFor(updated, { initial: !runs.data.some((r) => r.mode === "initial") });
+      }
       return mappings;
     },
   );

@@ -15,6 +15,8 @@ export type EmitEvent = (tenantId: string, type: string, data: Record<string, un
  * way to emit the crm.* events.
  */
 export class CrmSync {
+  private readonly running = new Map<string, Promise<unknown>>();
+
   constructor(
     readonly store: Store,
     readonly connectors: CrmConnectors,
@@ -22,13 +24,31 @@ export class CrmSync {
     readonly emit: EmitEvent,
   ) {}
 
+  /**
+   * Runs `work` when no other pull or initial sync of the connection runs in this process: two
+   * readers of the same CRM record would both create it on the platform.
+   */
+  async exclusive<T>(connectionId: string, work: () => Promise<T>): Promise<T> {
+    const before = this.running.get(connectionId) ?? Promise.resolve();
+    const mine = before.then(work, work);
+    const tail = mine.catch(() => undefined);
+    this.running.set(connectionId, tail);
+    try {
+      return await mine;
+    } finally {
+      if (this.running.get(connectionId) === tail) this.running.delete(connectionId);
+    }
+  }
+
   /** After a connection is created or its settings change: its pull job, and the initial sync it asks for. */
   async scheduleFor(connection: CrmConnectionRecord, options: { initial: boolean }): Promise<CrmRun | null> {
     const now = Date.now();
     if (readsFromCrm(connection.settings))
       await schedulePull(this.store.jobs, connection.tenant_id, connection.id, now);
     const mode = connection.settings.initial_sync;
+    // The initial sync waits for the field mappings (PUT …/mappings starts it then).
     if (!options.initial || mode === "none" || !connection.settings.enabled) return null;
+    if (connection.mappings.fields.length === 0) return null;
     const run = newRun(connection, "initial", now);
     await this.store.crm.createRun(run);
     await enqueueInitialSync(this.store.jobs, connection.tenant_id, connection.id, mode, run.id, now);

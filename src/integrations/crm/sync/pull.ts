@@ -7,6 +7,7 @@ import {
 } from "../../../domain/crm/apply.js";
 import { crmChangeSource, decideInbound, pullSince } from "../../../domain/crm/decide.js";
 import { recordHash, writeHash } from "../../../domain/crm/hash.js";
+import { sendsToCrm } from "../../../domain/crm/settings.js";
 import { EMPTY_CLIENT } from "../../../domain/records/client.js";
 import type { CrmLink, CrmRun } from "../../../store/index.js";
 import { type Connector, CrmError, type CrmObject, type CrmRecord, type CrmSchema } from "../connector.js";
@@ -45,6 +46,8 @@ export async function pullConnection(
 ): Promise<void> {
   const { store } = sync;
   const connectionId = loaded.connection.id;
+  // Nothing is mapped yet: reading now would bring in empty records.
+  if (loaded.connection.mappings.fields.length === 0) return;
   for (const object of loaded.provider.capabilities.objects) {
     if (options.signal?.aborted) return;
     if (loaded.provider.capabilities.listChanges) {
@@ -111,20 +114,17 @@ export async function applyRecord(
       (await platformSide(store, connection.tenant_id, record.object, record.externalId))
     ) {
       // Our own push, whose link was lost (a crash after the CRM answered): link, then compare.
-      link = {
-        connection_id: connection.id,
-        object: record.object,
-        platform_id: record.externalId,
-        crm_id: record.id,
-        platform_hash: null,
-        crm_hash: null,
-        synced_at: 0,
-      };
+      link = { ...unbaselined(connection.id, record), platform_id: record.externalId };
     }
     if (!link) {
-      await createOnPlatform(sync, loaded, schema, record, crmHash);
-      run.pulled++;
-      return "created";
+      // Never seen: the same person (and their first unlinked case) when phone or email match.
+      const match = await matchByContact(sync, loaded, schema, record);
+      if (match.platformId === null) {
+        await createOnPlatform(sync, loaded, schema, record, crmHash, match.clientId);
+        run.pulled++;
+        return "created";
+      }
+      link = { ...unbaselined(connection.id, record), platform_id: match.platformId };
     }
     const side = await platformSide(store, connection.tenant_id, record.object, link.platform_id);
     if (!side) return "unchanged";
@@ -164,6 +164,11 @@ export async function applyRecord(
       });
     }
     if (decision.action === "keep_platform") {
+      if (!sendsToCrm(connection.settings)) {
+        // The platform's values stay; this connection sends nothing, so the CRM keeps its own.
+        await store.crm.saveLink({ ...link, platform_hash: platformHash, crm_hash: crmHash, synced_at: now });
+        return "kept_platform";
+      }
       await pushRecord(store, connector, connection, schema, {
         object: record.object,
         platformId: link.platform_id,
@@ -222,12 +227,14 @@ async function writeToPlatform(
 }
 
 /** A CRM record nobody linked yet: a new client (and case) on the platform, linked to it. */
-async function createOnPlatform(
+export async function createOnPlatform(
   sync: CrmSync,
   loaded: LoadedConnection,
   schema: CrmSchema,
   record: CrmRecord,
   crmHash: string,
+  /** The client a new case belongs to, when one matched already (an initial import). */
+  existingClientId: string | null = null,
 ): Promise<void> {
   const { store, records } = sync;
   const { connection } = loaded;
@@ -249,9 +256,10 @@ async function createOnPlatform(
     );
     platformId = client.id;
   } else {
-    const client = await records.clients.create(tenantId, clientFields, source, "/crm", {
-      enforceRequired: false,
-    });
+    const client =
+      existingClientId !== null
+        ? { id: existingClientId }
+        : await records.clients.create(tenantId, clientFields, source, "/crm", { enforceRequired: false });
     const empty = {
       client_id: client.id,
       case_type: null,
@@ -286,4 +294,71 @@ async function createOnPlatform(
     crm_hash: crmHash,
     synced_at: Date.now(),
   });
+}
+
+/** A link not synced yet (its first apply takes the CRM's values). */
+function unbaselined(connectionId: string, record: CrmRecord): CrmLink {
+  return {
+    connection_id: connectionId,
+    object: record.object,
+    platform_id: "",
+    crm_id: record.id,
+    platform_hash: null,
+    crm_hash: null,
+    synced_at: 0,
+  };
+}
+
+/**
+ * A platform client with the CRM record's phone (then email), and that client's first case not
+ * linked to this connection yet: an initial import or a CRM's new record links to the person we
+ * know instead of creating them twice. `platformId` null with a `clientId`: a new case of theirs.
+ */
+async function matchByContact(
+  sync: CrmSync,
+  loaded: LoadedConnection,
+  schema: CrmSchema,
+  record: CrmRecord,
+): Promise<{ platformId: string | null; clientId: string | null }> {
+  const { store } = sync;
+  const { connection } = loaded;
+  const tenantId = connection.tenant_id;
+  const contact = contactOf(record, connection.mappings, schema);
+  let clientId: string | null = null;
+  for (const filter of [
+    contact.phone ? { phone: contact.phone } : null,
+    contact.email ? { email: contact.email.toLowerCase() } : null,
+  ]) {
+    if (!filter || clientId) continue;
+    const found = await store.clients.list(tenantId, { limit: 1, ...filter });
+    clientId = found.data[0]?.id ?? null;
+  }
+  if (!clientId) return { platformId: null, clientId: null };
+  if (record.object === "client") {
+    const taken = await store.crm.getLink(connection.id, "client", clientId);
+    return taken ? { platformId: null, clientId: null } : { platformId: clientId, clientId };
+  }
+  const cases = await store.cases.list(tenantId, { clientId, limit: 50 });
+  for (const c of cases.data) {
+    if (!(await store.crm.getLink(connection.id, "case", c.id))) return { platformId: c.id, clientId };
+  }
+  return { platformId: null, clientId };
+}
+
+/** The CRM record's phone and email, read through the mappings of `phone` and `email`. */
+function contactOf(
+  record: CrmRecord,
+  mappings: LoadedConnection["connection"]["mappings"],
+  schema: CrmSchema,
+): { phone: string | null; email: string | null } {
+  const find = (path: string): string | null => {
+    for (const m of mappings.fields) {
+      if (m.platform_field !== path && m.platform_field !== `client.${path}`) continue;
+      const field = schema.fields.find((f) => f.id === m.crm_field && f.object === record.object);
+      const value = field ? record.fields[field.id] : undefined;
+      if (typeof value === "string" && value !== "") return value;
+    }
+    return null;
+  };
+  return { phone: find("phone"), email: find("email") };
 }

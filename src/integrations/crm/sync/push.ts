@@ -98,6 +98,9 @@ export async function pushRecord(
   if (!connection.mappings.send_mappings) {
     return { action: "skipped", crmId: null, reason: "send_mappings is off", write: null };
   }
+  if (connection.mappings.fields.length === 0) {
+    return { action: "skipped", crmId: null, reason: "no field is mapped yet", write: null };
+  }
   const current = await platformWrite(store, connection, schema, object, platformId);
   if (!current)
     return { action: "skipped", crmId: null, reason: `the ${object} no longer exists`, write: null };

@@ -21,6 +21,15 @@ export async function runPull(
   run: CrmRun,
   options: { mode: "incremental" | "full"; record: boolean; signal?: AbortSignal },
 ): Promise<CrmRun> {
+  return sync.exclusive(loaded.connection.id, () => pullRun(sync, loaded, run, options));
+}
+
+async function pullRun(
+  sync: CrmSync,
+  loaded: LoadedConnection,
+  run: CrmRun,
+  options: { mode: "incremental" | "full"; record: boolean; signal?: AbortSignal },
+): Promise<CrmRun> {
   const { store } = sync;
   const { connection } = loaded;
   const connector = sync.connectors.connect(loaded);
