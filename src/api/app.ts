@@ -11,6 +11,7 @@ import { clientMergeRoutes } from "./client-merges.js";
 import { clientRoutes } from "./clients.js";
 import type { ApiContext, App } from "./context.js";
 import { crmRoutes } from "./crm.js";
+import { crmHookRoutes } from "./crm-hooks.js";
 import { crmSyncRoutes } from "./crm-sync.js";
 import { registerDashboard } from "./dashboard.js";
 import { deliveryRoutes } from "./deliveries.js";
@@ -91,6 +92,9 @@ export async function buildApp(ctx: ApiContext, logger: Logger): Promise<App> {
 
   healthRoutes(app as unknown as App, ctx);
   app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+
+  // CRMs post their change notifications without our API key: signature-checked, outside /v1's auth.
+  await app.register(async (hooks) => crmHookRoutes(hooks as unknown as App, ctx));
 
   await app.register(async (v1) => {
     // Per key (or per address without one), counted in this node's memory.

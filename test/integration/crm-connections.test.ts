@@ -297,4 +297,60 @@ describe.each(storeKinds())("CRM connections on %s", (kind) => {
     expect(failed.attempt_count).toBe(1);
     expect(failed.last_error).toContain("FirstName and LastName");
   });
+
+  it("waits out LawRuler's 429 for at least its Retry-After, then delivers", async () => {
+    const created = await sb.call("POST", "/v1/crm/connections", {
+      key,
+      body: {
+        provider: "lawruler",
+        base_url: fake.url,
+        credentials: { ...fake.credentials },
+        settings: { direction: "to_crm" },
+        retry: { schedule: [1, 1, 1, 1, 1] },
+      },
+    });
+    const id = created.body.id as string;
+    await sb.call("PUT", `/v1/crm/connections/${id}/mappings`, { key, body: LAWRULER_MAPPINGS });
+    const client = await sb.call("POST", "/v1/clients", {
+      key,
+      body: { first_name: "Cara", last_name: "Limit" },
+    });
+    fake.setRateLimit(3);
+    try {
+      // Spend the portal's tokens so the push meets a 429.
+      for (let i = 0; i < 6; i++) await fetch(`${fake.url}/api-legalcrmapp.aspx?Operation=GetCaseTypes`);
+      const kase = await sb.call("POST", "/v1/cases", { key, body: { client_id: client.body.id } });
+      const link = await eventually(async () => {
+        const links = await sb.call("GET", `/v1/crm/connections/${id}/links`, { key });
+        return links.body.data.find((l: { platform_id: string }) => l.platform_id === kase.body.id);
+      });
+      expect(fake.records.get(Number(link.crm_id))?.fields.FirstName).toBe("Cara");
+      const deliveries = await sb.call("GET", `/v1/crm/connections/${id}/deliveries?status=succeeded`, {
+        key,
+      });
+      const limited = [];
+      for (const d of deliveries.body.data) {
+        const detail = await sb.call("GET", `/v1/deliveries/${d.id}`, { key });
+        limited.push(
+          ...detail.body.attempts.filter(
+            (a: { response: { status: number } | null }) => a.response?.status === 429,
+          ),
+        );
+      }
+      expect(limited.length).toBeGreaterThan(0);
+      expect(limited[0].response.headers["retry-after"]).toMatch(/^\d+$/);
+      expect(fake.stats.rateLimited).toBeGreaterThan(0);
+    } finally {
+      fake.setRateLimit(null);
+    }
+  });
+
+  it("answers 404 to notifications for a CRM that sends none, without an API key", async () => {
+    const id = await connect();
+    const res = await fetch(`${sb.url}/v1/crm/hooks/${id}`, { method: "POST", body: "{}" });
+    expect(res.status).toBe(404);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe("not_found");
+    const unknown = await fetch(`${sb.url}/v1/crm/hooks/crm_nothing`, { method: "POST", body: "{}" });
+    expect(unknown.status).toBe(404);
+  });
 });
