@@ -26,6 +26,32 @@ interface Checkpoint {
 /** Platform records read per page of an export. */
 const EXPORT_PAGE = 100;
 
+/**
+ * Pushes in flight at once during an export. One at a time exported 1,000 cases to the local
+ * LawRuler fake in 14.9 s (67 records/s: four requests each — two searches, the create, the read
+ * back — waiting on one another); 8 at a time took 9.4 s (106 records/s, SQLite, the shared
+ * 2-core machine, fake in the same process), where CPU rather than waiting is the limit.
+ */
+const EXPORT_CONCURRENCY = 8;
+
+/** Runs `work` over `items`, `limit` at a time; the first failure stops taking new items and is thrown. */
+async function inParallel<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failure: unknown = null;
+  const worker = async (): Promise<void> => {
+    while (failure === null && next < items.length) {
+      const item = items[next++] as T;
+      try {
+        await work(item);
+      } catch (error) {
+        failure ??= error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (failure !== null) throw failure;
+}
+
 export function crmInitialSyncKind(sync: CrmSync): JobKind {
   return {
     async run(context) {
@@ -138,7 +164,7 @@ async function initialSync(
             object === "client"
               ? await sync.store.clients.list(tenantId, options)
               : await sync.store.cases.list(tenantId, options);
-          for (const record of page.data) {
+          const pushOne = async (record: { id: string }): Promise<void> => {
             try {
               const outcome = await pushRecord(sync.store, connector, loaded.connection, schema, {
                 object,
@@ -158,7 +184,17 @@ async function initialSync(
               });
             }
             done++;
+          };
+          // Cases of one client go one after another (they match the same CRM contact); the
+          // clients of a page go EXPORT_CONCURRENCY at a time.
+          const groups = new Map<string, Array<{ id: string }>>();
+          for (const record of page.data) {
+            const group = "client_id" in record ? record.client_id : record.id;
+            groups.set(group, [...(groups.get(group) ?? []), record]);
           }
+          await inParallel([...groups.values()], EXPORT_CONCURRENCY, async (group) => {
+            for (const record of group) await pushOne(record);
+          });
           cursor = page.next_cursor;
           await save({ phase, object, cursor });
           if (cursor === null) break;
