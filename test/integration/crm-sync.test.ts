@@ -210,4 +210,32 @@ describe.each(storeKinds())("CRM two-way sync on %s", (kind) => {
       expect(await sync(id)).toMatchObject({ conflicts: 0, pulled: 0 });
     });
   });
+
+  it("marks a connection failing and emits crm.sync_failed after three failed reads in a row", async () => {
+    const fake = await startSmartAdvocateFake();
+    try {
+      const created = await call("POST", "/v1/crm/connections", {
+        provider: "smartadvocate",
+        base_url: fake.url,
+        credentials: { ...fake.credentials },
+        settings: { frequency: "daily", direction: "from_crm" },
+      });
+      const id = created.body.id as string;
+      await call("PUT", `/v1/crm/connections/${id}/mappings`, SMARTADVOCATE_MAPPINGS);
+      await eventually(async () => (await call("GET", `/v1/crm/connections/${id}/status`)).body.last_sync_at);
+      fake.changePassword("rotated-by-the-firm");
+      for (let i = 0; i < 3; i++) expect((await sync(id)).status).toBe("failed");
+      const runs = (await call("GET", `/v1/crm/connections/${id}/runs`)).body.data;
+      expect(runs[0].errors[0].message).toMatch(/^auth: /);
+      const status = await call("GET", `/v1/crm/connections/${id}/status`);
+      expect(status.body).toMatchObject({ state: "failing", consecutive_failures: 3 });
+      const failed = (await eventsOf("crm.sync_failed")).filter(
+        (e: { data: { connection_id: string } }) => e.data.connection_id === id,
+      );
+      expect(failed).toHaveLength(1);
+      expect(failed[0].data).toMatchObject({ consecutive_failures: 3, provider: "smartadvocate" });
+    } finally {
+      await fake.close();
+    }
+  });
 });
