@@ -25,6 +25,12 @@ export async function crmHookRoutes(app: App, ctx: ApiContext): Promise<void> {
         summary: "A CRM's change notification (verified with that CRM's signature scheme)",
         params: Type.Object({ id: Id("crm") }),
         security: [],
+        response: {
+          202: Type.Object({
+            /** False when the CRM's notification named no record change. */
+            accepted: Type.Boolean(),
+          }),
+        },
       },
     },
     async (request, reply) => {

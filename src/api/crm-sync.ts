@@ -53,6 +53,23 @@ const ExchangeSchema = Type.Object({
   duration_ms: Type.Number(),
 });
 
+const Nullable = (schema: ReturnType<typeof Type.String>) => Type.Union([schema, Type.Null()]);
+
+const PreviewSchema = Type.Object({
+  operation: Type.Union([Type.Literal("create"), Type.Literal("update")]),
+  crm_id: Nullable(Type.String()),
+  send_mappings: Type.Boolean(),
+  write: Type.Object({
+    object: Type.String(),
+    /** CRM field id → value, as the push would send them. */
+    fields: Type.Record(Type.String(), Type.Unknown()),
+    case_type: Nullable(Type.String()),
+    status: Nullable(Type.String()),
+    substatus: Nullable(Type.String()),
+    external_id: Nullable(Type.String()),
+  }),
+});
+
 const presentExchange = (e: CrmExchange) => ({
   request: e.request,
   response: e.response,
@@ -314,6 +331,7 @@ export async function crmSyncRoutes(app: App, ctx: ApiContext): Promise<void> {
         summary: "Dry run: what a push of this record would write to the CRM, sending nothing",
         params: Params,
         body: RecordRef,
+        response: { 200: PreviewSchema },
       },
     },
     async (request) => {
@@ -333,7 +351,7 @@ export async function crmSyncRoutes(app: App, ctx: ApiContext): Promise<void> {
       if (!current) throw notFound(object);
       const link = await ctx.store.crm.getLink(loaded.connection.id, pushed, request.body.id);
       return {
-        operation: link ? "update" : "create",
+        operation: link ? ("update" as const) : ("create" as const),
         crm_id: link?.crm_id ?? null,
         send_mappings: loaded.connection.mappings.send_mappings,
         write: {

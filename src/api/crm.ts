@@ -22,6 +22,7 @@ import { CRM_RECORD_EVENTS } from "../integrations/crm/sync/target.js";
 import type { CrmConnectionRecord, WebhookPatch, WebhookRecord } from "../store/index.js";
 import { tenantOf } from "./auth.js";
 import type { ApiContext, App } from "./context.js";
+import { NoContent } from "./responses.js";
 import { Id, ListOf, PageQuery } from "./schemas.js";
 
 const Params = Type.Object({ id: Id("crm") });
@@ -298,6 +299,7 @@ export async function crmRoutes(app: App, ctx: ApiContext): Promise<void> {
         tags: ["crm"],
         summary: "Delete a CRM connection (its logs, links and runs are kept; pending pushes are cancelled)",
         params: Params,
+        response: { 204: NoContent },
       },
     },
     async (request, reply) => {

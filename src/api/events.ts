@@ -1,5 +1,10 @@
-import { Type } from "@sinclair/typebox";
-import { resolveEventType } from "../domain/catalog/index.js";
+import { type Static, Type } from "@sinclair/typebox";
+import {
+  eventCatalog,
+  eventSelectorMatches,
+  resolveEventSelector,
+  resolveEventType,
+} from "../domain/catalog/index.js";
 import { invalid, notFound } from "../domain/errors.js";
 import { iso } from "../domain/time.js";
 import type { DeliveryRecord, EventRecord } from "../store/index.js";
@@ -7,7 +12,8 @@ import { tenantOf } from "./auth.js";
 import type { ApiContext, App } from "./context.js";
 import { presentDelivery } from "./deliveries.js";
 import { HttpError } from "./errors.js";
-import { Id, PageQuery, parseTime } from "./schemas.js";
+import { EventAcceptedSchema, EventDetailSchema, EventSchema } from "./responses.js";
+import { Id, ListOf, PageQuery, parseTime } from "./schemas.js";
 
 const EventInputSchema = Type.Object(
   {
@@ -67,7 +73,7 @@ export function withIdempotencyHeader<T extends { idempotency_key?: string }>(
   return { ...input, idempotency_key: key };
 }
 
-export function presentEvent(event: EventRecord): Record<string, unknown> {
+export function presentEvent(event: EventRecord): Static<typeof EventSchema> {
   return {
     id: event.id,
     type: event.type,
@@ -77,7 +83,24 @@ export function presentEvent(event: EventRecord): Record<string, unknown> {
     idempotency_key: event.idempotency_key,
     occurred_at: iso(event.occurred_at),
     created_at: iso(event.created_at),
+    test: event.test ?? false,
   };
+}
+
+/**
+ * The stored type names a `type` filter means: events are stored under the catalog's name, so an
+ * alias filters by its type; `call.*` is every type of the category and `*` every type (no filter).
+ */
+function typesOf(selector: string | undefined): string[] | undefined {
+  if (selector === undefined) return undefined;
+  const resolved = resolveEventSelector(selector);
+  if (resolved === "*") return undefined;
+  if (resolved?.endsWith(".*"))
+    return eventCatalog.filter((t) => eventSelectorMatches(resolved, t.name)).map((t) => t.name);
+  if (resolved === undefined && /[._]\*$/.test(selector))
+    throw invalid("/querystring/type", `no event category "${selector}"`);
+  // An unknown name lists nothing rather than failing: types may be added to the catalog later.
+  return [resolved ?? selector];
 }
 
 /** Values endpoints appended to this event (`{"append": "…"}` answers), by webhook. */
@@ -96,6 +119,7 @@ export async function eventRoutes(app: App, ctx: ApiContext): Promise<void> {
         tags: ["events"],
         summary: "Send an event; it fans out to matching webhooks",
         body: EventInputSchema,
+        response: { 202: EventAcceptedSchema },
       },
     },
     async (request, reply) => {
@@ -117,6 +141,9 @@ export async function eventRoutes(app: App, ctx: ApiContext): Promise<void> {
           { events: Type.Array(EventInputSchema, { minItems: 1, maxItems: MAX_BATCH }) },
           { additionalProperties: false },
         ),
+        response: {
+          202: Type.Object({ data: Type.Array(EventAcceptedSchema) }, { title: "EventBatchAccepted" }),
+        },
       },
     },
     async (request, reply) => {
@@ -146,10 +173,19 @@ export async function eventRoutes(app: App, ctx: ApiContext): Promise<void> {
         summary: "List events, newest first",
         querystring: Type.Object({
           ...PageQuery,
-          type: Type.Optional(Type.String({ maxLength: 100 })),
+          type: Type.Optional(
+            Type.String({
+              maxLength: 100,
+              description: "A type, another platform's name for one, `call.*` (a category) or `*`.",
+            }),
+          ),
           since: Type.Optional(Type.String({ maxLength: 64 })),
           until: Type.Optional(Type.String({ maxLength: 64 })),
+          include_tests: Type.Optional(
+            Type.Boolean({ description: "Also list the events of test sends (left out by default)." }),
+          ),
         }),
+        response: { 200: ListOf(EventSchema) },
       },
     },
     async (request) => {
@@ -160,13 +196,10 @@ export async function eventRoutes(app: App, ctx: ApiContext): Promise<void> {
       const result = await ctx.store.events.list(tenantOf(request), {
         cursor: request.query.cursor,
         limit: request.query.limit ?? 50,
-        // Events are stored under the canonical name, so an alias filters by its type.
-        type:
-          request.query.type === undefined
-            ? undefined
-            : (resolveEventType(request.query.type)?.name ?? request.query.type),
+        types: typesOf(request.query.type),
         since,
         until,
+        includeTests: request.query.include_tests ?? false,
       });
       return { data: result.data.map(presentEvent), next_cursor: result.next_cursor };
     },
@@ -179,6 +212,7 @@ export async function eventRoutes(app: App, ctx: ApiContext): Promise<void> {
         tags: ["events"],
         summary: "Get an event with its deliveries",
         params: Type.Object({ id: Id("evt") }),
+        response: { 200: EventDetailSchema },
       },
     },
     async (request) => {

@@ -7,7 +7,8 @@ import type { DeliveryStatus, WebhookRecord } from "../store/index.js";
 import { tenantOf } from "./auth.js";
 import type { ApiContext, App } from "./context.js";
 import { presentAttempt, presentDelivery, StatusSchema } from "./deliveries.js";
-import { Id, PageQuery, parseTime } from "./schemas.js";
+import { DeliverySchema, ReplayedSchema, TestSendSchema } from "./responses.js";
+import { Id, ListOf, PageQuery, parseTime } from "./schemas.js";
 
 /** One resource of delivery targets: `/v1/webhooks` (kind webhook) or `/v1/destinations` (email). */
 export interface TargetResource {
@@ -77,6 +78,7 @@ export function targetDeliveryRoutes(resource: TargetResource) {
           summary: `A ${noun}'s deliveries, newest first`,
           params: Params,
           querystring: Type.Object({ ...PageQuery, status: Type.Optional(StatusSchema) }),
+          response: { 200: ListOf(DeliverySchema) },
         },
       },
       async (request) => {
@@ -110,6 +112,7 @@ export function targetDeliveryRoutes(resource: TargetResource) {
             },
             { additionalProperties: false },
           ),
+          response: { 202: ReplayedSchema },
         },
       },
       async (request, reply) => {
@@ -163,6 +166,7 @@ export function targetDeliveryRoutes(resource: TargetResource) {
               { additionalProperties: false },
             ),
           ),
+          response: { 200: TestSendSchema },
         },
       },
       async (request) => {

@@ -25,6 +25,7 @@ export function envelopeOf(event: EventRecord): {
   event: string;
   timestamp: string;
   data: Record<string, unknown> | null;
+  test?: true;
 } {
   return {
     id: event.id,
@@ -32,6 +33,7 @@ export function envelopeOf(event: EventRecord): {
     event: event.type,
     timestamp: new Date(event.occurred_at).toISOString(),
     data: event.data,
+    ...(event.test ? { test: true as const } : {}),
   };
 }
 
@@ -48,7 +50,7 @@ export function envelopeJson(event: EventRecord): string {
     body =
       stored === undefined
         ? JSON.stringify(envelopeOf(event))
-        : `{"id":${JSON.stringify(event.id)},"type":${type},"event":${type},"timestamp":"${new Date(event.occurred_at).toISOString()}","data":${stored}}`;
+        : `{"id":${JSON.stringify(event.id)},"type":${type},"event":${type},"timestamp":"${new Date(event.occurred_at).toISOString()}","data":${stored}${event.test ? ',"test":true' : ""}}`;
     jsonBodies.set(event, body);
   }
   return body;

@@ -8,9 +8,23 @@ import { attemptRecord } from "./attempt-record.js";
 export const TEST_EVENT_TYPE = "webhook.test";
 
 /**
+ * The payload of a test send: the catalog's example, except that `webhook.test` names the real
+ * target and the time it was asked for, so a receiver can check what it got is this test.
+ */
+function testData(
+  type: string,
+  example: Record<string, unknown>,
+  record: WebhookRecord,
+  now: number,
+): Record<string, unknown> {
+  if (type !== TEST_EVENT_TYPE) return example;
+  return { ...example, webhook_id: record.id, url: record.url, requested_at: new Date(now).toISOString() };
+}
+
+/**
  * "Send test": delivers one catalog example to one webhook right away, outside the queue, signed
- * like any delivery, and logs it as an event with a single finished delivery (no retries, no
- * fan-out to other webhooks).
+ * like any delivery with `"test": true` in its envelope, and logs it as a test event (left out of
+ * the default event list) with a single finished delivery (no retries, no fan-out to other webhooks).
  */
 export class WebhookTester {
   constructor(
@@ -30,12 +44,13 @@ export class WebhookTester {
       id: generateId("evt_"),
       tenant_id: record.tenant_id,
       type: type.name,
-      data: structuredClone(type.example) as Record<string, unknown>,
+      data: testData(type.name, structuredClone(type.example) as Record<string, unknown>, record, startedAt),
       campaign_id: null,
       case_type: null,
       idempotency_key: null,
       occurred_at: startedAt,
       created_at: startedAt,
+      test: true,
     };
     // A test is one attempt: no retries.
     const sent = await sendAttempt(

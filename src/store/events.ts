@@ -34,7 +34,9 @@ export function eventRepository(db: Kysely<Database>): EventRepository {
     async list(tenantId, options) {
       let q = db.selectFrom("events").selectAll().where("tenant_id", "=", tenantId);
       if (options.cursor) q = q.where("id", "<", options.cursor);
-      if (options.type) q = q.where("type", "=", options.type);
+      if (options.types !== undefined)
+        q = q.where("type", "in", options.types.length > 0 ? options.types : [""]);
+      if (!options.includeTests) q = q.where("test", "=", 0);
       if (options.since !== undefined) q = q.where("created_at", ">=", options.since);
       if (options.until !== undefined) q = q.where("created_at", "<", options.until);
       const rows = await q

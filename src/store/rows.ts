@@ -91,10 +91,11 @@ export const DATA_JSON: unique symbol = Symbol("event data JSON");
  * with other data does not carry it), and an unparsed event holds a third of the memory.
  */
 export function eventFromRow(row: Selectable<EventTable>): EventRecord {
-  const { call_id: _callId, client_id: _clientId, case_id: _caseId, phone: _phone, ...fields } = row;
+  const { call_id: _callId, client_id: _clientId, case_id: _caseId, phone: _phone, test, ...fields } = row;
   const text = row.data;
   let data: Record<string, unknown> | null | undefined;
   const event = fields as unknown as EventRecord;
+  if (test === 1) event.test = true;
   Object.defineProperty(event, "data", {
     enumerable: true,
     configurable: true,
@@ -113,8 +114,10 @@ export function eventFromRow(row: Selectable<EventTable>): EventRecord {
 
 export function eventToRow(event: EventRecord): EventTable {
   const callId = event.data?.call_id;
+  const { test, ...fields } = event;
   return {
-    ...event,
+    ...fields,
+    test: test ? 1 : 0,
     data: JSON.stringify(event.data),
     call_id: typeof callId === "string" ? callId : null,
     ...eventLinks(event.type, event.data),

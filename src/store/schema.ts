@@ -115,6 +115,8 @@ export interface EventTable {
   client_id: string | null;
   case_id: string | null;
   phone: string | null;
+  /** 1 for an event "send test" made. */
+  test: number;
 }
 
 /** Defined with the delivery states it is decoded into (src/domain/delivery-state.ts). */

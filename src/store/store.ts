@@ -104,6 +104,8 @@ export interface EventRecord {
   idempotency_key: string | null;
   occurred_at: number;
   created_at: number;
+  /** Made by "send test": its envelope says so and the default event list leaves it out. */
+  test?: boolean;
 }
 
 export interface DeliveryRecord {
@@ -344,7 +346,14 @@ export interface EventRepository {
   getByIds(ids: string[]): Promise<EventRecord[]>;
   list(
     tenantId: string,
-    options: ListOptions & { type?: string; since?: number; until?: number },
+    options: ListOptions & {
+      /** Any of these types. */
+      types?: string[];
+      since?: number;
+      until?: number;
+      /** Events made by "send test" too (left out by default). */
+      includeTests?: boolean;
+    },
   ): Promise<Page<EventRecord>>;
   /**
    * Retention: empties the payloads of up to `limit` events created before `cutoff` (skipping

@@ -162,7 +162,16 @@ describe.each(storeKinds())("delivery signing and wire format on %s", (kind) => 
     expect(tested.body.succeeded).toBe(true);
     const payload = verify(webhook.secret, receiver.requests[0] as ReceivedRequest);
     expect(payload.event).toBe("webhook.test");
-    expect(payload.data).toEqual(findEventType("webhook.test")?.example);
+    expect(payload.test).toBe(true);
+    // The catalog's example, naming this webhook and when the test was asked for.
+    const data = payload.data as Record<string, unknown>;
+    expect(data).toMatchObject({
+      ...findEventType("webhook.test")?.example,
+      webhook_id: webhook.id,
+      url: `${receiver.url}/hook`,
+      requested_at: expect.any(String),
+    });
+    expect(Date.now() - Date.parse(String(data.requested_at))).toBeLessThan(60_000);
   });
 
   it("sends a webhook.test event when the test request has no body at all", async () => {
