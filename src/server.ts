@@ -12,6 +12,12 @@ import { WebhookTester } from "./delivery/tester.js";
 import { ThreadedSender } from "./delivery/threaded-sender.js";
 import { generateApiKey } from "./domain/ids.js";
 import { EventIngest } from "./events/ingest.js";
+import { CrmConnectors } from "./integrations/crm/sync/connections.js";
+import { CrmSync } from "./integrations/crm/sync/index.js";
+import { crmInitialSyncKind } from "./integrations/crm/sync/initial.js";
+import { CRM_INITIAL_SYNC_KIND, CRM_PULL_KIND, CRM_SYNC_KIND } from "./integrations/crm/sync/jobs.js";
+import { crmPullKind, crmSyncKind } from "./integrations/crm/sync/runs.js";
+import { crmKind } from "./integrations/crm/sync/target.js";
 import { IMPORT_KIND, importKind } from "./jobs/import.js";
 import { JobKinds } from "./jobs/kinds.js";
 import { RETENTION_KIND, retentionKind, scheduleRetention } from "./jobs/retention.js";
@@ -71,10 +77,13 @@ export async function startServer(config: Config, role: Role, log: Logger): Prom
       : new HttpSender(destinations);
   // `switchboard listen` streams: attempts to listener targets made here go to streams served here.
   const listen = new ListenHub();
+  // CRM connections are targets too: pushes ride the outbox, retries, breaker and attempt log.
+  const crmConnectors = new CrmConnectors(store, cipher, destinations);
   const targets = new Targets([
     webhookKind(sender, cipher),
     emailKind(cipher, destinations),
     listenKind(cipher, listen, store.deliveries),
+    crmKind(store, crmConnectors),
   ]);
 
   // Platform events about webhooks themselves (webhook.failing, webhook.disabled) go through
@@ -140,12 +149,16 @@ export async function startServer(config: Config, role: Role, log: Logger): Prom
     intakeFollowUps(settings),
   );
   const records = createRecords(store, ingest, settings);
+  const crm = new CrmSync(store, crmConnectors, records, emit);
   if (role !== "api") {
     // Job kinds reach records (imports write clients and cases), so they start once ingest exists.
     const kinds = new JobKinds()
       .register(RETENTION_KIND, retentionKind(store.events, config.retentionDays, log))
       .register(INTAKE_KIND, intakeKind(store, records))
-      .register(IMPORT_KIND, importKind(store, records, ingest, log));
+      .register(IMPORT_KIND, importKind(store, records, ingest, log))
+      .register(CRM_PULL_KIND, crmPullKind(crm))
+      .register(CRM_SYNC_KIND, crmSyncKind(crm))
+      .register(CRM_INITIAL_SYNC_KIND, crmInitialSyncKind(crm));
     jobs = new JobRunner(
       {
         owner: config.nodeId,
@@ -184,6 +197,7 @@ export async function startServer(config: Config, role: Role, log: Logger): Prom
         metrics,
         readiness,
         wake,
+        crm,
       },
       log,
     );

@@ -9,6 +9,9 @@ import { caseRoutes } from "./cases.js";
 import { clientMergeRoutes } from "./client-merges.js";
 import { clientRoutes } from "./clients.js";
 import type { ApiContext, App } from "./context.js";
+import { crmRoutes } from "./crm.js";
+import { crmHookRoutes } from "./crm-hooks.js";
+import { crmSyncRoutes } from "./crm-sync.js";
 import { registerDashboard } from "./dashboard.js";
 import { deliveryRoutes } from "./deliveries.js";
 import { destinationRoutes } from "./destinations.js";
@@ -25,7 +28,7 @@ import { listenRoutes } from "./listen.js";
 import { openApiOptions } from "./openapi.js";
 import { requestIdOf } from "./request-id.js";
 import { settingsRoutes } from "./settings.js";
-import { DESTINATIONS, targetDeliveryRoutes, WEBHOOKS } from "./target-routes.js";
+import { CRM_CONNECTIONS, DESTINATIONS, targetDeliveryRoutes, WEBHOOKS } from "./target-routes.js";
 import { tenantRoutes } from "./tenants.js";
 import { timelineRoutes } from "./timelines.js";
 import { webhookRoutes } from "./webhooks.js";
@@ -79,6 +82,9 @@ export async function buildApp(ctx: ApiContext, logger: Logger): Promise<App> {
   healthRoutes(app as unknown as App, ctx);
   app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
 
+  // CRMs post their change notifications without our API key: signature-checked, outside /v1's auth.
+  await app.register(async (hooks) => crmHookRoutes(hooks as unknown as App, ctx));
+
   await app.register(async (v1) => {
     // Per key (or per address without one), counted in this node's memory.
     await v1.register(rateLimit, {
@@ -105,6 +111,9 @@ export async function buildApp(ctx: ApiContext, logger: Logger): Promise<App> {
       destinationRoutes,
       targetDeliveryRoutes(WEBHOOKS),
       targetDeliveryRoutes(DESTINATIONS),
+      crmRoutes,
+      crmSyncRoutes,
+      targetDeliveryRoutes(CRM_CONNECTIONS),
       deliveryRoutes,
       jobRoutes,
       clientRoutes,

@@ -5,6 +5,7 @@ import type { Config } from "../config.js";
 import type { Metrics } from "../delivery/metrics.js";
 import type { WebhookTester } from "../delivery/tester.js";
 import type { EventIngest } from "../events/ingest.js";
+import type { CrmSync } from "../integrations/crm/sync/index.js";
 import type { ListenHub } from "../listen/hub.js";
 import type { ReadinessProbe } from "../readiness.js";
 import type { Records } from "../records/index.js";
@@ -37,4 +38,6 @@ export interface ApiContext {
   readiness: ReadinessProbe;
   /** Wakes the local dispatcher (after a retry or replay made deliveries due). */
   wake: () => void;
+  /** CRM connections: connectors, links, runs and their jobs. */
+  crm: CrmSync;
 }

@@ -15,6 +15,7 @@ const STATUS: Record<ErrorCode, number> = {
   in_use: 409,
   precondition_failed: 412,
   rate_limited: 429,
+  crm_refused: 422,
 };
 
 export function statusOf(code: ErrorCode): number {

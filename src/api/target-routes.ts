@@ -20,6 +20,11 @@ export interface TargetResource {
   kind: string;
   /** How errors name one of them. */
   noun: string;
+  /**
+   * Whether `POST …/{id}/test` sends a test event (default). CRM connections have their own
+   * `…/test` (it checks the credentials), so they leave this one out.
+   */
+  sendTest?: boolean;
 }
 
 export const WEBHOOKS: TargetResource = {
@@ -33,6 +38,13 @@ export const DESTINATIONS: TargetResource = {
   idPrefix: "dst",
   kind: "email",
   noun: "destination",
+};
+export const CRM_CONNECTIONS: TargetResource = {
+  collection: "crm/connections",
+  idPrefix: "crm",
+  kind: "crm",
+  noun: "CRM connection",
+  sendTest: false,
 };
 
 /** Replays run in batches of this many rows, each its own short transaction. */
@@ -136,6 +148,7 @@ export function targetDeliveryRoutes(resource: TargetResource) {
       },
     );
 
+    if (resource.sendTest === false) return;
     app.post(
       `/v1/${collection}/:id/test`,
       {

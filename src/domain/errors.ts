@@ -24,7 +24,9 @@ export type ErrorCode =
   /** The caller's If-Match names a version the record has moved past; `details.version` is the current one. */
   | "precondition_failed"
   /** Too many requests for this key; `details.retry_after_s` says when to try again. */
-  | "rate_limited";
+  | "rate_limited"
+  /** A CRM refused what we asked of it (credentials, a record); `details` carry its stage and message. */
+  | "crm_refused";
 
 export class DomainError extends Error {
   constructor(

@@ -29,8 +29,11 @@ export interface AttemptDecision {
   appended?: string | null;
 }
 
-/** Errors that no retry can fix: the destination is refused by policy, or the body cannot render. */
-const FINAL_ERRORS = new Set(["destination_blocked", "render"]);
+/**
+ * Errors that no retry can fix: the destination is refused by policy, the body cannot render, or
+ * a CRM refused the record's content (`crm_rejected`, with the CRM's message).
+ */
+const FINAL_ERRORS = new Set(["destination_blocked", "render", "crm_rejected"]);
 
 /**
  * Decides what an attempt means for its delivery: success, another try (when), or failure.

@@ -1,4 +1,5 @@
 import { resolveEventType, suggestEventTypes, validateEventData } from "../domain/catalog/index.js";
+import { isEchoToTarget } from "../domain/crm/decide.js";
 import { DomainError } from "../domain/errors.js";
 import { cachedMatcher } from "../domain/filters.js";
 import { generateId } from "../domain/ids.js";
@@ -121,6 +122,8 @@ export class EventIngest {
       for (let i = 0; i < webhooks.length; i++) {
         const webhook = webhooks[i] as WebhookRecord;
         if (!webhookMatchesEvent(routings[i] as CompiledRouting, event)) continue;
+        // A change a CRM pull wrote never goes back to that CRM (no echo, no delivery row).
+        if (isEchoToTarget(webhook, event.data)) continue;
         const hold = holdFor(webhook, event, now);
         deliveries.push({ id: generateId("dlv_"), webhookId: webhook.id, hold, claimed: false });
         if (hold === null) counts.set(webhook.id, (counts.get(webhook.id) ?? 0) + 1);

@@ -2,6 +2,8 @@ import { type Kysely, Migrator, sql } from "kysely";
 import { caseRepository } from "./cases.js";
 import { clientMergeRepository } from "./client-merges.js";
 import { clientRepository } from "./clients.js";
+import { crmRepository } from "./crm/index.js";
+import type { CrmRepository } from "./crm/repository.js";
 import { deliveryRepository } from "./deliveries.js";
 import { eventRepository } from "./events.js";
 import { importRepository } from "./imports/index.js";
@@ -47,6 +49,7 @@ export class KyselyStore implements Store {
   readonly clientMerges: ClientMergeRepository;
   readonly timeline: TimelineRepository;
   readonly imports: ImportRepository;
+  readonly crm: CrmRepository;
 
   constructor(
     readonly db: Kysely<Database>,
@@ -68,6 +71,7 @@ export class KyselyStore implements Store {
     this.clientMerges = clientMergeRepository(db);
     this.timeline = timelineRepository(db);
     this.imports = importRepository(db, dialect);
+    this.crm = crmRepository(db);
   }
 
   async migrate(): Promise<void> {

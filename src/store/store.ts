@@ -10,6 +10,7 @@ import type {
   WebhookFilters,
   WebhookHold,
 } from "../domain/webhook.js";
+import type { CrmRepository } from "./crm/repository.js";
 import type { ImportRepository } from "./imports/repository.js";
 import type { JobRepository, NewJob } from "./jobs/repository.js";
 import type { DeliveryStatus, WebhookHealthTable } from "./schema.js";
@@ -635,4 +636,6 @@ export interface Store {
   readonly timeline: TimelineRepository;
   /** Imports of clients and cases from files, with their progress. */
   readonly imports: ImportRepository;
+  /** CRM connections' settings, links, checkpoints and sync runs. */
+  readonly crm: CrmRepository;
 }

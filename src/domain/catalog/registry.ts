@@ -2,6 +2,7 @@ import { callEvents } from "./calls.js";
 import { campaignEvents } from "./campaigns.js";
 import { caseEvents } from "./cases.js";
 import { conversationEvents } from "./conversations.js";
+import { crmEvents } from "./crm.js";
 import { messageEvents } from "./messaging.js";
 import { platformEvents } from "./platform.js";
 import type { EventTypeDefinition } from "./types.js";
@@ -23,6 +24,7 @@ const definitions = [
   ...workflowEvents,
   ...campaignEvents,
   ...platformEvents,
+  ...crmEvents,
 ].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
 for (const definition of definitions) {

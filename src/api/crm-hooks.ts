@@ -1,0 +1,80 @@
+import { Type } from "@sinclair/typebox";
+import { DomainError, notFound } from "../domain/errors.js";
+import { CrmError } from "../integrations/crm/connector.js";
+import { newRun } from "../integrations/crm/sync/index.js";
+import { enqueueSync } from "../integrations/crm/sync/jobs.js";
+import type { ApiContext, App } from "./context.js";
+import { Id } from "./schemas.js";
+
+/**
+ * `POST /v1/crm/hooks/{connection_id}`: a CRM's own change notifications. Not behind an API key
+ * (the CRM has none of ours): the connector verifies the CRM's signature over the raw body, and a
+ * verified notification starts a sync of the connection. A CRM that sends no notifications
+ * (LawRuler, SmartAdvocate: their changes are polled) answers 404.
+ */
+export async function crmHookRoutes(app: App, ctx: ApiContext): Promise<void> {
+  // The signature covers the bytes as sent: keep them, whatever the content type.
+  app.addContentTypeParser("*", { parseAs: "buffer", bodyLimit: 1_048_576 }, (_request, body, done) => {
+    done(null, body);
+  });
+  app.post(
+    "/v1/crm/hooks/:id",
+    {
+      schema: {
+        tags: ["crm"],
+        summary: "A CRM's change notification (verified with that CRM's signature scheme)",
+        params: Type.Object({ id: Id("crm") }),
+        security: [],
+        response: {
+          202: Type.Object({
+            /** False when the CRM's notification named no record change. */
+            accepted: Type.Boolean(),
+          }),
+        },
+      },
+    },
+    async (request, reply) => {
+      const loaded = await ctx.crm.connectors.loadById(request.params.id);
+      if (!loaded) throw notFound("CRM connection");
+      const connector = ctx.crm.connectors.connect(loaded);
+      try {
+        if (!loaded.provider.capabilities.changeNotifications || !connector.readNotification) {
+          throw notFound(`${loaded.provider.label} change notifications`, {
+            reason: `${loaded.provider.label} sends no change notifications; its changes are polled`,
+          });
+        }
+        const headers: Record<string, string> = {};
+        for (const [name, value] of Object.entries(request.headers)) {
+          if (typeof value === "string") headers[name] = value;
+        }
+        const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+        let change: ReturnType<NonNullable<typeof connector.readNotification>>;
+        try {
+          change = connector.readNotification(headers, body);
+        } catch (error) {
+          if (error instanceof CrmError && error.stage === "auth") {
+            throw new DomainError("unauthorized", "the notification's signature does not verify");
+          }
+          throw error;
+        }
+        if (change !== null) {
+          const now = Date.now();
+          const run = newRun(loaded.connection, "incremental", now);
+          await ctx.store.crm.createRun(run);
+          await enqueueSync(
+            ctx.store.jobs,
+            loaded.connection.tenant_id,
+            loaded.connection.id,
+            "incremental",
+            run.id,
+            now,
+          );
+        }
+        reply.status(202);
+        return { accepted: change !== null };
+      } finally {
+        await connector.close?.();
+      }
+    },
+  );
+}
