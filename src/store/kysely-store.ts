@@ -10,6 +10,8 @@ import { KyselyJobRepository } from "./jobs/index.js";
 import type { JobRepository } from "./jobs/repository.js";
 import { migrationProvider } from "./migrations/index.js";
 import { queueRepository } from "./queue/index.js";
+import { schedulingRepository } from "./scheduling/index.js";
+import type { SchedulingRepository } from "./scheduling/repository.js";
 import type { Database } from "./schema.js";
 import { settingRepository } from "./settings.js";
 import type {
@@ -47,6 +49,7 @@ export class KyselyStore implements Store {
   readonly clientMerges: ClientMergeRepository;
   readonly timeline: TimelineRepository;
   readonly imports: ImportRepository;
+  readonly scheduling: SchedulingRepository;
 
   constructor(
     readonly db: Kysely<Database>,
@@ -68,6 +71,7 @@ export class KyselyStore implements Store {
     this.clientMerges = clientMergeRepository(db);
     this.timeline = timelineRepository(db);
     this.imports = importRepository(db, dialect);
+    this.scheduling = schedulingRepository(db);
   }
 
   async migrate(): Promise<void> {

@@ -12,6 +12,7 @@ import type {
 } from "../domain/webhook.js";
 import type { ImportRepository } from "./imports/repository.js";
 import type { JobRepository, NewJob } from "./jobs/repository.js";
+import type { SchedulingRepository } from "./scheduling/repository.js";
 import type { DeliveryStatus, WebhookHealthTable } from "./schema.js";
 
 export type { DeliveryStatus } from "./schema.js";
@@ -607,4 +608,6 @@ export interface Store {
   readonly timeline: TimelineRepository;
   /** Imports of clients and cases from files, with their progress. */
   readonly imports: ImportRepository;
+  /** Scheduling: the provider connection, agents' booking settings, bookings made through us. */
+  readonly scheduling: SchedulingRepository;
 }
