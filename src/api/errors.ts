@@ -15,6 +15,12 @@ const STATUS: Record<ErrorCode, number> = {
   in_use: 409,
   precondition_failed: 412,
   rate_limited: 429,
+  credentials_refused: 422,
+  provider_refused: 422,
+  provider_unavailable: 503,
+  not_connected: 409,
+  booking_disabled: 409,
+  slot_unavailable: 409,
 };
 
 export function statusOf(code: ErrorCode): number {

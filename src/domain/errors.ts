@@ -24,7 +24,19 @@ export type ErrorCode =
   /** The caller's If-Match names a version the record has moved past; `details.version` is the current one. */
   | "precondition_failed"
   /** Too many requests for this key; `details.retry_after_s` says when to try again. */
-  | "rate_limited";
+  | "rate_limited"
+  /** A vendor (Cal.com, …) refused the credentials; `details.vendor_message` is its reason. */
+  | "credentials_refused"
+  /** A vendor refused the request (an unknown event type, …); `details.vendor_message` is its reason. */
+  | "provider_refused"
+  /** A vendor could not be reached or failed (timeout, 5xx); worth retrying. */
+  | "provider_unavailable"
+  /** The tenant has not connected the integration the route needs. */
+  | "not_connected"
+  /** Booking is turned off for the agent, or the agent has no event type. */
+  | "booking_disabled"
+  /** The time asked for is not open; `details.nearest` lists the nearest open slots. */
+  | "slot_unavailable";
 
 export class DomainError extends Error {
   constructor(
