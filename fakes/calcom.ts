@@ -82,6 +82,11 @@ export interface CalcomFake {
   setLatency(ms: number): void;
   /** The next `count` requests to `pathPrefix` fail with this status (a failure injection). */
   failNext(pathPrefix: string, status: number, count?: number): void;
+  /**
+   * The next request to `pathPrefix` is carried out and its answer lost (the connection is cut):
+   * what a caller sees when it crashes or times out after Cal.com acted.
+   */
+  dropAnswerNext(pathPrefix: string): void;
   /** Posts a signed webhook for a booking to every subscriber of the trigger; answers their statuses. */
   emit(trigger: string, booking: FakeBooking, extra?: Record<string, unknown>): Promise<number[]>;
   close(): Promise<void>;
@@ -172,6 +177,7 @@ export async function startCalcomFake(options: CalcomFakeOptions = {}): Promise<
   const webhooks: FakeWebhook[] = [];
   const requests: CalcomFake["requests"] = [];
   const failures: Array<{ prefix: string; status: number; left: number }> = [];
+  const drops: string[] = [];
   let nextId = 5000;
 
   const eventType = (id: number): FakeEventType => {
@@ -445,6 +451,12 @@ export async function startCalcomFake(options: CalcomFakeOptions = {}): Promise<
         );
       }
       const [status, data] = await handle(method, url, body);
+      const drop = drops.findIndex((prefix) => url.pathname.startsWith(prefix));
+      if (drop >= 0) {
+        drops.splice(drop, 1);
+        res.socket?.destroy();
+        return;
+      }
       send(status, { status: "success", data });
     } catch (error) {
       if (error instanceof HttpFailure) return fail(error.status, error.code, error.message);
@@ -466,6 +478,9 @@ export async function startCalcomFake(options: CalcomFakeOptions = {}): Promise<
     },
     failNext(prefix, status, count = 1) {
       failures.push({ prefix, status, left: count });
+    },
+    dropAnswerNext(prefix) {
+      drops.push(prefix);
     },
     emit,
     close: () =>

@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance, LogController } from "fastify";
 import type { Logger } from "pino";
 import { DomainError } from "../domain/errors.js";
 import { hashApiKey } from "../domain/ids.js";
+import { Scheduling } from "../integrations/scheduling/scheduling.js";
 import { VERSION } from "../version.js";
 import { caseRoutes } from "./cases.js";
 import { clientMergeRoutes } from "./client-merges.js";
@@ -24,6 +25,7 @@ import { jobRoutes } from "./jobs.js";
 import { installJsonBodyParser } from "./json-body.js";
 import { listenRoutes } from "./listen.js";
 import { requestIdOf } from "./request-id.js";
+import { schedulingHookRoutes, schedulingRoutes } from "./scheduling.js";
 import { settingsRoutes } from "./settings.js";
 import { DESTINATIONS, targetDeliveryRoutes, WEBHOOKS } from "./target-routes.js";
 import { tenantRoutes } from "./tenants.js";
@@ -88,6 +90,14 @@ export async function buildApp(ctx: ApiContext, logger: Logger): Promise<App> {
   });
 
   healthRoutes(app as unknown as App, ctx);
+  // One per process: its availability cache and connections are shared by the API and the hooks.
+  const scheduling = new Scheduling({
+    store: ctx.store,
+    cipher: ctx.cipher,
+    ingest: ctx.ingest,
+    allowPrivateTargets: ctx.config.allowPrivateTargets,
+  });
+  await app.register(async (hooks) => schedulingHookRoutes(hooks as unknown as App, scheduling));
   app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(async (v1) => {
@@ -130,6 +140,7 @@ export async function buildApp(ctx: ApiContext, logger: Logger): Promise<App> {
     }
     // Its own scope: the multipart parser it registers reaches no other route.
     await v1.register(async (imports) => importRoutes(imports as unknown as App, ctx));
+    await schedulingRoutes(v1 as unknown as App, scheduling);
   });
 
   return app as unknown as App;
