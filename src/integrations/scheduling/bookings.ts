@@ -193,7 +193,7 @@ export class Bookings {
     };
     const now = this.scheduling.now();
     await this.scheduling.store.scheduling.updateBooking(tenantId, record.id, patch, now);
-    this.scheduling.cache.invalidate(tenantId);
+    this.scheduling.cache.taken(tenantId, patch.start_at, patch.end_at);
     const booking = { ...record, ...patch, updated_at: now };
     await this.emit(tenantId, "appointment.booked", booking, zone, `${booking.id}:booked`);
     return booking;

@@ -45,8 +45,10 @@ export async function receiveCalcomHook(
   }
   const trigger = parsed.triggerEvent;
   const payload = readPayload(parsed.payload);
-  scheduling.cache.invalidate(tenantId);
   const booking = await findOurs(scheduling, tenantId, payload);
+  // The echo of our own change leaves the cache alone (a booking we made already took its slot
+  // out); anything else may have opened or closed slots.
+  if (!booking || trigger !== "BOOKING_CREATED") scheduling.cache.invalidate(tenantId);
   if (!booking) return "not_ours";
   const zone = await scheduling.zoneOf(tenantId);
   switch (trigger) {
