@@ -11,6 +11,7 @@ import { createHmac, randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { DateTime } from "luxon";
+import { type FakeOptions, RateLimiter } from "./shared.js";
 
 export type Weekday = "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";
 
@@ -58,7 +59,7 @@ export interface FakeWebhook {
   secret: string | null;
 }
 
-export interface CalcomFakeOptions {
+export interface CalcomFakeOptions extends Pick<FakeOptions, "port" | "rateLimitPerSecond"> {
   apiKey?: string;
   me?: { id: number; username: string; email: string; name: string; timeZone: string };
   schedule?: WeeklySchedule;
@@ -178,6 +179,7 @@ export async function startCalcomFake(options: CalcomFakeOptions = {}): Promise<
   const requests: CalcomFake["requests"] = [];
   const failures: Array<{ prefix: string; status: number; left: number }> = [];
   const drops: string[] = [];
+  const limiter = options.rateLimitPerSecond ? new RateLimiter(options.rateLimitPerSecond) : null;
   let nextId = 5000;
 
   const eventType = (id: number): FakeEventType => {
@@ -421,6 +423,11 @@ export async function startCalcomFake(options: CalcomFakeOptions = {}): Promise<
         error: { code, message },
       });
     try {
+      const wait = limiter?.take() ?? 0;
+      if (wait > 0) {
+        res.setHeader("retry-after", String(Math.ceil(wait / 1000)));
+        return fail(429, "ThrottlerException", "ThrottlerException: Too Many Requests");
+      }
       const failure = failures.find((f) => url.pathname.startsWith(f.prefix) && f.left > 0);
       if (failure) {
         failure.left -= 1;
@@ -464,7 +471,10 @@ export async function startCalcomFake(options: CalcomFakeOptions = {}): Promise<
     }
   };
 
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, "127.0.0.1", resolve);
+  });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url,
