@@ -71,6 +71,26 @@ export function schedulingRepository(db: Kysely<Database>): SchedulingRepository
       return Number(result.numDeletedRows) > 0;
     },
 
+    reencryptSecrets(reencrypt) {
+      return db.transaction().execute(async (tx) => {
+        const rows = await tx
+          .selectFrom("scheduling_connections")
+          .select(["tenant_id", "api_key", "webhook_secret"])
+          .execute();
+        for (const row of rows) {
+          await tx
+            .updateTable("scheduling_connections")
+            .set({
+              api_key: reencrypt(row.api_key),
+              webhook_secret: row.webhook_secret === null ? null : reencrypt(row.webhook_secret),
+            })
+            .where("tenant_id", "=", row.tenant_id)
+            .execute();
+        }
+        return rows.length;
+      });
+    },
+
     async getAgent(tenantId, agentId) {
       const row = await db
         .selectFrom("scheduling_agents")

@@ -80,6 +80,8 @@ export interface SchedulingRepository {
   putConnection(connection: SchedulingConnectionRecord): Promise<void>;
   /** True when there was one. */
   deleteConnection(tenantId: string): Promise<boolean>;
+  /** Re-encrypts every connection's key and webhook secret (master key rotation); answers how many. */
+  reencryptSecrets(reencrypt: (stored: string) => string): Promise<number>;
 
   getAgent(tenantId: string, agentId: string): Promise<SchedulingAgentRecord | null>;
   putAgent(agent: SchedulingAgentRecord): Promise<void>;
