@@ -217,6 +217,31 @@ describe.each(storeKinds())("scheduling with Cal.com on %s", (kind) => {
     expect(retry.body.provider_booking_id).toBe(fake.bookings[1]?.uid);
   });
 
+  it("two requests for the same call at once: one books, the other answers 409 while Cal.com is still answering", async () => {
+    const slots = (await availability()).body.data;
+    const before = fake.bookings.length;
+    const body = {
+      agent_id: "agt_ava",
+      start: slots[4].start,
+      attendee: { name: "Dana Reyes", email: "dana@example.com" },
+      call_id: "call_twice_at_once",
+    };
+    fake.setLatency(600);
+    try {
+      const first = call("POST", "/v1/scheduling/bookings", body);
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      const second = call("POST", "/v1/scheduling/bookings", body);
+      const answers = await Promise.all([first, second]);
+      expect(answers.map((a) => a.status).sort()).toEqual([201, 409]);
+      expect(answers.find((a) => a.status === 409)?.body.error.code).toBe("conflict");
+    } finally {
+      fake.setLatency(0);
+    }
+    expect(fake.bookings.length).toBe(before + 1);
+    const again = await call("POST", "/v1/scheduling/bookings", body);
+    expect(again.status).toBe(200);
+  });
+
   it("reschedules to another open slot: Cal.com moves it and appointment.rescheduled is emitted", async () => {
     const slots = (await availability()).body.data;
     const target = slots[5].start;

@@ -1,5 +1,6 @@
 import { DomainError, invalid, notFound } from "../../domain/errors.js";
 import { generateId } from "../../domain/ids.js";
+import { bookingMetadata, existingBookingAction, isOurBooking } from "../../domain/scheduling/bookings.js";
 import { neighbourhood, slotAt } from "../../domain/scheduling/slots.js";
 import { inZone } from "../../domain/scheduling/time.js";
 import type { EventIngest } from "../../events/ingest.js";
@@ -8,12 +9,6 @@ import { asDomainError } from "./errors.js";
 import { appointmentData } from "./present.js";
 import { type ProviderBooking, SchedulingError, type SchedulingProvider } from "./provider.js";
 import type { Scheduling } from "./scheduling.js";
-
-/**
- * A pending booking younger than this is still being asked for (another request for the same
- * call is talking to Cal.com); older, it was interrupted and is looked for at Cal.com again.
- */
-export const PENDING_LEASE_MS = 15_000;
 
 export interface BookingInput {
   agent_id: string;
@@ -150,8 +145,9 @@ export class Bookings {
     existing: SchedulingBookingRecord,
     zone: string,
   ): Promise<SchedulingBookingRecord | null> {
-    if (existing.status !== "pending") return existing;
-    if (this.scheduling.now() - existing.updated_at < PENDING_LEASE_MS) {
+    const action = existingBookingAction(existing, this.scheduling.now());
+    if (action === "answer") return existing;
+    if (action === "wait") {
       throw new DomainError(
         "conflict",
         `a booking for call ${existing.call_id} is being made; retry in a few seconds`,
@@ -170,7 +166,7 @@ export class Bookings {
       .catch((e) => {
         throw asDomainError(e, "looking for an interrupted booking");
       });
-    const match = found.find((b) => b.status !== "cancelled" && isSameBooking(b, existing));
+    const match = found.find((b) => isOurBooking(b, existing));
     if (match) return this.completeBooking(tenantId, existing, match, zone);
     await this.scheduling.store.scheduling.deleteBooking(tenantId, existing.id);
     return null;
@@ -333,26 +329,4 @@ export class Bookings {
       () => "/event",
     );
   }
-}
-
-/** What we store with a Cal.com booking: how a webhook or a crash recovery finds ours. */
-function bookingMetadata(b: SchedulingBookingRecord): Record<string, string> {
-  const metadata: Record<string, string> = {
-    switchboard_booking_id: b.id,
-    switchboard_tenant_id: b.tenant_id,
-  };
-  if (b.call_id) metadata.call_id = b.call_id;
-  if (b.client_id) metadata.client_id = b.client_id;
-  if (b.case_id) metadata.case_id = b.case_id;
-  return metadata;
-}
-
-function isSameBooking(b: ProviderBooking, ours: SchedulingBookingRecord): boolean {
-  if (b.metadata.switchboard_booking_id === ours.id) return true;
-  if (Date.parse(b.start) !== ours.start_at) return false;
-  return b.attendees.some(
-    (a) =>
-      (ours.attendee.email !== null && a.email === ours.attendee.email) ||
-      (ours.attendee.phone !== null && a.phoneNumber === ours.attendee.phone),
-  );
 }
