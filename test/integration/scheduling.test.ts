@@ -323,6 +323,51 @@ describe.each(storeKinds())("scheduling with Cal.com on %s", (kind) => {
     expect((await call("GET", "/v1/events?type=appointment.cancelled")).body.data).toHaveLength(1);
   });
 
+  it("a reschedule made in Cal.com arrives signed and becomes appointment.rescheduled with our ids", async () => {
+    const slots = (await availability()).body.data;
+    const booked = await call("POST", "/v1/scheduling/bookings", {
+      agent_id: "agt_ava",
+      start: slots[6].start,
+      attendee: { name: "Luis Ortega", phone: "+13125550199" },
+      call_id: "call_moved_in_calcom",
+    });
+    expect(booked.status).toBe(201);
+    // Someone at the firm moves it in Cal.com itself.
+    const moved = await fetch(`${fake.url}/v2/bookings/${booked.body.provider_booking_id}/reschedule`, {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${fake.apiKey}`,
+        "cal-api-version": "2024-08-13",
+        "content-type": "application/json",
+      },
+      body: JSON.stringify({ start: new Date(Date.parse(slots[7].start)).toISOString() }),
+    });
+    expect(moved.status).toBe(201);
+    const atCalcom = fake.bookings.at(-1);
+    if (!atCalcom) throw new Error("no moved booking");
+    expect(
+      await fake.emit("BOOKING_RESCHEDULED", atCalcom, {
+        rescheduleUid: booked.body.provider_booking_id,
+        rescheduleReason: "Attorney in court",
+      }),
+    ).toEqual([200]);
+    const now = await call("GET", `/v1/scheduling/bookings/${booked.body.id}`);
+    expect(now.body).toMatchObject({
+      status: "booked",
+      start: slots[7].start,
+      provider_booking_id: atCalcom.uid,
+    });
+    const events = await call("GET", "/v1/events?type=appointment.rescheduled");
+    const event = await call("GET", `/v1/events/${events.body.data[0].id}`);
+    expect(event.body.data).toMatchObject({
+      appointment_id: booked.body.id,
+      call_id: "call_moved_in_calcom",
+      starts_at: slots[7].start,
+      previous_starts_at: slots[6].start,
+      reason: "Attorney in court",
+    });
+  });
+
   it("lists bookings soonest first and cancels through the API", async () => {
     const list = await call("GET", "/v1/scheduling/bookings?status=booked");
     expect(list.status).toBe(200);
