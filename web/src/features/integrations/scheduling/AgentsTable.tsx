@@ -71,6 +71,7 @@ function AgentRow({ initial, onSaved }: { initial: SchedulingAgent | null; onSav
             <code>{initial.agent_id}</code>
           ) : (
             <input
+              type="text"
               aria-label="New agent id"
               placeholder="agt_…"
               value={agentId}
@@ -91,6 +92,7 @@ function AgentRow({ initial, onSaved }: { initial: SchedulingAgent | null; onSav
         </td>
         <td>
           <input
+            type="text"
             aria-label={`Event type id for ${agentId || "the new agent"}`}
             inputMode="numeric"
             value={eventType}

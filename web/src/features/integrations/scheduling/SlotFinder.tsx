@@ -2,6 +2,7 @@ import { useState } from "react";
 import { ErrorState } from "../../../ui/elements";
 import { Field } from "../../../ui/fields";
 import { useApi } from "../../../ui/hooks";
+import { formatInZone } from "./format";
 import type { Availability } from "./types";
 
 /** What an agent would be offered: open slots for an agent on a day, in the company's zone. */
@@ -38,6 +39,7 @@ export function SlotFinder() {
       <div className="grid-2">
         <Field id="slot-agent" label="Agent id">
           <input
+            type="text"
             id="slot-agent"
             value={agentId}
             onChange={(e) => setAgentId(e.target.value)}
@@ -73,7 +75,9 @@ export function SlotFinder() {
           <ul className="slot-list">
             {result.data.slice(0, 30).map((s) => (
               <li key={s.start}>
-                <time dateTime={s.start}>{s.start}</time>
+                <time dateTime={s.start} title={s.start}>
+                  {formatInZone(s.start, result.time_zone)}
+                </time>
               </li>
             ))}
           </ul>

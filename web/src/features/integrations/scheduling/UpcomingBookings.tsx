@@ -1,5 +1,6 @@
 import { ErrorState, Loading } from "../../../ui/elements";
 import { useApi, useResource } from "../../../ui/hooks";
+import { formatInZone } from "./format";
 import type { SchedulingBooking } from "./types";
 
 /** Bookings made through Switchboard from now on, soonest first, in the company's zone. */
@@ -40,7 +41,12 @@ export function UpcomingBookings() {
           <tbody>
             {resource.data.data.map((b) => (
               <tr key={b.id}>
-                <td>{b.start}</td>
+                <td>
+                  <time dateTime={b.start} title={b.start}>
+                    {formatInZone(b.start, b.time_zone)}
+                  </time>
+                  <span className="muted"> {b.time_zone}</span>
+                </td>
                 <td>
                   {b.attendee.name}
                   <span className="muted"> {b.attendee.phone ?? b.attendee.email}</span>
