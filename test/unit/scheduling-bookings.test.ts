@@ -3,6 +3,7 @@ import {
   bookingMetadata,
   existingBookingAction,
   isOurBooking,
+  isSlotRefusal,
   PENDING_LEASE_MS,
 } from "../../src/domain/scheduling/bookings.js";
 
@@ -91,5 +92,25 @@ describe("recognising our booking at the provider", () => {
       call_id: "call_7Hq2",
       client_id: "cli_9W",
     });
+  });
+});
+
+describe("why the provider refused a booking", () => {
+  it("a taken or closed time is a slot refusal (409 with the nearest slots)", () => {
+    for (const message of [
+      "User either already has booking at this time or is not available",
+      "No available users found.",
+      "Attempting to book a meeting in the past.",
+      "Booking outside of the event type's availability hours",
+      "slot is already taken",
+    ]) {
+      expect(isSlotRefusal(message), message).toBe(true);
+    }
+  });
+
+  it("bad input is not (it stays Cal.com's refusal, 422 with its words)", () => {
+    for (const message of ["responses.email: Invalid email", "Missing required booking field: notes", null]) {
+      expect(isSlotRefusal(message), String(message)).toBe(false);
+    }
   });
 });

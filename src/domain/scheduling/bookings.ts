@@ -69,3 +69,16 @@ export function isOurBooking(found: ProviderBookingView, ours: OurBooking): bool
       (ours.attendee.phone !== null && a.phoneNumber === ours.attendee.phone),
   );
 }
+
+/**
+ * Whether the provider refused a booking because the time is not free (it answers 400 for that and
+ * for bad input alike): "User either already has booking at this time or is not available",
+ * "no available users found", "slot … taken", … Anything else (a required booking field missing,
+ * a bad phone number) is the provider refusing the input, reported as such with its words.
+ */
+export function isSlotRefusal(vendorMessage: string | null): boolean {
+  if (vendorMessage === null) return false;
+  return /\b(not available|no available|unavailable|already has (a )?booking|already booked|slot|taken|outside of .*(hours|availability)|minimum booking notice|in the past)\b/i.test(
+    vendorMessage,
+  );
+}

@@ -1,6 +1,11 @@
 import { DomainError, invalid, notFound } from "../../domain/errors.js";
 import { generateId } from "../../domain/ids.js";
-import { bookingMetadata, existingBookingAction, isOurBooking } from "../../domain/scheduling/bookings.js";
+import {
+  bookingMetadata,
+  existingBookingAction,
+  isOurBooking,
+  isSlotRefusal,
+} from "../../domain/scheduling/bookings.js";
 import { neighbourhood, slotAt } from "../../domain/scheduling/slots.js";
 import { inZone } from "../../domain/scheduling/time.js";
 import type { EventIngest } from "../../events/ingest.js";
@@ -119,7 +124,11 @@ export class Bookings {
         throw asDomainError(error, "booking");
       }
       await this.scheduling.store.scheduling.deleteBooking(tenantId, record.id);
-      if (error instanceof SchedulingError && error.kind === "validation") {
+      if (
+        error instanceof SchedulingError &&
+        error.kind === "validation" &&
+        isSlotRefusal(error.vendorMessage)
+      ) {
         throw await this.scheduling.slotUnavailable(
           tenantId,
           provider,
@@ -228,7 +237,11 @@ export class Bookings {
     try {
       moved = await provider.reschedule(booking.provider_uid ?? "", new Date(start).toISOString(), reason);
     } catch (error) {
-      if (error instanceof SchedulingError && error.kind === "validation") {
+      if (
+        error instanceof SchedulingError &&
+        error.kind === "validation" &&
+        isSlotRefusal(error.vendorMessage)
+      ) {
         throw await this.scheduling.slotUnavailable(
           tenantId,
           provider,
