@@ -7,49 +7,30 @@
  * minus accepted bookings and the past. Webhook subscribers get `X-Cal-Signature-256` (hex
  * HMAC-SHA256 of the body keyed by the subscription's secret).
  */
-import { createHmac, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { DateTime } from "luxon";
+import {
+  DEFAULT_EVENT_TYPES,
+  DEFAULT_SCHEDULE,
+  type FakeBooking,
+  type FakeEventType,
+  scheduleSlots,
+  type WeeklySchedule,
+} from "./calcom-schedule.js";
+import { deliverWebhook, webhookBody } from "./calcom-webhooks.js";
 import { type FakeOptions, RateLimiter } from "./shared.js";
 
-export type Weekday = "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";
-
-/** Working hours per weekday as local `HH:mm` pairs in `timeZone`. */
-export interface WeeklySchedule {
-  timeZone: string;
-  hours: Partial<Record<Weekday, Array<[string, string]>>>;
-}
-
-export interface FakeEventType {
-  id: number;
-  title: string;
-  slug: string;
-  lengthInMinutes: number;
-}
-
-export interface FakeBooking {
-  id: number;
-  uid: string;
-  title: string;
-  status: "accepted" | "cancelled";
-  start: string;
-  end: string;
-  duration: number;
-  eventTypeId: number;
-  location: string | null;
-  attendees: Array<{
-    name: string;
-    email?: string;
-    phoneNumber?: string;
-    timeZone: string;
-    language?: string;
-  }>;
-  metadata: Record<string, string>;
-  rescheduledFromUid: string | null;
-  cancellationReason: string | null;
-  createdAt: string;
-}
+export {
+  DEFAULT_EVENT_TYPES,
+  DEFAULT_SCHEDULE,
+  type FakeBooking,
+  type FakeEventType,
+  scheduleSlots,
+  type Weekday,
+  type WeeklySchedule,
+} from "./calcom-schedule.js";
 
 export interface FakeWebhook {
   id: number;
@@ -93,24 +74,6 @@ export interface CalcomFake {
   close(): Promise<void>;
 }
 
-const WEEKDAYS: Weekday[] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
-
-export const DEFAULT_SCHEDULE: WeeklySchedule = {
-  timeZone: "America/Chicago",
-  hours: {
-    mon: [["09:00", "17:00"]],
-    tue: [["09:00", "17:00"]],
-    wed: [["09:00", "17:00"]],
-    thu: [["09:00", "17:00"]],
-    fri: [["09:00", "17:00"]],
-  },
-};
-
-export const DEFAULT_EVENT_TYPES: FakeEventType[] = [
-  { id: 1001, title: "Free consultation", slug: "free-consultation", lengthInMinutes: 30 },
-  { id: 1002, title: "Case review", slug: "case-review", lengthInMinutes: 60 },
-];
-
 const VERSIONED: Array<[RegExp, string]> = [
   [/^\/v2\/slots/, "2024-09-04"],
   [/^\/v2\/bookings/, "2024-08-13"],
@@ -125,40 +88,6 @@ class HttpFailure extends Error {
   ) {
     super(message);
   }
-}
-
-/** Open slots of an event type between two instants, per the weekly schedule, as UTC ms starts. */
-export function scheduleSlots(
-  schedule: WeeklySchedule,
-  lengthMinutes: number,
-  fromMs: number,
-  toMs: number,
-): number[] {
-  const starts: number[] = [];
-  let day = DateTime.fromMillis(fromMs, { zone: schedule.timeZone }).startOf("day").minus({ days: 1 });
-  const last = DateTime.fromMillis(toMs, { zone: schedule.timeZone }).endOf("day");
-  while (day <= last) {
-    const weekday = WEEKDAYS[day.weekday - 1] as Weekday;
-    for (const [from, to] of schedule.hours[weekday] ?? []) {
-      const open = atLocal(day, from);
-      const close = atLocal(day, to);
-      for (
-        let t = open;
-        t.plus({ minutes: lengthMinutes }) <= close;
-        t = t.plus({ minutes: lengthMinutes })
-      ) {
-        const ms = t.toMillis();
-        if (ms >= fromMs && ms < toMs) starts.push(ms);
-      }
-    }
-    day = day.plus({ days: 1 });
-  }
-  return [...new Set(starts)].sort((a, b) => a - b);
-}
-
-function atLocal(day: DateTime, hhmm: string): DateTime {
-  const [h, m] = hhmm.split(":").map(Number);
-  return day.set({ hour: h ?? 0, minute: m ?? 0, second: 0, millisecond: 0 });
 }
 
 export async function startCalcomFake(options: CalcomFakeOptions = {}): Promise<CalcomFake> {
@@ -198,40 +127,8 @@ export async function startCalcomFake(options: CalcomFakeOptions = {}): Promise<
     });
   };
 
-  const emit: CalcomFake["emit"] = async (trigger, booking, extra = {}) => {
-    const type = eventTypes.find((e) => e.id === booking.eventTypeId);
-    const body = JSON.stringify({
-      triggerEvent: trigger,
-      createdAt: new Date(now()).toISOString(),
-      payload: {
-        type: type?.slug ?? "",
-        title: booking.title,
-        startTime: booking.start,
-        endTime: booking.end,
-        organizer: { id: me.id, name: me.name, email: me.email, timeZone: me.timeZone },
-        attendees: booking.attendees.map((a) => ({ ...a, language: { locale: a.language ?? "en" } })),
-        location: booking.location,
-        uid: booking.uid,
-        bookingId: booking.id,
-        eventTypeId: booking.eventTypeId,
-        metadata: booking.metadata,
-        status: booking.status === "accepted" ? "ACCEPTED" : "CANCELLED",
-        cancellationReason: booking.cancellationReason,
-        ...extra,
-      },
-    });
-    const statuses: number[] = [];
-    for (const hook of webhooks) {
-      if (!hook.active || !hook.triggers.includes(trigger)) continue;
-      const headers: Record<string, string> = { "content-type": "application/json" };
-      if (hook.secret) {
-        headers["x-cal-signature-256"] = createHmac("sha256", hook.secret).update(body).digest("hex");
-      }
-      const answer = await fetch(hook.subscriberUrl, { method: "POST", headers, body }).catch(() => null);
-      statuses.push(answer?.status ?? 0);
-    }
-    return statuses;
-  };
+  const emit: CalcomFake["emit"] = (trigger, booking, extra = {}) =>
+    deliverWebhook(webhooks, trigger, webhookBody(trigger, booking, { me, eventTypes, now: now() }, extra));
 
   const notify = (trigger: string, booking: FakeBooking, extra?: Record<string, unknown>) => {
     if (options.sendWebhooks) void emit(trigger, booking, extra);
