@@ -382,6 +382,24 @@ describe.each(storeKinds())("scheduling with Cal.com on %s", (kind) => {
     expect(twice.status).toBe(409);
   });
 
+  it("every scheduling route is in the OpenAPI document", async () => {
+    const doc = await sb.call("GET", "/openapi.json");
+    const paths = Object.keys(doc.body.paths);
+    for (const path of [
+      "/v1/scheduling/connection",
+      "/v1/scheduling/agents/{agent_id}",
+      "/v1/scheduling/agents",
+      "/v1/scheduling/availability",
+      "/v1/scheduling/bookings",
+      "/v1/scheduling/bookings/{id}",
+      "/v1/scheduling/bookings/{id}/reschedule",
+      "/v1/scheduling/bookings/{id}/cancel",
+      "/v1/scheduling/hooks/{tenant_id}",
+    ]) {
+      expect(paths).toContain(path);
+    }
+  });
+
   it("disconnects: the webhook subscription is removed and the state is not connected", async () => {
     const res = await call("DELETE", "/v1/scheduling/connection");
     expect(res.status).toBe(200);
