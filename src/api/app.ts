@@ -6,7 +6,6 @@ import type { Logger } from "pino";
 import { DomainError } from "../domain/errors.js";
 import { hashApiKey } from "../domain/ids.js";
 import { Scheduling } from "../integrations/scheduling/scheduling.js";
-import { VERSION } from "../version.js";
 import { caseRoutes } from "./cases.js";
 import { clientMergeRoutes } from "./client-merges.js";
 import { clientRoutes } from "./clients.js";
@@ -24,6 +23,7 @@ import { installNoBodyRule, installQueryParsing, installTextRules } from "./inpu
 import { jobRoutes } from "./jobs.js";
 import { installJsonBodyParser } from "./json-body.js";
 import { listenRoutes } from "./listen.js";
+import { openApiOptions } from "./openapi.js";
 import { requestIdOf } from "./request-id.js";
 import { schedulingHookRoutes, schedulingRoutes } from "./scheduling.js";
 import { settingsRoutes } from "./settings.js";
@@ -76,18 +76,7 @@ export async function buildApp(ctx: ApiContext, logger: Logger): Promise<App> {
       .send({ error: { code: "not_found", message: `no route ${request.method} ${request.url}` } });
   });
 
-  await app.register(swagger, {
-    openapi: {
-      openapi: "3.1.0",
-      info: {
-        title: "Switchboard API",
-        version: VERSION,
-        description: "Signed, retried, logged webhooks for an AI phone-calling platform for law firms.",
-      },
-      components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
-      security: [{ bearer: [] }],
-    },
-  });
+  await app.register(swagger, openApiOptions());
 
   healthRoutes(app as unknown as App, ctx);
   // One per process: its availability cache and connections are shared by the API and the hooks.
