@@ -7,6 +7,15 @@ import { presentAgent, presentBooking, presentConnection } from "../integrations
 import type { Scheduling } from "../integrations/scheduling/scheduling.js";
 import { tenantOf } from "./auth.js";
 import type { App } from "./context.js";
+import {
+  AvailabilitySchema,
+  HookReceipt,
+  SchedulingAgentList,
+  SchedulingAgentSchema,
+  SchedulingBookingList,
+  SchedulingBookingSchema,
+  SchedulingConnectionSchema,
+} from "./scheduling-schemas.js";
 import { PageQuery } from "./schemas.js";
 
 const tags = ["scheduling"];
@@ -136,6 +145,7 @@ export async function schedulingRoutes(app: App, scheduling: Scheduling): Promis
       schema: {
         tags,
         summary: "Connect Cal.com with the company's API key (checked live)",
+        response: { 200: SchedulingConnectionSchema },
         body: ConnectionBody,
       },
     },
@@ -153,7 +163,13 @@ export async function schedulingRoutes(app: App, scheduling: Scheduling): Promis
 
   app.get(
     "/v1/scheduling/connection",
-    { schema: { tags, summary: "Whether Cal.com is connected, and as whom (never the key)" } },
+    {
+      schema: {
+        tags,
+        summary: "Whether Cal.com is connected, and as whom (never the key)",
+        response: { 200: SchedulingConnectionSchema },
+      },
+    },
     async (request) => {
       const found = await scheduling.connection(tenantOf(request));
       return presentConnection(found?.record ?? null, found?.lastFour ?? null);
@@ -163,7 +179,11 @@ export async function schedulingRoutes(app: App, scheduling: Scheduling): Promis
   app.delete(
     "/v1/scheduling/connection",
     {
-      schema: { tags, summary: "Disconnect Cal.com (its webhook subscription is removed)" },
+      schema: {
+        tags,
+        summary: "Disconnect Cal.com (its webhook subscription is removed)",
+        response: { 200: SchedulingConnectionSchema },
+      },
     },
     async (request) => {
       await scheduling.disconnect(tenantOf(request));
@@ -178,6 +198,7 @@ export async function schedulingRoutes(app: App, scheduling: Scheduling): Promis
         tags,
         summary:
           "An agent's booking toggle and Cal.com event type (422 with Cal.com's message for an unknown one)",
+        response: { 200: SchedulingAgentSchema },
         params: Type.Object({ agent_id: AgentId }),
         body: AgentBody,
       },
@@ -188,7 +209,7 @@ export async function schedulingRoutes(app: App, scheduling: Scheduling): Promis
 
   app.get(
     "/v1/scheduling/agents",
-    { schema: { tags, summary: "Agents' booking settings" } },
+    { schema: { tags, summary: "Agents' booking settings", response: { 200: SchedulingAgentList } } },
     async (request) => ({
       data: (await scheduling.repository.listAgents(tenantOf(request))).map(presentAgent),
       next_cursor: null,
@@ -201,6 +222,7 @@ export async function schedulingRoutes(app: App, scheduling: Scheduling): Promis
       schema: {
         tags,
         summary: "Open slots for an agent, in the company's time zone (cached ≤ 30 s)",
+        response: { 200: AvailabilitySchema },
         querystring: AvailabilityQuery,
       },
     },
@@ -227,6 +249,7 @@ export async function schedulingRoutes(app: App, scheduling: Scheduling): Promis
       schema: {
         tags,
         summary: "Book an appointment (one per call_id; 409 slot_unavailable names the nearest open slots)",
+        response: { 200: SchedulingBookingSchema, 201: SchedulingBookingSchema },
         body: BookingBody,
       },
     },
@@ -267,6 +290,7 @@ export async function schedulingRoutes(app: App, scheduling: Scheduling): Promis
       schema: {
         tags,
         summary: "Bookings made through Switchboard, soonest first",
+        response: { 200: SchedulingBookingList },
         querystring: BookingsQuery,
       },
     },
@@ -294,6 +318,7 @@ export async function schedulingRoutes(app: App, scheduling: Scheduling): Promis
       schema: {
         tags,
         summary: "One booking",
+        response: { 200: SchedulingBookingSchema },
         params: Type.Object({ id: RecordId("apt") }),
       },
     },
@@ -311,6 +336,7 @@ export async function schedulingRoutes(app: App, scheduling: Scheduling): Promis
       schema: {
         tags,
         summary: "Move a booking to another open slot",
+        response: { 200: SchedulingBookingSchema },
         params: Type.Object({ id: RecordId("apt") }),
         body: RescheduleBody,
       },
@@ -337,6 +363,7 @@ export async function schedulingRoutes(app: App, scheduling: Scheduling): Promis
       schema: {
         tags,
         summary: "Cancel a booking",
+        response: { 200: SchedulingBookingSchema },
         params: Type.Object({ id: RecordId("apt") }),
         body: CancelBody,
       },
@@ -370,6 +397,7 @@ export async function schedulingHookRoutes(app: App, scheduling: Scheduling): Pr
       schema: {
         tags,
         summary: "Cal.com booking webhooks (X-Cal-Signature-256 verified; 401 and no change otherwise)",
+        response: { 200: HookReceipt },
         security: [],
         params: Type.Object({ tenant_id: RecordId("ten") }),
         body: Type.Unknown({ description: "Cal.com's webhook payload, as sent." }),
