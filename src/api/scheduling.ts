@@ -8,124 +8,25 @@ import type { Scheduling } from "../integrations/scheduling/scheduling.js";
 import { tenantOf } from "./auth.js";
 import type { App } from "./context.js";
 import {
+  AgentBody,
+  AgentId,
+  AvailabilityQuery,
   AvailabilitySchema,
+  BookingBody,
+  BookingsQuery,
+  CancelBody,
+  ConnectionBody,
   HookReceipt,
+  RecordId,
+  RescheduleBody,
   SchedulingAgentList,
   SchedulingAgentSchema,
   SchedulingBookingList,
   SchedulingBookingSchema,
   SchedulingConnectionSchema,
 } from "./scheduling-schemas.js";
-import { PageQuery } from "./schemas.js";
 
 const tags = ["scheduling"];
-const AgentId = Type.String({
-  pattern: "^[A-Za-z0-9_][A-Za-z0-9_.:-]{0,99}$",
-  description: "The AI agent (agt_…).",
-});
-const RecordId = (prefix: string) =>
-  Type.String({ pattern: `^${prefix}_[0-9A-Za-z_-]{1,64}$`, maxLength: 80 });
-const TimeText = Type.String({
-  minLength: 10,
-  maxLength: 40,
-  description:
-    "ISO-8601: an instant with Z or an offset, or a local time read in `time_zone` (default: the company's).",
-});
-const ZoneText = Type.String({
-  minLength: 1,
-  maxLength: 64,
-  description: "IANA time zone, e.g. America/Chicago.",
-});
-const E164 = Type.String({ pattern: "^\\+[1-9][0-9]{6,14}$", description: "E.164, e.g. +13125550187." });
-const Email = Type.String({ pattern: "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", maxLength: 254 });
-const Reason = Type.Optional(Type.String({ minLength: 1, maxLength: 500 }));
-
-const ConnectionBody = Type.Object(
-  {
-    provider: Type.Literal("calcom"),
-    api_key: Type.String({
-      minLength: 1,
-      maxLength: 500,
-      description: "A Cal.com API key (cal_live_…); never returned.",
-    }),
-    base_url: Type.Optional(
-      Type.Union([Type.String({ maxLength: 500 }), Type.Null()], {
-        description: "Self-hosted Cal.com API host root (without /v2); default https://api.cal.com.",
-      }),
-    ),
-    webhook_url: Type.Optional(
-      Type.String({
-        maxLength: 500,
-        description:
-          "Where Cal.com should post booking changes; default this server's /v1/scheduling/hooks/{tenant_id} as the request reached it.",
-      }),
-    ),
-  },
-  { additionalProperties: false },
-);
-
-const AgentBody = Type.Object(
-  {
-    booking_enabled: Type.Boolean(),
-    event_type_id: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], {
-      description: "The Cal.com event type the agent books; checked with Cal.com on save.",
-    }),
-  },
-  { additionalProperties: false },
-);
-
-const AvailabilityQuery = Type.Object(
-  {
-    agent_id: AgentId,
-    start: Type.Optional(TimeText),
-    end: Type.Optional(TimeText),
-    time_zone: Type.Optional(ZoneText),
-  },
-  { additionalProperties: false },
-);
-
-const BookingBody = Type.Object(
-  {
-    agent_id: AgentId,
-    start: TimeText,
-    time_zone: Type.Optional(ZoneText),
-    attendee: Type.Object(
-      {
-        name: Type.String({ minLength: 1, maxLength: 200 }),
-        phone: Type.Optional(E164),
-        email: Type.Optional(Email),
-        time_zone: Type.Optional(ZoneText),
-      },
-      { additionalProperties: false },
-    ),
-    call_id: Type.Optional(
-      Type.String({ minLength: 1, maxLength: 100, description: "One booking per call id." }),
-    ),
-    client_id: Type.Optional(RecordId("cli")),
-    case_id: Type.Optional(RecordId("cas")),
-    location: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
-  },
-  { additionalProperties: false },
-);
-
-const RescheduleBody = Type.Object(
-  { start: TimeText, time_zone: Type.Optional(ZoneText), reason: Reason },
-  { additionalProperties: false },
-);
-const CancelBody = Type.Object({ reason: Reason }, { additionalProperties: false });
-
-const BookingsQuery = Type.Object(
-  {
-    from: Type.Optional(TimeText),
-    status: Type.Optional(
-      Type.Union([Type.Literal("pending"), Type.Literal("booked"), Type.Literal("cancelled")]),
-    ),
-    agent_id: Type.Optional(AgentId),
-    ...PageQuery,
-  },
-  { additionalProperties: false },
-);
-
 function zoneParam(zone: string | undefined, fallback: string, path: string): string {
   if (zone === undefined) return fallback;
   if (!isValidZone(zone)) throw invalid(path, `"${zone}" is not an IANA time zone`);
