@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- [--scenario throughput|ceiling|peer|latency|isolation|backlog|records|records-import|records-export|all]
+ * `npm run bench -- [--scenario throughput|ceiling|peer|latency|isolation|backlog|records|records-import|records-export|scheduling|all]
  *   [--store sqlite|postgres] [--events N] [--endpoints N] [--rate N] [--duration S] [--backlog N] [--records N]
  *   [--json] [--smoke] [--out-dir DIR] [--cpu-prof]`
  *
@@ -20,6 +20,7 @@ import { peer } from "./scenarios/peer.js";
 import { records } from "./scenarios/records.js";
 import { recordsExport } from "./scenarios/records-export.js";
 import { recordsImport } from "./scenarios/records-import.js";
+import { scheduling } from "./scenarios/scheduling.js";
 import { throughput } from "./scenarios/throughput.js";
 
 const SCENARIOS: Record<string, Scenario> = {
@@ -32,6 +33,7 @@ const SCENARIOS: Record<string, Scenario> = {
   records,
   "records-import": recordsImport,
   "records-export": recordsExport,
+  scheduling,
 };
 const ORDER = [
   "throughput",
@@ -43,6 +45,7 @@ const ORDER = [
   "records",
   "records-import",
   "records-export",
+  "scheduling",
 ];
 
 const FULL: Sizes = {

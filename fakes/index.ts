@@ -1,3 +1,4 @@
+import { startCalcomFake } from "./calcom.js";
 import { startLawRulerFake } from "./lawruler.js";
 import type { FakeOptions } from "./shared.js";
 import { startSmartAdvocateFake } from "./smartadvocate.js";
@@ -44,6 +45,27 @@ export const FAKES: SandboxFake[] = [
         url: fake.url,
         credentials: fake.credentials,
         connection: { provider: "smartadvocate", base_url: fake.url, credentials: fake.credentials },
+        close: () => fake.close(),
+      };
+    },
+  },
+  {
+    name: "calcom",
+    label: "Cal.com (scheduling)",
+    async start(options) {
+      const fake = await startCalcomFake({
+        ...(options.port !== undefined ? { port: options.port } : {}),
+        ...(options.latencyMs !== undefined ? { latencyMs: options.latencyMs } : {}),
+        ...(options.rateLimitPerSecond !== undefined
+          ? { rateLimitPerSecond: options.rateLimitPerSecond }
+          : {}),
+        sendWebhooks: true,
+      });
+      return {
+        url: fake.url,
+        credentials: { api_key: fake.apiKey },
+        // PUT /v1/scheduling/connection; then PUT /v1/scheduling/agents/{id} with event type 1001 or 1002.
+        connection: { provider: "calcom", api_key: fake.apiKey, base_url: fake.url },
         close: () => fake.close(),
       };
     },

@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance, LogController } from "fastify";
 import type { Logger } from "pino";
 import { DomainError } from "../domain/errors.js";
 import { hashApiKey } from "../domain/ids.js";
+import { Scheduling } from "../integrations/scheduling/scheduling.js";
 import { caseRoutes } from "./cases.js";
 import { clientMergeRoutes } from "./client-merges.js";
 import { clientRoutes } from "./clients.js";
@@ -27,6 +28,7 @@ import { installJsonBodyParser } from "./json-body.js";
 import { listenRoutes } from "./listen.js";
 import { openApiOptions } from "./openapi.js";
 import { requestIdOf } from "./request-id.js";
+import { schedulingHookRoutes, schedulingRoutes } from "./scheduling.js";
 import { settingsRoutes } from "./settings.js";
 import { CRM_CONNECTIONS, DESTINATIONS, targetDeliveryRoutes, WEBHOOKS } from "./target-routes.js";
 import { tenantRoutes } from "./tenants.js";
@@ -80,6 +82,14 @@ export async function buildApp(ctx: ApiContext, logger: Logger): Promise<App> {
   await app.register(swagger, openApiOptions());
 
   healthRoutes(app as unknown as App, ctx);
+  // One per process: its availability cache and connections are shared by the API and the hooks.
+  const scheduling = new Scheduling({
+    store: ctx.store,
+    cipher: ctx.cipher,
+    ingest: ctx.ingest,
+    allowPrivateTargets: ctx.config.allowPrivateTargets,
+  });
+  await app.register(async (hooks) => schedulingHookRoutes(hooks as unknown as App, scheduling));
   app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
 
   // CRMs post their change notifications without our API key: signature-checked, outside /v1's auth.
@@ -128,6 +138,7 @@ export async function buildApp(ctx: ApiContext, logger: Logger): Promise<App> {
     }
     // Its own scope: the multipart parser it registers reaches no other route.
     await v1.register(async (imports) => importRoutes(imports as unknown as App, ctx));
+    await schedulingRoutes(v1 as unknown as App, scheduling);
   });
 
   return app as unknown as App;

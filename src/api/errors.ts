@@ -16,6 +16,12 @@ const STATUS: Record<ErrorCode, number> = {
   precondition_failed: 412,
   rate_limited: 429,
   crm_refused: 422,
+  credentials_refused: 422,
+  provider_refused: 422,
+  provider_unavailable: 503,
+  not_connected: 409,
+  booking_disabled: 409,
+  slot_unavailable: 409,
 };
 
 export function statusOf(code: ErrorCode): number {

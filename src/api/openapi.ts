@@ -145,6 +145,8 @@ const TAGS: Record<string, string> = {
   settings: "The tenant's case types, statuses and custom fields.",
   imports: "Imports of clients and cases from CSV or JSON lines.",
   listen: "Forwarding deliveries to a local server (`switchboard listen`).",
+  scheduling:
+    "Appointments with Cal.com: the connection, agents' booking settings, availability and bookings.",
 };
 
 /** The first path segment after /v1 names the tag, unless the route names its own. */

@@ -28,18 +28,21 @@ export async function rotateMasterKey(config: Config, newKeyText: string | null)
 
   const store = await openStore(config);
   let count: number;
+  let connections: number;
   try {
     await store.migrate();
-    count = await store.targets.reencryptSecrets((stored) => next.encrypt(current.decrypt(stored)));
+    const reencrypt = (stored: string) => next.encrypt(current.decrypt(stored));
+    count = await store.targets.reencryptSecrets(reencrypt);
+    connections = await store.scheduling.reencryptSecrets(reencrypt);
   } finally {
     await store.close();
   }
   if (usesFile) {
     renameSync(pendingFile, keyFile);
-    return `re-encrypted the secrets of ${count} webhooks; the new key is in ${keyFile}\n`;
+    return `re-encrypted the secrets of ${count} webhooks and ${connections} scheduling connections; the new key is in ${keyFile}\n`;
   }
   return (
-    `re-encrypted the secrets of ${count} webhooks.\n` +
+    `re-encrypted the secrets of ${count} webhooks and ${connections} scheduling connections.\n` +
     `Set SWITCHBOARD_MASTER_KEY to the new key on every node before starting them:\n\n    ${newKey}\n\n`
   );
 }

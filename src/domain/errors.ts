@@ -26,7 +26,19 @@ export type ErrorCode =
   /** Too many requests for this key; `details.retry_after_s` says when to try again. */
   | "rate_limited"
   /** A CRM refused what we asked of it (credentials, a record); `details` carry its stage and message. */
-  | "crm_refused";
+  | "crm_refused"
+  /** A vendor (Cal.com, …) refused the credentials; `details.vendor_message` is its reason. */
+  | "credentials_refused"
+  /** A vendor refused the request (an unknown event type, …); `details.vendor_message` is its reason. */
+  | "provider_refused"
+  /** A vendor could not be reached or failed (timeout, 5xx); worth retrying. */
+  | "provider_unavailable"
+  /** The tenant has not connected the integration the route needs. */
+  | "not_connected"
+  /** Booking is turned off for the agent, or the agent has no event type. */
+  | "booking_disabled"
+  /** The time asked for is not open; `details.nearest` lists the nearest open slots. */
+  | "slot_unavailable";
 
 export class DomainError extends Error {
   constructor(

@@ -6,6 +6,7 @@ import type { Store } from "./store.js";
 export type * from "./crm/repository.js";
 export type * from "./imports/repository.js";
 export type * from "./jobs/repository.js";
+export type * from "./scheduling/repository.js";
 export type * from "./store.js";
 
 /** PostgreSQL when a database URL is configured, the embedded SQLite file otherwise. */

@@ -12,6 +12,8 @@ import { KyselyJobRepository } from "./jobs/index.js";
 import type { JobRepository } from "./jobs/repository.js";
 import { migrationProvider } from "./migrations/index.js";
 import { queueRepository } from "./queue/index.js";
+import { schedulingRepository } from "./scheduling/index.js";
+import type { SchedulingRepository } from "./scheduling/repository.js";
 import type { Database } from "./schema.js";
 import { settingRepository } from "./settings.js";
 import type {
@@ -50,6 +52,7 @@ export class KyselyStore implements Store {
   readonly timeline: TimelineRepository;
   readonly imports: ImportRepository;
   readonly crm: CrmRepository;
+  readonly scheduling: SchedulingRepository;
 
   constructor(
     readonly db: Kysely<Database>,
@@ -72,6 +75,7 @@ export class KyselyStore implements Store {
     this.timeline = timelineRepository(db);
     this.imports = importRepository(db, dialect);
     this.crm = crmRepository(db);
+    this.scheduling = schedulingRepository(db);
   }
 
   async migrate(): Promise<void> {

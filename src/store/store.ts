@@ -13,6 +13,7 @@ import type {
 import type { CrmRepository } from "./crm/repository.js";
 import type { ImportRepository } from "./imports/repository.js";
 import type { JobRepository, NewJob } from "./jobs/repository.js";
+import type { SchedulingRepository } from "./scheduling/repository.js";
 import type { DeliveryStatus, WebhookHealthTable } from "./schema.js";
 
 export type { DeliveryStatus } from "./schema.js";
@@ -638,4 +639,6 @@ export interface Store {
   readonly imports: ImportRepository;
   /** CRM connections' settings, links, checkpoints and sync runs. */
   readonly crm: CrmRepository;
+  /** Scheduling: the provider connection, agents' booking settings, bookings made through us. */
+  readonly scheduling: SchedulingRepository;
 }

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { Agent } from "undici";
 import { afterAll, describe, expect, it } from "vitest";
 import { crmProvider } from "../../src/integrations/crm/providers.js";
+import { CalcomProvider } from "../../src/integrations/scheduling/calcom/index.js";
 import { freePort } from "../helpers/child.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
@@ -56,10 +57,17 @@ describe("switchboard sandbox", () => {
           provider: string;
           base_url: string;
           credentials: Record<string, string>;
+          api_key?: string;
         },
     );
-    expect(connections.map((c) => c.provider)).toEqual(["lawruler", "smartadvocate"]);
-    for (const connection of connections) {
+    expect(connections.map((c) => c.provider)).toEqual(["lawruler", "smartadvocate", "calcom"]);
+    const calcom = connections.find((c) => c.provider === "calcom");
+    const account = await new CalcomProvider({
+      apiKey: calcom?.api_key ?? "",
+      baseUrl: calcom?.base_url ?? "",
+    }).me();
+    expect(account.email).toContain("@");
+    for (const connection of connections.filter((c) => c.provider !== "calcom")) {
       const provider = crmProvider(connection.provider);
       const connector = provider?.connect({
         baseUrl: connection.base_url,
@@ -85,7 +93,7 @@ describe("switchboard sandbox", () => {
     expect(await only.exited).toBe(0);
 
     const wrong = runSandbox(["--only", "salesforce"], /unknown fake/);
-    expect(await wrong.ready).toContain("known: lawruler, smartadvocate");
+    expect(await wrong.ready).toContain("known: lawruler, smartadvocate, calcom");
     expect(await wrong.exited).toBe(2);
   });
 });

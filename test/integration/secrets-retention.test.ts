@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type CalcomFake, startCalcomFake } from "../../fakes/calcom.js";
 import { RETENTION_KIND } from "../../src/jobs/retention.js";
 import type { KyselyStore } from "../../src/store/kysely-store.js";
 import type { Json } from "../helpers/api.js";
@@ -16,10 +17,12 @@ const run = promisify(execFile);
 
 describe("secrets at rest (sqlite file)", () => {
   let sb: TestServer;
+  const fakes: CalcomFake[] = [];
   beforeAll(async () => {
     sb = await startTestServer("sqlite");
   });
   afterAll(async () => {
+    await Promise.all(fakes.map((f) => f.close()));
     await sb?.stop();
   });
 
@@ -35,6 +38,14 @@ describe("secrets at rest (sqlite file)", () => {
     });
     expect(created.status).toBe(201);
     const secret: string = created.body.secret;
+    const calcom = await startCalcomFake();
+    fakes.push(calcom);
+    const connected = await sb.call("PUT", "/v1/scheduling/connection", {
+      key,
+      body: { provider: "calcom", api_key: calcom.apiKey, base_url: calcom.url },
+    });
+    expect(connected.status).toBe(200);
+    const hookSecret = calcom.webhooks[0]?.secret ?? "missing";
     const raw = new Database(join(sb.storage.dataDir, "switchboard.db"), { readonly: true });
     const dump = JSON.stringify(raw.prepare("select * from webhooks").all());
     raw.close();
@@ -44,6 +55,8 @@ describe("secrets at rest (sqlite file)", () => {
       secret.slice(6),
       "tok_very_secret_bearer_value_123",
       "app_key_plaintext_value_456",
+      calcom.apiKey,
+      hookSecret,
     ]) {
       expect(dump).not.toContain(needle);
       expect(file).not.toContain(needle);
@@ -59,6 +72,13 @@ describe("secrets at rest (sqlite file)", () => {
       const { key } = await server.tenant();
       const created = await server.call("POST", "/v1/webhooks", { key, body: { url: receiver.url } });
       const before = await server.call("GET", `/v1/webhooks/${created.body.id}/secret`, { key });
+      const calcom = await startCalcomFake();
+      fakes.push(calcom);
+      const connected = await server.call("PUT", "/v1/scheduling/connection", {
+        key,
+        body: { provider: "calcom", api_key: calcom.apiKey, base_url: calcom.url },
+      });
+      expect(connected.status).toBe(200);
       await server.server.stop();
       const newKey = randomBytes(32).toString("base64");
       const env = {
@@ -72,7 +92,7 @@ describe("secrets at rest (sqlite file)", () => {
         ["--import", "tsx", "src/cli/main.ts", "rotate-master-key"],
         { env },
       );
-      expect(stdout).toContain("re-encrypted the secrets of 1 webhooks");
+      expect(stdout).toContain("re-encrypted the secrets of 1 webhooks and 1 scheduling connections");
       const restarted = await startTestServer("sqlite", {
         SWITCHBOARD_DATA_DIR: server.storage.dataDir,
         SWITCHBOARD_MASTER_KEY: newKey,
@@ -81,6 +101,12 @@ describe("secrets at rest (sqlite file)", () => {
         const after = await restarted.call("GET", `/v1/webhooks/${created.body.id}/secret`, { key });
         expect(after.status).toBe(200);
         expect(after.body.secret).toBe(before.body.secret);
+        // The Cal.com key decrypts under the new master key: the connection still answers as itself.
+        const connection = await restarted.call("GET", "/v1/scheduling/connection", { key });
+        expect(connection.body).toMatchObject({
+          connected: true,
+          api_key: `••••${calcom.apiKey.slice(-4)}`,
+        });
       } finally {
         await restarted.server.stop();
       }

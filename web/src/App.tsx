@@ -11,6 +11,7 @@ import { DestinationDetail } from "./features/destinations/DestinationDetail";
 import { DestinationForm } from "./features/destinations/DestinationForm";
 import { DestinationList } from "./features/destinations/DestinationList";
 import { ImportPage } from "./features/imports/ImportPage";
+import { IntegrationsPage } from "./features/integrations/IntegrationsPage";
 import { SignIn } from "./features/session/SignIn";
 import { SettingsPage } from "./features/settings/SettingsPage";
 import { WebhookDetail } from "./features/webhooks/WebhookDetail";
@@ -40,6 +41,7 @@ const TITLES: Record<Route["page"], string> = {
   "edit-case": "Edit case",
   settings: "Records settings",
   import: "Import",
+  integrations: "Integrations",
   "not-found": "Not found",
 };
 
@@ -140,6 +142,9 @@ export function App() {
             <Link href="/import" aria-current={route.page === "import" ? "page" : undefined}>
               Import
             </Link>
+            <Link href="/integrations" aria-current={route.page === "integrations" ? "page" : undefined}>
+              Integrations
+            </Link>
             <Link href="/settings" aria-current={route.page === "settings" ? "page" : undefined}>
               Settings
             </Link>
@@ -209,6 +214,8 @@ function Page({ route }: { route: Route }) {
       return <SettingsPage />;
     case "import":
       return <ImportPage />;
+    case "integrations":
+      return <IntegrationsPage />;
     case "not-found":
       return (
         <Empty title="Page not found">

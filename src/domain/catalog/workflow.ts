@@ -13,7 +13,7 @@ import {
 } from "./common.js";
 import type { EventTypeDefinition } from "./types.js";
 
-/** task.*, form.submitted and appointment.booked: the firm's follow-up work. */
+/** task.*, form.submitted and appointment.*: the firm's follow-up work. */
 
 const taskProperties = {
   task_id: Id("Task id (tsk_…)."),
@@ -44,6 +44,45 @@ const taskExample = {
   client_id: "cli_9Wm4Rt7Q",
   call_id: "call_7Hq2mX9kT4",
   due_at: "2025-06-11T17:00:00-05:00",
+};
+
+const appointmentProperties = {
+  appointment_id: Id("Appointment id (apt_…)."),
+  starts_at: opt(Timestamp("Start time.")),
+  ends_at: opt(Timestamp("End time.")),
+  timezone: opt(Text("IANA timezone the appointment was booked in, e.g. America/Chicago.")),
+  title: opt(Text("Appointment title.")),
+  appointment_type: opt(Text("e.g. free_consultation, signing, follow_up.")),
+  location: opt(Text("Office address, phone or video link.")),
+  customer: opt(Customer),
+  attendee: opt(StaffMember),
+  call_id: opt(Id("Call during which it was booked (call_…).")),
+  agent_id: opt(Id("AI agent that booked it (agt_…).")),
+  campaign_id: opt(Id("Campaign (cmp_…).")),
+  client_id: opt(Id("Client the appointment is with (cli_…).")),
+  case_id: opt(Id("Case (cas_…).")),
+  case_type: opt(CaseType),
+  provider: opt(Text("Scheduling provider, e.g. calcom.")),
+  provider_booking_id: opt(Text("The booking's id at the provider.")),
+};
+
+const appointmentExample = {
+  appointment_id: "apt_2Pd7Sm4X",
+  starts_at: "2025-06-12T14:00:00-05:00",
+  ends_at: "2025-06-12T14:30:00-05:00",
+  timezone: "America/Chicago",
+  title: "Free consultation — Maria Delgado (auto accident)",
+  appointment_type: "free_consultation",
+  location: "Phone: +13125550187",
+  customer: { name: "Maria Delgado", phone: "+13125550187", email: "maria.delgado@example.com" },
+  attendee: { id: "usr_dhartwell", name: "Daniel Hartwell", role: "attorney" },
+  call_id: "call_7Hq2mX9kT4",
+  agent_id: "agt_ava_intake",
+  campaign_id: "cmp_chicago_auto_2025",
+  client_id: "cli_9Wm4Rt7Q",
+  case_type: "auto_accident",
+  provider: "calcom",
+  provider_booking_id: "8841032",
 };
 
 export const workflowEvents: EventTypeDefinition[] = [
@@ -122,40 +161,32 @@ export const workflowEvents: EventTypeDefinition[] = [
   defineEventType(
     "appointment.booked",
     "An appointment, such as a free consultation with an attorney, was booked.",
+    Type.Object(appointmentProperties),
+    appointmentExample,
+  ),
+  defineEventType(
+    "appointment.rescheduled",
+    "A booked appointment was moved to another time (through Switchboard or in the scheduling provider).",
     Type.Object({
-      appointment_id: Id("Appointment id (apt_…)."),
-      starts_at: opt(Timestamp("Start time.")),
-      ends_at: opt(Timestamp("End time.")),
-      timezone: opt(Text("IANA timezone the appointment was booked in, e.g. America/Chicago.")),
-      title: opt(Text("Appointment title.")),
-      appointment_type: opt(Text("e.g. free_consultation, signing, follow_up.")),
-      location: opt(Text("Office address, phone or video link.")),
-      customer: opt(Customer),
-      attendee: opt(StaffMember),
-      call_id: opt(Id("Call during which it was booked (call_…).")),
-      agent_id: opt(Id("AI agent that booked it (agt_…).")),
-      campaign_id: opt(Id("Campaign (cmp_…).")),
-      case_id: opt(Id("Case (cas_…).")),
-      case_type: opt(CaseType),
-      provider: opt(Text("Scheduling provider, e.g. calcom.")),
-      provider_booking_id: opt(Text("The booking's id at the provider.")),
+      ...appointmentProperties,
+      previous_starts_at: opt(Timestamp("Where it started before the move.")),
+      previous_ends_at: opt(Timestamp("Where it ended before the move.")),
+      reason: opt(Text("Why it was moved, when someone said.")),
     }),
     {
-      appointment_id: "apt_2Pd7Sm4X",
-      starts_at: "2025-06-12T14:00:00-05:00",
-      ends_at: "2025-06-12T14:30:00-05:00",
-      timezone: "America/Chicago",
-      title: "Free consultation — Maria Delgado (auto accident)",
-      appointment_type: "free_consultation",
-      location: "Phone: +13125550187",
-      customer: { name: "Maria Delgado", phone: "+13125550187", email: "maria.delgado@example.com" },
-      attendee: { id: "usr_dhartwell", name: "Daniel Hartwell", role: "attorney" },
-      call_id: "call_7Hq2mX9kT4",
-      agent_id: "agt_ava_intake",
-      campaign_id: "cmp_chicago_auto_2025",
-      case_type: "auto_accident",
-      provider: "calcom",
-      provider_booking_id: "8841032",
+      ...appointmentExample,
+      starts_at: "2025-06-13T10:00:00-05:00",
+      ends_at: "2025-06-13T10:30:00-05:00",
+      previous_starts_at: "2025-06-12T14:00:00-05:00",
+      previous_ends_at: "2025-06-12T14:30:00-05:00",
+      reason: "Client has a doctor's appointment on Thursday afternoon",
+      provider_booking_id: "Kx8sJd02mQa7",
     },
+  ),
+  defineEventType(
+    "appointment.cancelled",
+    "A booked appointment was cancelled (through Switchboard or in the scheduling provider).",
+    Type.Object({ ...appointmentProperties, reason: opt(Text("Why it was cancelled, when someone said.")) }),
+    { ...appointmentExample, reason: "Client retained another firm" },
   ),
 ];

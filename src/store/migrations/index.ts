@@ -15,6 +15,7 @@ import * as m0013 from "./0013_event_links.js";
 import * as m0014 from "./0014_imports.js";
 import * as m0015 from "./0015_webhook_signing_keys.js";
 import * as m0016 from "./0016_crm.js";
+import * as m0018 from "./0018_scheduling.js";
 import * as m0019 from "./0019_event_test_flag.js";
 
 /** Append-only: a migration that has landed is never edited; a schema change is a new file. */
@@ -35,6 +36,7 @@ const migrations: Record<string, Migration> = {
   "0014_imports": m0014,
   "0015_webhook_signing_keys": m0015,
   "0016_crm": m0016,
+  "0018_scheduling": m0018,
   "0019_event_test_flag": m0019,
 };
 
