@@ -1,3 +1,4 @@
+import { startClioFake } from "./clio.js";
 import { startLawRulerFake } from "./lawruler.js";
 import type { FakeOptions } from "./shared.js";
 import { startSmartAdvocateFake } from "./smartadvocate.js";
@@ -44,6 +45,19 @@ export const FAKES: SandboxFake[] = [
         url: fake.url,
         credentials: fake.credentials,
         connection: { provider: "smartadvocate", base_url: fake.url, credentials: fake.credentials },
+        close: () => fake.close(),
+      };
+    },
+  },
+  {
+    name: "clio",
+    label: "Clio Manage",
+    async start(options) {
+      const fake = await startClioFake({ seed: SANDBOX_SEED, ...options });
+      return {
+        url: fake.url,
+        credentials: fake.credentials,
+        connection: { provider: "clio", base_url: fake.url, credentials: fake.credentials },
         close: () => fake.close(),
       };
     },

@@ -1,5 +1,6 @@
 import { Agent } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startClioFake } from "../../fakes/clio.js";
 import { startLawRulerFake } from "../../fakes/lawruler.js";
 import type { FakeOptions } from "../../fakes/shared.js";
 import { startSmartAdvocateFake } from "../../fakes/smartadvocate.js";
@@ -224,7 +225,35 @@ const smartadvocate: Harness<Awaited<ReturnType<typeof startSmartAdvocateFake>>>
   },
 };
 
-const HARNESSES = { lawruler, smartadvocate } as unknown as Record<string, Harness>;
+const clio: Harness<Awaited<ReturnType<typeof startClioFake>>> = {
+  start: (options) => startClioFake(options),
+  wrong: () => ({ access_token: "not-a-clio-token" }),
+  revoke: (fake) => fake.revokeTokens(),
+  sample: (unique) => ({
+    object: "case",
+    fields: {
+      description: `Alvarez${unique} v. Acme Trucking`,
+      "client.first_name": "Ana",
+      "client.last_name": `Alvarez${unique}`,
+      "client.phone": `+1202555${String(unique).padStart(4, "0")}`,
+      "client.email": `ana.${unique}@example.com`,
+      "5001": `PR-${unique}`,
+    },
+    caseType: "11",
+    status: "open",
+    externalId: `cas_${unique}`,
+  }),
+  change: { fields: { location: "Austin", "5002": "Dr. Rivera" }, status: "pending", substatus: "102" },
+  invalid: {
+    write: { object: "case", fields: { description: "A", "client.last_name": "B" }, caseType: "999" },
+    message: "Practice area is invalid",
+  },
+  schema: { customField: "5003", caseType: "13", status: "pending", substatus: "104" },
+  phoneField: "client.phone",
+  emailField: "client.email",
+};
+
+const HARNESSES = { lawruler, smartadvocate, clio } as unknown as Record<string, Harness>;
 
 const dispatcher = new Agent({ keepAliveTimeout: 10_000 });
 afterAll(() => dispatcher.close());

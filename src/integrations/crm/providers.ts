@@ -1,3 +1,4 @@
+import { clioProvider } from "./clio/index.js";
 import type { CrmProvider } from "./connector.js";
 import { lawRulerProvider } from "./lawruler/index.js";
 import { smartAdvocateProvider } from "./smartadvocate/index.js";
@@ -6,7 +7,7 @@ import { smartAdvocateProvider } from "./smartadvocate/index.js";
  * Every CRM product Switchboard connects to, by name. Adding a CRM is one folder and one line here;
  * nothing else switches on the provider's name.
  */
-const PROVIDERS: readonly CrmProvider[] = [lawRulerProvider, smartAdvocateProvider];
+const PROVIDERS: readonly CrmProvider[] = [lawRulerProvider, smartAdvocateProvider, clioProvider];
 
 export function crmProviders(): readonly CrmProvider[] {
   return PROVIDERS;
