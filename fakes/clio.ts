@@ -86,7 +86,9 @@ function project(value: unknown, fields: Map<string, unknown> | null): unknown {
     ]);
   const out: Json = {};
   for (const [name, nested] of selected) {
-    if (name in record) out[name] = project(record[name], nested as Map<string, unknown> | null);
+    // The document types these fields without `nullable`: an empty one is left out, not null.
+    if (name in record && record[name] !== null && record[name] !== undefined)
+      out[name] = project(record[name], nested as Map<string, unknown> | null);
   }
   return out;
 }

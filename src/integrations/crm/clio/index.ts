@@ -27,7 +27,7 @@ import {
   writeToMatter,
 } from "./map.js";
 import { API_PATH, CLIO_REGIONS } from "./oauth.js";
-import { readClioNotification } from "./webhooks.js";
+import { readClioNotification, webhookBody } from "./webhooks.js";
 
 /** Clio's documented default: 50 requests a minute per access token (peak hours). */
 const capabilities: CrmCapabilities = {
@@ -264,6 +264,36 @@ class ClioConnector implements Connector {
   readNotification(headers: Record<string, string>, body: Buffer): { object: CrmObject; id: string } | null {
     return readClioNotification(this.context.credentials.webhook_secret, headers, body);
   }
+}
+
+export interface ClioWebhook {
+  id: string;
+  expiresAt: string | null;
+  /** Keys `X-Hook-Signature`: store it encrypted as the connection's `webhook_secret`. */
+  sharedSecret: string | null;
+}
+
+/**
+ * Subscribes `url` to a model's created/updated/deleted events for at most 31 days (Clio's limit);
+ * the engine's renewal job calls it again before `expiresAt`. Token refresh applies as for any call.
+ */
+export async function createClioWebhook(
+  context: ConnectorContext,
+  options: { url: string; object: CrmObject; lifetimeMs?: number },
+): Promise<ClioWebhook> {
+  const client = new ClioClient(context);
+  const answer = object(
+    await client.json("POST", "/webhooks.json", {
+      query: { fields: "id,etag,expires_at,status,shared_secret" },
+      body: webhookBody({ ...options, now: Date.now() }),
+    }),
+  );
+  const data = object(answer.data);
+  return {
+    id: String(data.id ?? ""),
+    expiresAt: typeof data.expires_at === "string" ? data.expires_at : null,
+    sharedSecret: typeof data.shared_secret === "string" ? data.shared_secret : null,
+  };
 }
 
 export const clioProvider: CrmProvider = {
