@@ -1,0 +1,441 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import {
+  type FakeAnswer,
+  type FakeOptions,
+  type FakeRequest,
+  FIRST_NAMES,
+  json,
+  LAST_NAMES,
+  phoneKey,
+  type RunningFake,
+  seeded,
+  serveFake,
+} from "./shared.js";
+
+/**
+ * A local Filevine org speaking the shapes of Filevine's v2 and identity OpenAPI documents: the PAT
+ * exchange at `/connect/token`, `GetUserOrgsWithToken`, `x-fv-orgid` / `x-fv-userid` on every call,
+ * `{Items, Count, Offset, Limit, HasMore, Links}` lists by offset, projects with `{Native, Partner}`
+ * identifiers, project types with phases and sections, section forms, contacts, and 429 +
+ * Retry-After. Errors are `{Message}` (ASP.NET's shape; the document does not describe them).
+ * Every request and answer is logged so tests can hold both to the documents.
+ */
+
+type Json = Record<string, unknown>;
+
+export interface FilevineExchange {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: Record<string, string>;
+  body: string;
+  status: number;
+  response: string;
+}
+
+export interface FilevineRecords {
+  projects: Map<number, Json>;
+  contacts: Map<number, Json>;
+  /** Section selector → form values, per project id. */
+  forms: Map<number, Record<string, Json>>;
+}
+
+export interface FilevineFake extends RunningFake<FilevineRecords> {
+  log: FilevineExchange[];
+  /** How many PAT exchanges the identity service answered. */
+  exchanges: number;
+  /** Ends every session (a 401 on the next call); the PAT still works. */
+  expireSessions(): void;
+  /** Revokes the PAT (the user deleted it in Filevine). */
+  revokePat(): void;
+}
+
+const API = "/fv-app/v2";
+const ORG = { OrgId: 6355, Name: "Fake Injury Law", PdfEditEnabled: false };
+const USER = {
+  UserId: { Native: 9907, Partner: null },
+  FirstName: "Api",
+  LastName: "User",
+  Username: "api.user",
+};
+
+export const FILEVINE_PROJECT_TYPES = [
+  {
+    id: 31,
+    name: "Personal Injury",
+    phases: [
+      [401, "Intake"],
+      [402, "Treatment"],
+      [403, "Demand"],
+      [404, "Litigation"],
+    ],
+  },
+  {
+    id: 32,
+    name: "Workers Comp",
+    phases: [
+      [411, "Claim Filed"],
+      [412, "Hearing"],
+    ],
+  },
+] as const;
+
+/** The sections every project type has in the fake: one form, one collection (ignored by the connector). */
+const SECTIONS = [
+  {
+    Id: 1,
+    SectionSelector: "intake",
+    Name: "Intake",
+    IsCollection: false,
+    IsProtected: false,
+    CustomFields: [
+      ["policeReportNumber", "Police Report Number", "String"],
+      ["treatingPhysician", "Treating Physician", "String"],
+      ["injuryType", "Injury Type", "Dropdown"],
+    ].map(([selector, name, type], i) => ({
+      ID: 100 + i,
+      FieldSelector: selector,
+      Name: name,
+      CustomFieldType: type,
+      Row: i,
+      OrderInRow: 0,
+      IsLocked: false,
+      IsRequired: false,
+      ...(type === "Dropdown" ? { DropdownItems: ["Back", "Neck"] } : {}),
+    })),
+  },
+  {
+    Id: 2,
+    SectionSelector: "providers",
+    Name: "Providers",
+    IsCollection: true,
+    IsProtected: false,
+    CustomFields: [],
+  },
+];
+
+function fail(status: number, message: string, headers?: Record<string, string>): FakeAnswer {
+  return json(status, { Message: message }, headers);
+}
+
+function page(request: FakeRequest, rows: Json[]): FakeAnswer {
+  const q = request.url.searchParams;
+  const limit = Math.min(1000, Math.max(1, Number(q.get("limit") ?? 50) || 50));
+  const offset = Math.max(0, Number(q.get("offset") ?? 0) || 0);
+  const items = rows.slice(offset, offset + limit);
+  const hasMore = offset + limit < rows.length;
+  const links: Record<string, string> = { self: `${request.url.pathname}?offset=${offset}&limit=${limit}` };
+  if (hasMore) links.next = `${request.url.pathname}?offset=${offset + limit}&limit=${limit}`;
+  return json(200, {
+    Items: items,
+    Count: items.length,
+    Offset: offset,
+    Limit: limit,
+    HasMore: hasMore,
+    Links: links,
+  });
+}
+
+/** Filevine's date filters accept `yyyy-mm-dd`, `mm/dd/yyyy` or `mm-dd-yyyy`; anything else is ignored. */
+function parseDay(value: string | null): number | null {
+  if (!value) return null;
+  const us = /^(\d{2})[/-](\d{2})[/-](\d{4})$/.exec(value);
+  const time = Date.parse(us ? `${us[3]}-${us[1]}-${us[2]}` : value);
+  return Number.isNaN(time) ? null : time;
+}
+
+export async function startFilevineFake(options: FakeOptions = {}): Promise<FilevineFake> {
+  const records: FilevineRecords = { projects: new Map(), contacts: new Map(), forms: new Map() };
+  const log: FilevineExchange[] = [];
+  const sessions = new Set<string>();
+  const client = { client_id: randomUUID(), client_secret: randomBytes(16).toString("hex") };
+  let pat = `fvpat_${randomBytes(12).toString("hex")}`;
+  let nextId = 50_000;
+  let clock = Date.now() - 86_400_000;
+  const now = () => {
+    clock = Math.max(clock + 1, Date.now());
+    return new Date(clock).toISOString();
+  };
+  const ident = (native: number) => ({ Native: native, Partner: null });
+
+  const saveContact = (contact: Json, body: Json) => {
+    for (const name of ["FirstName", "MiddleName", "LastName", "BirthDate"])
+      if (name in body) contact[name] = body[name];
+    if (Array.isArray(body.Phones))
+      contact.Phones = (body.Phones as Json[]).map((p) => ({
+        PhoneId: ident(++nextId),
+        IsSmsable: false,
+        IsFaxable: false,
+        ...p,
+        RawNumber: phoneKey(String(p.Number ?? "")),
+      }));
+    if (Array.isArray(body.Emails)) {
+      contact.Emails = (body.Emails as Json[]).map((e) => ({ EmailId: ident(++nextId), ...e }));
+      contact.PrimaryEmail = (contact.Emails as Json[])[0]?.Address ?? null;
+    }
+    if (Array.isArray(body.Addresses))
+      contact.Addresses = (body.Addresses as Json[]).map((a) => ({ AddressId: ident(++nextId), ...a }));
+    contact.FullName = [contact.FirstName, contact.LastName].filter(Boolean).join(" ");
+    contact.ModifiedDate = now();
+    records.contacts.set(Number((contact.PersonId as Json).Native), contact);
+  };
+  const createContact = (body: Json) => {
+    const contact: Json = {
+      PersonId: ident(++nextId),
+      PersonTypes: body.PersonTypes ?? ["Client"],
+      Phones: [],
+      Emails: [],
+      Addresses: [],
+    };
+    saveContact(contact, body);
+    return contact;
+  };
+  const touch = (project: Json) => {
+    project.LastActivity = now();
+  };
+  const createProject = (body: Json) => {
+    const id = ++nextId;
+    const type = FILEVINE_PROJECT_TYPES.find((t) => t.id === Number((body.ProjectTypeId as Json).Native));
+    const clientContact = records.contacts.get(Number((body.ClientId as Json).Native)) ?? {};
+    const phaseId = Number((body.PhaseId as Json | undefined)?.Native ?? type?.phases[0][0]);
+    const project: Json = {
+      ProjectId: ident(id),
+      ProjectTypeId: ident(type?.id ?? 0),
+      ClientId: body.ClientId,
+      ClientFirstName: clientContact.FirstName,
+      ClientLastName: clientContact.LastName,
+      ClientName: clientContact.FullName,
+      ProjectName: body.ProjectName,
+      Description: body.Description,
+      Number: body.Number,
+      IncidentDate: body.IncidentDate,
+      CreatedDate: now(),
+      IsArchived: false,
+      OrgId: ORG.OrgId,
+    };
+    setPhase(project, phaseId);
+    touch(project);
+    records.projects.set(id, project);
+    records.forms.set(id, { intake: {} });
+    return project;
+  };
+  const setPhase = (project: Json, phaseId: number) => {
+    const type = FILEVINE_PROJECT_TYPES.find((t) => t.id === (project.ProjectTypeId as Json).Native);
+    const phase = type?.phases.find(([id]) => id === phaseId);
+    if (!phase) return false;
+    project.PhaseId = ident(phase[0]);
+    project.PhaseName = phase[1];
+    project.PhaseDate = now();
+    return true;
+  };
+
+  if (options.seed) {
+    const random = seeded(options.seed);
+    for (let i = 0; i < options.seed; i++) {
+      const first = FIRST_NAMES[Math.floor(random() * FIRST_NAMES.length)] ?? "Ana";
+      const last = LAST_NAMES[Math.floor(random() * LAST_NAMES.length)] ?? "Alvarez";
+      const contact = createContact({
+        FirstName: first,
+        LastName: last,
+        Phones: [{ Number: `+1720555${String(i).padStart(4, "0")}`, Label: "Mobile" }],
+        Emails: [{ Address: `${first}.${last}.${i}@example.com`.toLowerCase(), Label: "Personal" }],
+      });
+      createProject({
+        ProjectTypeId: ident(31),
+        ClientId: contact.PersonId,
+        ProjectName: `${first} ${last} v. Acme`,
+      });
+    }
+  }
+
+  const checkProject = (body: Json, create: boolean): string | null => {
+    const type = body.ProjectTypeId as Json | undefined;
+    if (create && !FILEVINE_PROJECT_TYPES.some((t) => t.id === Number(type?.Native)))
+      return `Invalid ProjectTypeId: ${String(type?.Native)}`;
+    if (create && !records.contacts.has(Number((body.ClientId as Json | undefined)?.Native)))
+      return "ClientId must name an existing contact";
+    return null;
+  };
+
+  const api = (request: FakeRequest, path: string): FakeAnswer => {
+    const bearer = String(request.headers.authorization ?? "").replace(/^Bearer /i, "");
+    if (!sessions.has(bearer)) return fail(401, "Authorization has been denied for this request.");
+    const { method } = request;
+    if (method === "POST" && path === "/utils/GetUserOrgsWithToken")
+      return json(200, { User: USER, Orgs: [ORG] });
+    if (
+      request.headers["x-fv-orgid"] !== String(ORG.OrgId) ||
+      request.headers["x-fv-userid"] !== String(USER.UserId.Native)
+    )
+      return fail(403, "x-fv-orgid and x-fv-userid must name the token's user and org");
+    const q = request.url.searchParams;
+    let body: Json = {};
+    if (request.body) {
+      try {
+        body = JSON.parse(request.body) as Json;
+      } catch {
+        return fail(400, "The request body is not JSON");
+      }
+    }
+    if (method === "GET" && path === "/ProjectTypes")
+      return page(
+        request,
+        FILEVINE_PROJECT_TYPES.map((t) => ({ ProjectTypeId: ident(t.id), Name: t.name })),
+      );
+    const typeRoute = /^\/ProjectTypes\/(\d+)\/(phases|sections)$/i.exec(path);
+    if (method === "GET" && typeRoute) {
+      const type = FILEVINE_PROJECT_TYPES.find((t) => t.id === Number(typeRoute[1]));
+      if (!type) return fail(404, "Project type not found");
+      if (typeRoute[2]?.toLowerCase() === "sections") return page(request, SECTIONS);
+      return page(
+        request,
+        type.phases.map(([id, name]) => ({ PhaseId: ident(id), Name: name, IsPermanent: false })),
+      );
+    }
+    if (path === "/Projects" && method === "GET") {
+      let rows = [...records.projects.values()];
+      const since = parseDay(q.get("latestActivitySince"));
+      if (since !== null) rows = rows.filter((p) => Date.parse(String(p.LastActivity)) >= since);
+      const number = q.get("number");
+      if (number) rows = rows.filter((p) => p.Number === number);
+      const byId = (p: Json) => Number((p.ProjectId as Json).Native);
+      rows.sort((a, b) => byId(b) - byId(a)); // the documented default: projectId descending
+      if (q.get("sortBy") === "projectId" && q.get("orderBy") === "asc") rows.reverse();
+      return page(request, rows);
+    }
+    if (path === "/Projects" && method === "POST") {
+      const invalid = checkProject(body, true);
+      return invalid ? fail(400, invalid) : json(200, createProject(body));
+    }
+    const formRoute = /^\/Projects\/(\d+)\/Forms\/([^/]+)$/i.exec(path);
+    if (formRoute) {
+      const forms = records.forms.get(Number(formRoute[1]));
+      const section = SECTIONS.find((s) => s.SectionSelector === formRoute[2] && !s.IsCollection);
+      if (!forms || !section) return fail(404, "Form not found");
+      if (method === "GET") return json(200, { OrgId: ORG.OrgId, ...(forms[section.SectionSelector] ?? {}) });
+      if (method === "PATCH") {
+        for (const name of Object.keys(body))
+          if (!section.CustomFields.some((f) => f.FieldSelector === name))
+            return fail(400, `Unknown field ${name} in ${section.SectionSelector}`);
+        forms[section.SectionSelector] = { ...(forms[section.SectionSelector] ?? {}), ...body };
+        const project = records.projects.get(Number(formRoute[1]));
+        if (project) touch(project);
+        return json(200, forms[section.SectionSelector]);
+      }
+    }
+    const projectRoute = /^\/Projects\/(\d+)$/i.exec(path);
+    if (projectRoute && (method === "GET" || method === "PATCH")) {
+      const project = records.projects.get(Number(projectRoute[1]));
+      if (!project) return fail(404, "Project not found");
+      if (method === "PATCH") {
+        for (const name of ["ProjectName", "Description", "IncidentDate", "Number"])
+          if (name in body) project[name] = body[name];
+        if (body.PhaseId && !setPhase(project, Number((body.PhaseId as Json).Native)))
+          return fail(400, `Invalid PhaseId for this project type: ${String((body.PhaseId as Json).Native)}`);
+        touch(project);
+      }
+      return json(200, project);
+    }
+    if (path === "/Contacts" && method === "GET") {
+      let rows = [...records.contacts.values()];
+      const phone = q.get("phone");
+      if (phone)
+        rows = rows.filter((c) =>
+          (c.Phones as Json[]).some((p) => phoneKey(String(p.Number)) === phoneKey(phone)),
+        );
+      const email = q.get("email");
+      if (email)
+        rows = rows.filter((c) =>
+          (c.Emails as Json[]).some((e) => String(e.Address).toLowerCase() === email.toLowerCase()),
+        );
+      const since = q.get("sinceLastDateTimeUtc");
+      if (since) rows = rows.filter((c) => Date.parse(String(c.ModifiedDate)) >= Date.parse(`${since}Z`));
+      return page(request, rows);
+    }
+    if (path === "/Contacts" && method === "POST") {
+      if (!body.FirstName && !body.LastName) return fail(400, "A contact needs a first or last name");
+      return json(200, createContact(body));
+    }
+    const contactProjects = /^\/Contacts\/(\d+)\/projects$/i.exec(path);
+    if (contactProjects && method === "GET") {
+      const id = Number(contactProjects[1]);
+      const rows = [...records.projects.values()]
+        .filter((p) => (p.ClientId as Json).Native === id)
+        .map((p) => ({ ProjectId: p.ProjectId, OrgContactId: ident(id), Role: "Client", Project: p }));
+      return page(request, rows);
+    }
+    const contactRoute = /^\/Contacts\/(\d+)$/i.exec(path);
+    if (contactRoute && (method === "GET" || method === "PATCH")) {
+      const contact = records.contacts.get(Number(contactRoute[1]));
+      if (!contact) return fail(404, "Contact not found");
+      if (method === "PATCH") saveContact(contact, body);
+      return json(200, contact);
+    }
+    return fail(404, `No route ${method} ${path}`);
+  };
+
+  const identity = (request: FakeRequest): FakeAnswer => {
+    const form = new URLSearchParams(request.body);
+    if (form.get("client_id") !== client.client_id || form.get("client_secret") !== client.client_secret)
+      return json(400, { error: "invalid_client" });
+    if (form.get("grant_type") !== "personal_access_token")
+      return json(400, { error: "unsupported_grant_type" });
+    if (form.get("token") !== pat)
+      return json(400, { error: "invalid_grant", error_description: "The personal access token is invalid" });
+    const token = randomBytes(16).toString("hex");
+    sessions.add(token);
+    fake.exchanges += 1;
+    return json(200, {
+      access_token: token,
+      expires_in: 3600,
+      token_type: "Bearer",
+      scope: form.get("scope") ?? "",
+    });
+  };
+
+  const server = await serveFake(
+    options,
+    (request) => {
+      const path = request.url.pathname;
+      const answer =
+        request.method === "POST" && path === "/connect/token"
+          ? identity(request)
+          : path.startsWith(`${API}/`)
+            ? api(request, path.slice(API.length))
+            : fail(404, `No route ${request.method} ${path}`);
+      log.push({
+        method: request.method,
+        path,
+        query: request.url.searchParams,
+        headers: Object.fromEntries(
+          Object.entries(request.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(", ") : String(v)]),
+        ),
+        body: request.body,
+        status: answer.status,
+        response: answer.body,
+      });
+      return answer;
+    },
+    (retryAfterS) => fail(429, "API rate limit exceeded", { "retry-after": String(retryAfterS) }),
+  );
+
+  const credentials: Record<string, string> = { ...client, pat, identity_url: server.url };
+  const fake: FilevineFake = {
+    url: server.url,
+    credentials,
+    records,
+    stats: server.stats,
+    log,
+    exchanges: 0,
+    setRateLimit: server.setRateLimit,
+    close: server.close,
+    expireSessions() {
+      sessions.clear();
+    },
+    revokePat() {
+      pat = `fvpat_${randomBytes(12).toString("hex")}`;
+      sessions.clear();
+    },
+  };
+  return fake;
+}
