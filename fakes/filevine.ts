@@ -114,6 +114,21 @@ const SECTIONS = [
   },
 ];
 
+/**
+ * What Filevine leaves out rather than sends empty: the document gives its arrays `minItems: 1` and
+ * its strings no `x-nullable`, so an empty list or a null is absent from an answer.
+ */
+function compact(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(compact);
+  if (!value || typeof value !== "object") return value;
+  const out: Json = {};
+  for (const [key, item] of Object.entries(value as Json)) {
+    if (item === null || item === undefined || (Array.isArray(item) && item.length === 0)) continue;
+    out[key] = compact(item);
+  }
+  return out;
+}
+
 function fail(status: number, message: string, headers?: Record<string, string>): FakeAnswer {
   return json(status, { Message: message }, headers);
 }
@@ -156,7 +171,7 @@ export async function startFilevineFake(options: FakeOptions = {}): Promise<File
     clock = Math.max(clock + 1, Date.now());
     return new Date(clock).toISOString();
   };
-  const ident = (native: number) => ({ Native: native, Partner: null });
+  const ident = (native: number) => ({ Native: native });
 
   const saveContact = (contact: Json, body: Json) => {
     for (const name of ["FirstName", "MiddleName", "LastName", "BirthDate"])
@@ -397,12 +412,13 @@ export async function startFilevineFake(options: FakeOptions = {}): Promise<File
     options,
     (request) => {
       const path = request.url.pathname;
-      const answer =
+      const raw =
         request.method === "POST" && path === "/connect/token"
           ? identity(request)
           : path.startsWith(`${API}/`)
             ? api(request, path.slice(API.length))
             : fail(404, `No route ${request.method} ${path}`);
+      const answer = { ...raw, body: JSON.stringify(compact(JSON.parse(raw.body))) };
       log.push({
         method: request.method,
         path,
