@@ -58,7 +58,7 @@ describe("switchboard sandbox", () => {
           credentials: Record<string, string>;
         },
     );
-    expect(connections.map((c) => c.provider)).toEqual(["lawruler", "smartadvocate"]);
+    expect(connections.map((c) => c.provider)).toEqual(["lawruler", "smartadvocate", "clio", "filevine"]);
     for (const connection of connections) {
       const provider = crmProvider(connection.provider);
       const connector = provider?.connect({
@@ -85,7 +85,7 @@ describe("switchboard sandbox", () => {
     expect(await only.exited).toBe(0);
 
     const wrong = runSandbox(["--only", "salesforce"], /unknown fake/);
-    expect(await wrong.ready).toContain("known: lawruler, smartadvocate");
+    expect(await wrong.ready).toContain("known: lawruler, smartadvocate, clio, filevine");
     expect(await wrong.exited).toBe(2);
   });
 });
