@@ -1,14 +1,12 @@
 import { randomBytes, randomUUID } from "node:crypto";
+import { FILEVINE_ORG_ID, FILEVINE_PROJECT_TYPES, FilevineRecords } from "./filevine-records.js";
 import {
   type FakeAnswer,
   type FakeOptions,
   type FakeRequest,
-  FIRST_NAMES,
   json,
-  LAST_NAMES,
   phoneKey,
   type RunningFake,
-  seeded,
   serveFake,
 } from "./shared.js";
 
@@ -33,13 +31,6 @@ export interface FilevineExchange {
   response: string;
 }
 
-export interface FilevineRecords {
-  projects: Map<number, Json>;
-  contacts: Map<number, Json>;
-  /** Section selector → form values, per project id. */
-  forms: Map<number, Record<string, Json>>;
-}
-
 export interface FilevineFake extends RunningFake<FilevineRecords> {
   log: FilevineExchange[];
   /** How many PAT exchanges the identity service answered. */
@@ -51,34 +42,13 @@ export interface FilevineFake extends RunningFake<FilevineRecords> {
 }
 
 const API = "/fv-app/v2";
-const ORG = { OrgId: 6355, Name: "Fake Injury Law", PdfEditEnabled: false };
+export const ORG = { OrgId: FILEVINE_ORG_ID, Name: "Fake Injury Law", PdfEditEnabled: false };
 const USER = {
-  UserId: { Native: 9907, Partner: null },
+  UserId: { Native: 9907 },
   FirstName: "Api",
   LastName: "User",
   Username: "api.user",
 };
-
-export const FILEVINE_PROJECT_TYPES = [
-  {
-    id: 31,
-    name: "Personal Injury",
-    phases: [
-      [401, "Intake"],
-      [402, "Treatment"],
-      [403, "Demand"],
-      [404, "Litigation"],
-    ],
-  },
-  {
-    id: 32,
-    name: "Workers Comp",
-    phases: [
-      [411, "Claim Filed"],
-      [412, "Hearing"],
-    ],
-  },
-] as const;
 
 /** The sections every project type has in the fake: one form, one collection (ignored by the connector). */
 const SECTIONS = [
@@ -129,6 +99,8 @@ function compact(value: unknown): unknown {
   return out;
 }
 
+const ident = (native: number) => ({ Native: native });
+
 function fail(status: number, message: string, headers?: Record<string, string>): FakeAnswer {
   return json(status, { Message: message }, headers);
 }
@@ -160,118 +132,12 @@ function parseDay(value: string | null): number | null {
 }
 
 export async function startFilevineFake(options: FakeOptions = {}): Promise<FilevineFake> {
-  const records: FilevineRecords = { projects: new Map(), contacts: new Map(), forms: new Map() };
+  const records = new FilevineRecords();
+  if (options.seed) records.seed(options.seed);
   const log: FilevineExchange[] = [];
   const sessions = new Set<string>();
   const client = { client_id: randomUUID(), client_secret: randomBytes(16).toString("hex") };
   let pat = `fvpat_${randomBytes(12).toString("hex")}`;
-  let nextId = 50_000;
-  let clock = Date.now() - 86_400_000;
-  const now = () => {
-    clock = Math.max(clock + 1, Date.now());
-    return new Date(clock).toISOString();
-  };
-  const ident = (native: number) => ({ Native: native });
-
-  const saveContact = (contact: Json, body: Json) => {
-    for (const name of ["FirstName", "MiddleName", "LastName", "BirthDate"])
-      if (name in body) contact[name] = body[name];
-    if (Array.isArray(body.Phones))
-      contact.Phones = (body.Phones as Json[]).map((p) => ({
-        PhoneId: ident(++nextId),
-        IsSmsable: false,
-        IsFaxable: false,
-        ...p,
-        RawNumber: phoneKey(String(p.Number ?? "")),
-      }));
-    if (Array.isArray(body.Emails)) {
-      contact.Emails = (body.Emails as Json[]).map((e) => ({ EmailId: ident(++nextId), ...e }));
-      contact.PrimaryEmail = (contact.Emails as Json[])[0]?.Address ?? null;
-    }
-    if (Array.isArray(body.Addresses))
-      contact.Addresses = (body.Addresses as Json[]).map((a) => ({ AddressId: ident(++nextId), ...a }));
-    contact.FullName = [contact.FirstName, contact.LastName].filter(Boolean).join(" ");
-    contact.ModifiedDate = now();
-    records.contacts.set(Number((contact.PersonId as Json).Native), contact);
-  };
-  const createContact = (body: Json) => {
-    const contact: Json = {
-      PersonId: ident(++nextId),
-      PersonTypes: body.PersonTypes ?? ["Client"],
-      Phones: [],
-      Emails: [],
-      Addresses: [],
-    };
-    saveContact(contact, body);
-    return contact;
-  };
-  const touch = (project: Json) => {
-    project.LastActivity = now();
-  };
-  const createProject = (body: Json) => {
-    const id = ++nextId;
-    const type = FILEVINE_PROJECT_TYPES.find((t) => t.id === Number((body.ProjectTypeId as Json).Native));
-    const clientContact = records.contacts.get(Number((body.ClientId as Json).Native)) ?? {};
-    const phaseId = Number((body.PhaseId as Json | undefined)?.Native ?? type?.phases[0][0]);
-    const project: Json = {
-      ProjectId: ident(id),
-      ProjectTypeId: ident(type?.id ?? 0),
-      ClientId: body.ClientId,
-      ClientFirstName: clientContact.FirstName,
-      ClientLastName: clientContact.LastName,
-      ClientName: clientContact.FullName,
-      ProjectName: body.ProjectName,
-      Description: body.Description,
-      Number: body.Number,
-      IncidentDate: body.IncidentDate,
-      CreatedDate: now(),
-      IsArchived: false,
-      OrgId: ORG.OrgId,
-    };
-    setPhase(project, phaseId);
-    touch(project);
-    records.projects.set(id, project);
-    records.forms.set(id, { intake: {} });
-    return project;
-  };
-  const setPhase = (project: Json, phaseId: number) => {
-    const type = FILEVINE_PROJECT_TYPES.find((t) => t.id === (project.ProjectTypeId as Json).Native);
-    const phase = type?.phases.find(([id]) => id === phaseId);
-    if (!phase) return false;
-    project.PhaseId = ident(phase[0]);
-    project.PhaseName = phase[1];
-    project.PhaseDate = now();
-    return true;
-  };
-
-  if (options.seed) {
-    const random = seeded(options.seed);
-    for (let i = 0; i < options.seed; i++) {
-      const first = FIRST_NAMES[Math.floor(random() * FIRST_NAMES.length)] ?? "Ana";
-      const last = LAST_NAMES[Math.floor(random() * LAST_NAMES.length)] ?? "Alvarez";
-      const contact = createContact({
-        FirstName: first,
-        LastName: last,
-        Phones: [{ Number: `+1720555${String(i).padStart(4, "0")}`, Label: "Mobile" }],
-        Emails: [{ Address: `${first}.${last}.${i}@example.com`.toLowerCase(), Label: "Personal" }],
-      });
-      createProject({
-        ProjectTypeId: ident(31),
-        ClientId: contact.PersonId,
-        ProjectName: `${first} ${last} v. Acme`,
-      });
-    }
-  }
-
-  const checkProject = (body: Json, create: boolean): string | null => {
-    const type = body.ProjectTypeId as Json | undefined;
-    if (create && !FILEVINE_PROJECT_TYPES.some((t) => t.id === Number(type?.Native)))
-      return `Invalid ProjectTypeId: ${String(type?.Native)}`;
-    if (create && !records.contacts.has(Number((body.ClientId as Json | undefined)?.Native)))
-      return "ClientId must name an existing contact";
-    return null;
-  };
-
   const api = (request: FakeRequest, path: string): FakeAnswer => {
     const bearer = String(request.headers.authorization ?? "").replace(/^Bearer /i, "");
     if (!sessions.has(bearer)) return fail(401, "Authorization has been denied for this request.");
@@ -319,8 +185,8 @@ export async function startFilevineFake(options: FakeOptions = {}): Promise<File
       return page(request, rows);
     }
     if (path === "/Projects" && method === "POST") {
-      const invalid = checkProject(body, true);
-      return invalid ? fail(400, invalid) : json(200, createProject(body));
+      const invalid = records.checkProject(body, true);
+      return invalid ? fail(400, invalid) : json(200, records.createProject(body));
     }
     const formRoute = /^\/Projects\/(\d+)\/Forms\/([^/]+)$/i.exec(path);
     if (formRoute) {
@@ -334,7 +200,7 @@ export async function startFilevineFake(options: FakeOptions = {}): Promise<File
             return fail(400, `Unknown field ${name} in ${section.SectionSelector}`);
         forms[section.SectionSelector] = { ...(forms[section.SectionSelector] ?? {}), ...body };
         const project = records.projects.get(Number(formRoute[1]));
-        if (project) touch(project);
+        if (project) records.touch(project);
         return json(200, forms[section.SectionSelector]);
       }
     }
@@ -345,9 +211,9 @@ export async function startFilevineFake(options: FakeOptions = {}): Promise<File
       if (method === "PATCH") {
         for (const name of ["ProjectName", "Description", "IncidentDate", "Number"])
           if (name in body) project[name] = body[name];
-        if (body.PhaseId && !setPhase(project, Number((body.PhaseId as Json).Native)))
+        if (body.PhaseId && !records.setPhase(project, Number((body.PhaseId as Json).Native)))
           return fail(400, `Invalid PhaseId for this project type: ${String((body.PhaseId as Json).Native)}`);
-        touch(project);
+        records.touch(project);
       }
       return json(200, project);
     }
@@ -369,7 +235,7 @@ export async function startFilevineFake(options: FakeOptions = {}): Promise<File
     }
     if (path === "/Contacts" && method === "POST") {
       if (!body.FirstName && !body.LastName) return fail(400, "A contact needs a first or last name");
-      return json(200, createContact(body));
+      return json(200, records.createContact(body));
     }
     const contactProjects = /^\/Contacts\/(\d+)\/projects$/i.exec(path);
     if (contactProjects && method === "GET") {
@@ -383,7 +249,7 @@ export async function startFilevineFake(options: FakeOptions = {}): Promise<File
     if (contactRoute && (method === "GET" || method === "PATCH")) {
       const contact = records.contacts.get(Number(contactRoute[1]));
       if (!contact) return fail(404, "Contact not found");
-      if (method === "PATCH") saveContact(contact, body);
+      if (method === "PATCH") records.saveContact(contact, body);
       return json(200, contact);
     }
     return fail(404, `No route ${method} ${path}`);
