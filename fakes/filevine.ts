@@ -39,6 +39,8 @@ export interface FilevineFake extends RunningFake<FilevineRecords> {
   expireSessions(): void;
   /** Revokes the PAT (the user deleted it in Filevine). */
   revokePat(): void;
+  /** The webhook subscriptions created. */
+  subscriptions: Record<string, unknown>[];
 }
 
 const API = "/fv-app/v2";
@@ -101,6 +103,22 @@ function compact(value: unknown): unknown {
 
 const ident = (native: number) => ({ Native: native });
 
+/** A few of the events `GET /webhooks/Events` offers (`ApiSubscriptionEventDto`). */
+const WEBHOOK_EVENTS = [
+  ["Project", "Created"],
+  ["Project", "Updated"],
+  ["Project", "PhaseChanged"],
+  ["Form", "Updated"],
+  ["Contact", "Created"],
+  ["Contact", "Updated"],
+  ["Note", "Created"],
+].map(([object, event]) => ({
+  Id: `${object}${event}`.toLowerCase(),
+  Name: `${object} ${event}`,
+  ObjectType: object,
+  EventType: event,
+}));
+
 function fail(status: number, message: string, headers?: Record<string, string>): FakeAnswer {
   return json(status, { Message: message }, headers);
 }
@@ -136,6 +154,7 @@ export async function startFilevineFake(options: FakeOptions = {}): Promise<File
   if (options.seed) records.seed(options.seed);
   const log: FilevineExchange[] = [];
   const sessions = new Set<string>();
+  const subscriptions: Json[] = [];
   const client = { client_id: randomUUID(), client_secret: randomBytes(16).toString("hex") };
   let pat = `fvpat_${randomBytes(12).toString("hex")}`;
   const api = (request: FakeRequest, path: string): FakeAnswer => {
@@ -252,6 +271,27 @@ export async function startFilevineFake(options: FakeOptions = {}): Promise<File
       if (method === "PATCH") records.saveContact(contact, body);
       return json(200, contact);
     }
+    if (method === "GET" && path === "/webhooks/Events") return json(200, WEBHOOK_EVENTS);
+    if (method === "POST" && path === "/webhooks/subscription") {
+      const endpoint = String(body.Endpoint ?? "");
+      const ids = Array.isArray(body.EventIds) ? body.EventIds.map(String) : [];
+      if (!endpoint.startsWith("https://")) return fail(400, "Endpoint must be an https URL");
+      if (ids.length === 0 || ids.some((id) => !WEBHOOK_EVENTS.some((e) => e.Id === id)))
+        return fail(400, "EventIds must name available events");
+      const at = new Date().toISOString();
+      const subscription = {
+        Id: randomUUID(),
+        Name: body.Name,
+        Description: body.Description,
+        EventIds: ids,
+        Endpoint: endpoint,
+        KeyId: randomBytes(8).toString("hex"),
+        CreatedAt: at,
+        UpdatedAt: at,
+      };
+      subscriptions.push(subscription);
+      return json(200, subscription);
+    }
     return fail(404, `No route ${method} ${path}`);
   };
 
@@ -309,6 +349,7 @@ export async function startFilevineFake(options: FakeOptions = {}): Promise<File
     stats: server.stats,
     log,
     exchanges: 0,
+    subscriptions,
     setRateLimit: server.setRateLimit,
     close: server.close,
     expireSessions() {

@@ -3,7 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FilevineFake, startFilevineFake } from "../../fakes/filevine.js";
 import type { ConnectorContext, CrmExchange } from "../../src/integrations/crm/connector.js";
 import { CrmError } from "../../src/integrations/crm/connector.js";
-import { activityDate, filevineProvider } from "../../src/integrations/crm/filevine/index.js";
+import {
+  activityDate,
+  createFilevineSubscription,
+  filevineProvider,
+} from "../../src/integrations/crm/filevine/index.js";
 import { hasVendorSpec, OpenApiDocument } from "../helpers/openapi.js";
 
 /**
@@ -179,6 +183,25 @@ describe("Filevine records", () => {
   });
 });
 
+describe("Filevine webhook subscriptions", () => {
+  it("subscribes to the project, phase, form and contact events Filevine offers, and nothing else", async () => {
+    const subscription = await createFilevineSubscription(context(), "https://sb.example/v1/crm/hooks/crm_2");
+    expect(subscription.eventIds.sort()).toEqual(
+      [
+        "contactcreated",
+        "contactupdated",
+        "formupdated",
+        "projectcreated",
+        "projectphasechanged",
+        "projectupdated",
+      ].sort(),
+    );
+    expect(subscription.id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(fake.subscriptions.at(-1)).toMatchObject({ Endpoint: "https://sb.example/v1/crm/hooks/crm_2" });
+    expect(filevineProvider.capabilities.changeNotifications).toBe(false);
+  });
+});
+
 describe.skipIf(
   !hasVendorSpec("filevine-v2-openapi.json") || !hasVendorSpec("filevine-identity-openapi.json"),
 )("Filevine requests and answers held to Filevine's OpenAPI documents", () => {
@@ -217,6 +240,10 @@ describe.skipIf(
       await connector.listChanged("case", new Date(Date.now() - 60_000).toISOString(), null);
       await connector.listChanged("client", new Date(Date.now() - 60_000).toISOString(), null);
       await connector.create({ ...sample(11), caseType: "999" }).catch(() => null);
+      await createFilevineSubscription(
+        { ...context(), baseUrl: tour.url, credentials: { ...tour.credentials } },
+        "https://sb.example/h",
+      );
       tour.expireSessions();
       await connector.get("case", record.id);
 

@@ -28,6 +28,7 @@ import {
   writeToForms,
   writeToProject,
 } from "./map.js";
+import { pickEventIds, subscriptionBody } from "./webhooks.js";
 
 type Json = Record<string, unknown>;
 
@@ -322,6 +323,27 @@ class FilevineConnector implements Connector {
     }
     return [...found.values()];
   }
+}
+
+export interface FilevineSubscription {
+  id: string;
+  eventIds: string[];
+  keyId: string | null;
+}
+
+/** Subscribes `url` to the project, phase, form and contact events Filevine offers. */
+export async function createFilevineSubscription(
+  context: ConnectorContext,
+  url: string,
+): Promise<FilevineSubscription> {
+  const client = new FilevineClient(context);
+  const eventIds = pickEventIds(await client.json("GET", "/webhooks/Events"));
+  if (eventIds.length === 0)
+    throw new CrmError("unsupported", "Filevine offers none of the project or contact events");
+  const answer = object(
+    await client.json("POST", "/webhooks/subscription", { body: subscriptionBody(url, eventIds) }),
+  );
+  return { id: asText(answer.Id) ?? "", eventIds, keyId: asText(answer.KeyId) };
 }
 
 export const filevineProvider: CrmProvider = {
