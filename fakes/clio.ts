@@ -20,6 +20,9 @@ import {
 
 type Json = Record<string, unknown>;
 
+/** Requests kept in `log` (trimmed back to this many once it holds twice as many). */
+const LOG_LIMIT = 10_000;
+
 export interface ClioExchange {
   method: string;
   path: string;
@@ -31,7 +34,7 @@ export interface ClioExchange {
 }
 
 export interface ClioFake extends RunningFake<ClioRecords> {
-  /** Every request with its answer, oldest first. */
+  /** Every request with its answer, oldest first (the recent ones: see LOG_LIMIT). */
   log: ClioExchange[];
   /** How many access tokens `/oauth/token` issued from a refresh token. */
   refreshes: number;
@@ -322,6 +325,8 @@ export async function startClioFake(options: FakeOptions = {}): Promise<ClioFake
         status: answer.status,
         response: answer.body,
       });
+      // A sandbox runs for hours: keep the recent requests, not all of them.
+      if (log.length > 2 * LOG_LIMIT) log.splice(0, log.length - LOG_LIMIT);
       return answer;
     },
     (retryAfterS) =>

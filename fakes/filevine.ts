@@ -21,6 +21,9 @@ import {
 
 type Json = Record<string, unknown>;
 
+/** Requests kept in `log` (trimmed back to this many once it holds twice as many). */
+const LOG_LIMIT = 10_000;
+
 export interface FilevineExchange {
   method: string;
   path: string;
@@ -336,6 +339,8 @@ export async function startFilevineFake(options: FakeOptions = {}): Promise<File
         status: answer.status,
         response: answer.body,
       });
+      // A sandbox runs for hours: keep the recent requests, not all of them.
+      if (log.length > 2 * LOG_LIMIT) log.splice(0, log.length - LOG_LIMIT);
       return answer;
     },
     (retryAfterS) => fail(429, "API rate limit exceeded", { "retry-after": String(retryAfterS) }),
