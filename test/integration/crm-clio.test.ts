@@ -157,6 +157,30 @@ describe("Clio records", () => {
     expect((await connector.get("case", record.id))?.fields.location).toBe("Denver");
   });
 
+  it("writes a case's changed client fields to its client contact, after the matter", async () => {
+    const connector = clioProvider.connect(context());
+    const { record } = await connector.create(sample(3));
+    const updated = await connector.update({
+      ...sample(3),
+      id: record.id,
+      fields: { ...sample(3).fields, "client.phone": "+14155559999", "client.email": "new@example.com" },
+    });
+    expect(updated.fields).toMatchObject({
+      "client.phone": "+14155559999",
+      "client.email": "new@example.com",
+    });
+    const contact = fake.records.contacts.get(Number(record.clientId));
+    expect(contact?.phone_numbers as unknown[]).toHaveLength(1);
+    // Unchanged client fields cost no contact write.
+    const before = fake.log.filter(
+      (e) => e.method === "PATCH" && e.path.startsWith("/api/v4/contacts/"),
+    ).length;
+    await connector.update({ ...sample(3), id: record.id, fields: { ...updated.fields, location: "Reno" } });
+    expect(
+      fake.log.filter((e) => e.method === "PATCH" && e.path.startsWith("/api/v4/contacts/")).length,
+    ).toBe(before);
+  });
+
   it("changes a custom value in place and clears an emptied one", async () => {
     const connector = clioProvider.connect(context());
     const { record } = await connector.create(sample(2));

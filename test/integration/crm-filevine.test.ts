@@ -162,6 +162,22 @@ describe("Filevine records", () => {
     });
   });
 
+  it("writes a case's changed client fields to its client contact, and nothing when unchanged", async () => {
+    const connector = filevineProvider.connect(context());
+    const { record } = await connector.create(sample(3));
+    const updated = await connector.update({
+      ...sample(3),
+      id: record.id,
+      fields: { ...sample(3).fields, "client.phone": "+14155559999", "client.last_name": "Ito-Hill" },
+    });
+    expect(updated.fields).toMatchObject({ "client.phone": "+14155559999", "client.last_name": "Ito-Hill" });
+    const patches = () =>
+      fake.log.filter((e) => e.method === "PATCH" && e.path.startsWith("/fv-app/v2/Contacts/")).length;
+    const before = patches();
+    await connector.update({ ...sample(3), id: record.id, fields: { ...updated.fields, Description: "d" } });
+    expect(patches()).toBe(before);
+  });
+
   it("creates, updates and finds a client contact", async () => {
     const connector = filevineProvider.connect(context());
     const { record } = await connector.create({

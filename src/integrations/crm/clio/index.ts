@@ -229,7 +229,26 @@ class ClioConnector implements Connector {
         headers: update.precondition ? { "if-match": update.precondition } : {},
       }),
     );
-    return this.toRecord(kind, object(answer.data));
+    const record = this.toRecord(kind, object(answer.data));
+    // The matter first: a 412 stops the update before its client is touched.
+    if (kind === "case" && (await this.updateCaseClient(update, record))) {
+      return (await this.get("case", update.id)) ?? record;
+    }
+    return record;
+  }
+
+  /**
+   * A case's `client.*` fields belong to its client contact: those that differ from what the matter
+   * shows are written there (else a mapped client phone would never reach Clio). True when it wrote.
+   */
+  private async updateCaseClient(update: CrmUpdate, record: CrmRecord): Promise<boolean> {
+    const changed = changedClientFields(update.fields, record.fields);
+    if (!record.clientId || Object.keys(changed).length === 0) return false;
+    const existing = await this.read("client", record.clientId);
+    if (!existing) return false;
+    const data = writeToContact({ object: "client", fields: changed }, { create: false, existing });
+    await this.client.call("PATCH", PATHS.client.one(record.clientId), { body: { data } });
+    return true;
   }
 
   async search(query: CrmSearch): Promise<CrmRecord[]> {
@@ -264,6 +283,26 @@ class ClioConnector implements Connector {
   readNotification(headers: Record<string, string>, body: Buffer): { object: CrmObject; id: string } | null {
     return readClioNotification(this.context.credentials.webhook_secret, headers, body);
   }
+}
+
+/** `client.first_name` … of a write that differ from the record's, as the contact's own field names. */
+export function changedClientFields(
+  wanted: Record<string, unknown>,
+  held: Record<string, unknown>,
+): Record<string, unknown> {
+  const names: Record<string, string> = {
+    "client.first_name": "first_name",
+    "client.last_name": "last_name",
+    "client.phone": "phone",
+    "client.email": "email",
+  };
+  const out: Record<string, unknown> = {};
+  for (const [from, to] of Object.entries(names)) {
+    if (!(from in wanted)) continue;
+    const value = wanted[from] ?? "";
+    if (String(value) !== String(held[from] ?? "")) out[to] = wanted[from];
+  }
+  return out;
 }
 
 export interface ClioWebhook {

@@ -278,9 +278,18 @@ class FilevineConnector implements Connector {
       );
       return contactToRecord(contact);
     }
+    const before = await this.get("case", update.id);
+    if (!before) throw new CrmError("not_found", `Filevine has no project ${update.id}`);
     const body = writeToProject(update, { create: false });
     if (Object.keys(body).length > 0) await this.client.call("PATCH", `/Projects/${update.id}`, { body });
     await this.writeForms(update.id, update);
+    // The case's client.* fields belong to its client contact: write there the ones that changed.
+    const changed = changedClientFields(update.fields, before.fields);
+    if (before.clientId && Object.keys(changed).length > 0) {
+      await this.client.call("PATCH", `/Contacts/${before.clientId}`, {
+        body: writeToContact(changed, { create: false }),
+      });
+    }
     const record = await this.get("case", update.id);
     if (!record) throw new CrmError("not_found", `Filevine has no project ${update.id}`);
     return record;
@@ -323,6 +332,24 @@ class FilevineConnector implements Connector {
     }
     return [...found.values()];
   }
+}
+
+/** `client.first_name` … of a write that differ from the record's, as the contact's field names. */
+export function changedClientFields(
+  wanted: Record<string, unknown>,
+  held: Record<string, unknown>,
+): Record<string, unknown> {
+  const names: Record<string, string> = {
+    "client.first_name": "FirstName",
+    "client.last_name": "LastName",
+    "client.phone": "phone",
+    "client.email": "email",
+  };
+  const out: Record<string, unknown> = {};
+  for (const [from, to] of Object.entries(names)) {
+    if (from in wanted && String(wanted[from] ?? "") !== String(held[from] ?? "")) out[to] = wanted[from];
+  }
+  return out;
 }
 
 export interface FilevineSubscription {

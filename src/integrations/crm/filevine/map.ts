@@ -91,8 +91,9 @@ export function projectToRecord(project: Json, contact: Json | null, forms: Reco
     if (value !== null) fields[name] = value;
   }
   const client: Record<string, unknown> = {
-    "client.first_name": project.ClientFirstName ?? contact?.FirstName,
-    "client.last_name": project.ClientLastName ?? contact?.LastName,
+    // The contact, when read, is the truth: the project's copy of the name may lag behind it.
+    "client.first_name": contact?.FirstName ?? project.ClientFirstName,
+    "client.last_name": contact?.LastName ?? project.ClientLastName,
     "client.phone": contact ? contactPhone(contact) : null,
     "client.email": contact ? contactEmail(contact) : null,
   };
