@@ -129,6 +129,29 @@ describe("Clio OAuth", () => {
     expect(exchanges.map((e) => e.response?.status)).toEqual([200, 200]);
   });
 
+  it("a revoked refresh token fails with auth, saying to reconnect, in Clio's words", async () => {
+    const other = await startClioFake();
+    try {
+      const changed: Record<string, string>[] = [];
+      const connector = clioProvider.connect({
+        ...context(),
+        baseUrl: other.url,
+        credentials: { ...other.credentials },
+        onCredentialsChanged: async (c) => void changed.push(c),
+      });
+      await connector.test();
+      other.revokeTokens();
+      const error = await connector.get("case", "1").catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(CrmError);
+      expect(error).toMatchObject({ stage: "auth", status: 400 });
+      expect((error as CrmError).message).toMatch(/reconnect the Clio account/);
+      expect((error as CrmError).vendorMessage).toContain("invalid or was revoked");
+      expect(changed).toEqual([]);
+    } finally {
+      await other.close();
+    }
+  });
+
   it("a direct token without a refresh token fails with auth on 401, without trying to refresh", async () => {
     const connector = clioProvider.connect(context({ credentials: { access_token: "revoked-or-wrong" } }));
     const error = await connector.test().catch((e: unknown) => e);
