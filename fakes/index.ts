@@ -1,4 +1,6 @@
 import { startCalcomFake } from "./calcom.js";
+import { startClioFake } from "./clio.js";
+import { startFilevineFake } from "./filevine.js";
 import { startLawRulerFake } from "./lawruler.js";
 import type { FakeOptions } from "./shared.js";
 import { startSmartAdvocateFake } from "./smartadvocate.js";
@@ -45,6 +47,32 @@ export const FAKES: SandboxFake[] = [
         url: fake.url,
         credentials: fake.credentials,
         connection: { provider: "smartadvocate", base_url: fake.url, credentials: fake.credentials },
+        close: () => fake.close(),
+      };
+    },
+  },
+  {
+    name: "clio",
+    label: "Clio Manage",
+    async start(options) {
+      const fake = await startClioFake({ seed: SANDBOX_SEED, ...options });
+      return {
+        url: fake.url,
+        credentials: fake.credentials,
+        connection: { provider: "clio", base_url: fake.url, credentials: fake.credentials },
+        close: () => fake.close(),
+      };
+    },
+  },
+  {
+    name: "filevine",
+    label: "Filevine",
+    async start(options) {
+      const fake = await startFilevineFake({ seed: SANDBOX_SEED, ...options });
+      return {
+        url: fake.url,
+        credentials: fake.credentials,
+        connection: { provider: "filevine", base_url: fake.url, credentials: fake.credentials },
         close: () => fake.close(),
       };
     },

@@ -60,7 +60,13 @@ describe("switchboard sandbox", () => {
           api_key?: string;
         },
     );
-    expect(connections.map((c) => c.provider)).toEqual(["lawruler", "smartadvocate", "calcom"]);
+    expect(connections.map((c) => c.provider)).toEqual([
+      "lawruler",
+      "smartadvocate",
+      "clio",
+      "filevine",
+      "calcom",
+    ]);
     const calcom = connections.find((c) => c.provider === "calcom");
     const account = await new CalcomProvider({
       apiKey: calcom?.api_key ?? "",
@@ -93,7 +99,7 @@ describe("switchboard sandbox", () => {
     expect(await only.exited).toBe(0);
 
     const wrong = runSandbox(["--only", "salesforce"], /unknown fake/);
-    expect(await wrong.ready).toContain("known: lawruler, smartadvocate, calcom");
+    expect(await wrong.ready).toContain("known: lawruler, smartadvocate, clio, filevine, calcom");
     expect(await wrong.exited).toBe(2);
   });
 });

@@ -1,5 +1,7 @@
 import { Agent } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startClioFake } from "../../fakes/clio.js";
+import { startFilevineFake } from "../../fakes/filevine.js";
 import { startLawRulerFake } from "../../fakes/lawruler.js";
 import type { FakeOptions } from "../../fakes/shared.js";
 import { startSmartAdvocateFake } from "../../fakes/smartadvocate.js";
@@ -31,11 +33,12 @@ interface Harness<F extends Fake = Fake> {
   /** A valid create with a standard and a custom field; `unique` keeps phones and emails apart. */
   sample(unique: number): CrmWrite;
   /** A change to a record written with {@link sample}. */
-  change: { fields: Record<string, unknown>; status: string; substatus: string };
+  /** `substatus` null: the CRM has no substatuses (Filevine's phases). */
+  change: { fields: Record<string, unknown>; status: string; substatus: string | null };
   /** A write the vendor rejects, and the words it rejects it with. */
   invalid: { write: CrmWrite; message: string };
   /** A custom field the schema must report, a case type, a status with a substatus. */
-  schema: { customField: string; caseType: string; status: string; substatus: string };
+  schema: { customField: string; caseType: string; status: string; substatus: string | null };
   /** The field ids a record's phone and email are under. */
   phoneField: string;
   emailField: string;
@@ -224,7 +227,67 @@ const smartadvocate: Harness<Awaited<ReturnType<typeof startSmartAdvocateFake>>>
   },
 };
 
-const HARNESSES = { lawruler, smartadvocate } as unknown as Record<string, Harness>;
+const clio: Harness<Awaited<ReturnType<typeof startClioFake>>> = {
+  start: (options) => startClioFake(options),
+  wrong: () => ({ access_token: "not-a-clio-token" }),
+  revoke: (fake) => fake.revokeTokens(),
+  sample: (unique) => ({
+    object: "case",
+    fields: {
+      description: `Alvarez${unique} v. Acme Trucking`,
+      "client.first_name": "Ana",
+      "client.last_name": `Alvarez${unique}`,
+      "client.phone": `+1202555${String(unique).padStart(4, "0")}`,
+      "client.email": `ana.${unique}@example.com`,
+      "5001": `PR-${unique}`,
+    },
+    caseType: "11",
+    status: "open",
+    externalId: `cas_${unique}`,
+  }),
+  change: { fields: { location: "Austin", "5002": "Dr. Rivera" }, status: "pending", substatus: "102" },
+  invalid: {
+    write: { object: "case", fields: { description: "A", "client.last_name": "B" }, caseType: "999" },
+    message: "Practice area is invalid",
+  },
+  schema: { customField: "5003", caseType: "13", status: "pending", substatus: "104" },
+  phoneField: "client.phone",
+  emailField: "client.email",
+};
+
+const filevine: Harness<Awaited<ReturnType<typeof startFilevineFake>>> = {
+  start: (options) => startFilevineFake(options),
+  wrong: (fake) => ({ ...fake.credentials, pat: "fvpat_not-the-token" }),
+  revoke: (fake) => fake.revokePat(),
+  sample: (unique) => ({
+    object: "case",
+    fields: {
+      ProjectName: `Alvarez${unique} v. Acme Trucking`,
+      "client.first_name": "Ana",
+      "client.last_name": `Alvarez${unique}`,
+      "client.phone": `+1202555${String(unique).padStart(4, "0")}`,
+      "client.email": `ana.${unique}@example.com`,
+      "intake.policeReportNumber": `PR-${unique}`,
+    },
+    caseType: "31",
+    status: "401",
+    externalId: `cas_${unique}`,
+  }),
+  change: {
+    fields: { Description: "Rear-ended", "intake.treatingPhysician": "Dr. Rivera" },
+    status: "403",
+    substatus: null,
+  },
+  invalid: {
+    write: { object: "case", fields: { ProjectName: "A", "client.last_name": "B" }, caseType: "999" },
+    message: "Invalid ProjectTypeId",
+  },
+  schema: { customField: "intake.injuryType", caseType: "32", status: "412", substatus: null },
+  phoneField: "client.phone",
+  emailField: "client.email",
+};
+
+const HARNESSES = { lawruler, smartadvocate, clio, filevine } as unknown as Record<string, Harness>;
 
 const dispatcher = new Agent({ keepAliveTimeout: 10_000 });
 afterAll(() => dispatcher.close());
@@ -292,7 +355,8 @@ for (const provider of crmProviders()) {
       expect(schema.fields.find((f) => f.id === harness.phoneField)).toMatchObject({ custom: false });
       expect(schema.caseTypes.map((t) => t.id)).toContain(harness.schema.caseType);
       const status = schema.statuses.find((s) => s.id === harness.schema.status);
-      expect(status?.substatuses.map((s) => s.id)).toContain(harness.schema.substatus);
+      if (harness.schema.substatus === null) expect(status).toBeDefined();
+      else expect(status?.substatuses.map((s) => s.id)).toContain(harness.schema.substatus);
     });
 
     it("creates a record, reads it back and updates it", async () => {

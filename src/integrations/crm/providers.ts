@@ -1,4 +1,6 @@
+import { clioProvider } from "./clio/index.js";
 import type { CrmProvider } from "./connector.js";
+import { filevineProvider } from "./filevine/index.js";
 import { lawRulerProvider } from "./lawruler/index.js";
 import { smartAdvocateProvider } from "./smartadvocate/index.js";
 
@@ -6,7 +8,12 @@ import { smartAdvocateProvider } from "./smartadvocate/index.js";
  * Every CRM product Switchboard connects to, by name. Adding a CRM is one folder and one line here;
  * nothing else switches on the provider's name.
  */
-const PROVIDERS: readonly CrmProvider[] = [lawRulerProvider, smartAdvocateProvider];
+const PROVIDERS: readonly CrmProvider[] = [
+  lawRulerProvider,
+  smartAdvocateProvider,
+  clioProvider,
+  filevineProvider,
+];
 
 export function crmProviders(): readonly CrmProvider[] {
   return PROVIDERS;
