@@ -8,14 +8,6 @@ import { deliveryRepository } from "./deliveries.js";
 import { eventRepository } from "./events.js";
 import { importRepository } from "./imports/index.js";
 import type { ImportRepository } from "./imports/repository.js";
-import { KyselyJobRepository } from "./jobs/index.js";
-import type { JobRepository } from "./jobs/repository.js";
-import { migrationProvider } from "./migrations/index.js";
-import { queueRepository } from "./queue/index.js";
-import { schedulingRepository } from "./scheduling/index.js";
-import type { SchedulingRepository } from "./scheduling/repository.js";
-import type { Database } from "./schema.js";
-import { settingRepository } from "./settings.js";
 import type {
   CaseRepository,
   ClientMergeRepository,
@@ -30,7 +22,15 @@ import type {
   TenantRepository,
   TenantSettingsRepository,
   TimelineRepository,
-} from "./store.js";
+} from "./index.js";
+import { KyselyJobRepository } from "./jobs/index.js";
+import type { JobRepository } from "./jobs/repository.js";
+import { migrationProvider } from "./migrations/index.js";
+import { queueRepository } from "./queue/index.js";
+import { schedulingRepository } from "./scheduling/index.js";
+import type { SchedulingRepository } from "./scheduling/repository.js";
+import type { Database } from "./schema.js";
+import { settingRepository } from "./settings.js";
 import { tenantSettingsRepository } from "./tenant-settings.js";
 import { tenantRepository } from "./tenants.js";
 import { timelineRepository } from "./timeline.js";

@@ -1,5 +1,4 @@
 import type { ImportObject, MappedColumn } from "../../domain/records/import-columns.js";
-import type { NewJob } from "../jobs/repository.js";
 import type {
   CaseFilter,
   CaseRecord,
@@ -9,7 +8,8 @@ import type {
   ListOptions,
   Page,
   RecordOutbox,
-} from "../store.js";
+} from "../index.js";
+import type { NewJob } from "../jobs/repository.js";
 import type { CreatedRange } from "./export.js";
 
 export type { CreatedRange } from "./export.js";
