@@ -17,11 +17,8 @@ export function trestlePerson(json: unknown): { found: FoundData; confidence: nu
   if (str(json.carrier)) demographics.carrier = str(json.carrier);
   const person =
     (owners ?? []).filter(isRecord).find((o) => o.type === "Person") ?? (owners ?? []).filter(isRecord)[0];
-  if (!json.is_valid || !person) {
-    return Object.keys(demographics).length > 0 && json.is_valid
-      ? { found: { demographics }, confidence: 0.5 }
-      : "none";
-  }
+  // A number without an owner is no match: line type alone is not a person.
+  if (!json.is_valid || !person) return "none";
   const first = str(person.firstname);
   const last = str(person.lastname);
   if (first && last && person.type === "Person") {
