@@ -3,6 +3,7 @@ import { openPostgresStore } from "./postgres/index.js";
 import { openSqliteStore } from "./sqlite/index.js";
 import type { Store } from "./store.js";
 
+export type * from "./enrichment/repository.js";
 export type * from "./imports/repository.js";
 export type * from "./jobs/repository.js";
 export type * from "./store.js";

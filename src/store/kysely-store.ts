@@ -3,6 +3,8 @@ import { caseRepository } from "./cases.js";
 import { clientMergeRepository } from "./client-merges.js";
 import { clientRepository } from "./clients.js";
 import { deliveryRepository } from "./deliveries.js";
+import { enrichmentRepository } from "./enrichment/index.js";
+import type { EnrichmentRepository } from "./enrichment/repository.js";
 import { eventRepository } from "./events.js";
 import { importRepository } from "./imports/index.js";
 import type { ImportRepository } from "./imports/repository.js";
@@ -47,6 +49,7 @@ export class KyselyStore implements Store {
   readonly clientMerges: ClientMergeRepository;
   readonly timeline: TimelineRepository;
   readonly imports: ImportRepository;
+  readonly enrichment: EnrichmentRepository;
 
   constructor(
     readonly db: Kysely<Database>,
@@ -68,6 +71,7 @@ export class KyselyStore implements Store {
     this.clientMerges = clientMergeRepository(db);
     this.timeline = timelineRepository(db);
     this.imports = importRepository(db, dialect);
+    this.enrichment = enrichmentRepository(db, dialect);
   }
 
   async migrate(): Promise<void> {

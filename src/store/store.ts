@@ -10,6 +10,7 @@ import type {
   WebhookFilters,
   WebhookHold,
 } from "../domain/webhook.js";
+import type { EnrichmentRepository } from "./enrichment/repository.js";
 import type { ImportRepository } from "./imports/repository.js";
 import type { JobRepository, NewJob } from "./jobs/repository.js";
 import type { DeliveryStatus, WebhookHealthTable } from "./schema.js";
@@ -607,4 +608,6 @@ export interface Store {
   readonly timeline: TimelineRepository;
   /** Imports of clients and cases from files, with their progress. */
   readonly imports: ImportRepository;
+  /** Enrichment providers, settings, runs, lookups (the spend ledger), cache and provenance. */
+  readonly enrichment: EnrichmentRepository;
 }

@@ -14,6 +14,7 @@ import * as m0012 from "./0012_tenant_settings.js";
 import * as m0013 from "./0013_event_links.js";
 import * as m0014 from "./0014_imports.js";
 import * as m0015 from "./0015_webhook_signing_keys.js";
+import * as m0017 from "./0017_enrichment.js";
 
 /** Append-only: a migration that has landed is never edited; a schema change is a new file. */
 const migrations: Record<string, Migration> = {
@@ -32,6 +33,7 @@ const migrations: Record<string, Migration> = {
   "0013_event_links": m0013,
   "0014_imports": m0014,
   "0015_webhook_signing_keys": m0015,
+  "0017_enrichment": m0017,
 };
 
 /** The migration this code expects the store to be at (names sort in order). */
