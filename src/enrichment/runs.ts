@@ -1,0 +1,58 @@
+import { DEFAULT_MAX_ATTEMPTS } from "../domain/jobs.js";
+import { generateId } from "../domain/ids.js";
+import type { Trigger } from "../domain/enrichment/settings.js";
+import type { DataKind } from "../domain/enrichment/types.js";
+import type { NewJob, RunRecord } from "../store/index.js";
+
+/** The job kind that performs enrichment runs. */
+export const ENRICHMENT_KIND = "enrichment";
+
+export function newRun(tenantId: string, clientId: string, trigger: Trigger, triggerKey: string, wanted: DataKind[], now: number): RunRecord {
+  return {
+    id: generateId("enr_"),
+    tenant_id: tenantId,
+    client_id: clientId,
+    trigger,
+    trigger_key: triggerKey,
+    status: "queued",
+    wanted,
+    provider: null,
+    fields_found: [],
+    fields_written: [],
+    data: null,
+    cost_micros: 0,
+    error: null,
+    created_at: now,
+    finished_at: null,
+  };
+}
+
+/** The job of a stored run. */
+export function runJob(run: RunRecord): NewJob {
+  return {
+    tenant_id: run.tenant_id,
+    kind: ENRICHMENT_KIND,
+    payload: { run_id: run.id },
+    run_at: run.created_at,
+    max_attempts: DEFAULT_MAX_ATTEMPTS,
+    unique_key: `${ENRICHMENT_KIND}:${run.id}`,
+    schedule: null,
+  };
+}
+
+/**
+ * The job of an event trigger (an inbound call or SMS): the client is found by phone when the job
+ * runs, since intake may still be creating it. One job per event (its unique key), and the run it
+ * makes is unique per client and event, so a redelivered event never enriches twice.
+ */
+export function eventJob(tenantId: string, trigger: "call" | "sms", eventId: string, phone: string, now: number): NewJob {
+  return {
+    tenant_id: tenantId,
+    kind: ENRICHMENT_KIND,
+    payload: { trigger, trigger_key: eventId, phone },
+    run_at: now,
+    max_attempts: DEFAULT_MAX_ATTEMPTS,
+    unique_key: `${ENRICHMENT_KIND}:${tenantId}:${eventId}`,
+    schedule: null,
+  };
+}
