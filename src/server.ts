@@ -11,7 +11,13 @@ import { HttpSender, type Sender } from "./delivery/sender.js";
 import { WebhookTester } from "./delivery/tester.js";
 import { ThreadedSender } from "./delivery/threaded-sender.js";
 import { generateApiKey } from "./domain/ids.js";
+import { ProviderBreakers } from "./enrichment/breakers.js";
+import { EnrichmentEngine } from "./enrichment/engine.js";
+import { ENRICHMENT_KIND } from "./enrichment/runs.js";
+import { Enrichment } from "./enrichment/service.js";
+import { allFollowUps, enrichmentFollowUps } from "./enrichment/triggers.js";
 import { EventIngest } from "./events/ingest.js";
+import { enrichmentKind } from "./jobs/enrichment.js";
 import { IMPORT_KIND, importKind } from "./jobs/import.js";
 import { JobKinds } from "./jobs/kinds.js";
 import { RETENTION_KIND, retentionKind, scheduleRetention } from "./jobs/retention.js";
@@ -137,7 +143,10 @@ export async function startServer(config: Config, role: Role, log: Logger): Prom
     dispatcher,
     wake,
     (count) => metrics.eventsAccepted.inc(count),
-    intakeFollowUps(settings),
+    allFollowUps(
+      intakeFollowUps(settings),
+      enrichmentFollowUps(store, (tenantId) => settings.region(tenantId)),
+    ),
   );
   const records = createRecords(store, ingest, settings);
   if (role !== "api") {
@@ -145,7 +154,14 @@ export async function startServer(config: Config, role: Role, log: Logger): Prom
     const kinds = new JobKinds()
       .register(RETENTION_KIND, retentionKind(store.events, config.retentionDays, log))
       .register(INTAKE_KIND, intakeKind(store, records))
-      .register(IMPORT_KIND, importKind(store, records, ingest, log));
+      .register(IMPORT_KIND, importKind(store, records, ingest, log))
+      .register(
+        ENRICHMENT_KIND,
+        enrichmentKind(
+          store,
+          new EnrichmentEngine(store, cipher, records, ingest, new ProviderBreakers(), log),
+        ),
+      );
     jobs = new JobRunner(
       {
         owner: config.nodeId,
@@ -183,6 +199,7 @@ export async function startServer(config: Config, role: Role, log: Logger): Prom
         listen,
         metrics,
         readiness,
+        enrichment: new Enrichment(store, cipher, destinations),
         wake,
       },
       log,

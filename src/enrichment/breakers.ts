@@ -14,7 +14,13 @@ import {
 export class ProviderBreakers {
   private readonly circuits = new Map<string, Circuit>();
 
-  constructor(private readonly policy: BreakerPolicy = { failureThreshold: 5, initialOpenMs: 30_000, maxOpenMs: 10 * 60_000 }) {}
+  constructor(
+    private readonly policy: BreakerPolicy = {
+      failureThreshold: 5,
+      initialOpenMs: 30_000,
+      maxOpenMs: 10 * 60_000,
+    },
+  ) {}
 
   admit(tenantId: string, provider: string, now: number): boolean {
     const key = `${tenantId}:${provider}`;

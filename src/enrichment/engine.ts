@@ -73,7 +73,11 @@ export class EnrichmentEngine {
     };
     const providers = readyProviders(await repo.providers(tenantId), this.cipher);
     const byName = new Map(providers.map((p) => [p.provider.name as string, p]));
-    const waterfall = providers.map((p) => ({ name: p.provider.name, priority: p.priority, capabilities: p.provider.capabilities }));
+    const waterfall = providers.map((p) => ({
+      name: p.provider.name,
+      priority: p.priority,
+      capabilities: p.provider.capabilities,
+    }));
 
     const input = inputOf(client);
     const state = { input, found: {} as FoundData, tried: [] as string[] };
@@ -81,19 +85,33 @@ export class EnrichmentEngine {
     /** Which provider gave each data kind first, with its confidence (provenance). */
     const sourceOf = new Map<DataKind, { provider: string; confidence: number }>();
 
-    for (let step = nextStep(waterfall, run.wanted, state); step; step = nextStep(waterfall, run.wanted, state)) {
+    for (
+      let step = nextStep(waterfall, run.wanted, state);
+      step;
+      step = nextStep(waterfall, run.wanted, state)
+    ) {
       if (signal.aborted) throw signal.reason ?? new Error("aborted");
       state.tried.push(step.provider);
       const ready = byName.get(step.provider);
       if (!ready) continue;
       const asked = inputWithFound(input, state.found);
-      const answer = await this.lookup(run, ready, asked, step.ask, month, limits, settings.cache_days, signal);
+      const answer = await this.lookup(
+        run,
+        ready,
+        asked,
+        step.ask,
+        month,
+        limits,
+        settings.cache_days,
+        signal,
+      );
       steps.push(answer.step);
       if (answer.result?.outcome !== "found") continue;
       const before = new Set(kindsFound(state.found));
       state.found = mergeFound(state.found, answer.result.data, step.ask);
       for (const kind of kindsFound(state.found)) {
-        if (!before.has(kind)) sourceOf.set(kind, { provider: step.provider, confidence: answer.result.confidence });
+        if (!before.has(kind))
+          sourceOf.set(kind, { provider: step.provider, confidence: answer.result.confidence });
       }
     }
 
@@ -111,7 +129,10 @@ export class EnrichmentEngine {
         status === "failed"
           ? failed.map((s) => `${s.provider}: ${s.error}`).join("; ")
           : status === "skipped_budget"
-            ? steps.filter((s) => s.status === "skipped_budget").map((s) => `${s.provider}: ${s.error}`).join("; ")
+            ? steps
+                .filter((s) => s.status === "skipped_budget")
+                .map((s) => `${s.provider}: ${s.error}`)
+                .join("; ")
             : steps.length === 0
               ? "no enabled provider can look this client up for the data wanted"
               : null;
@@ -130,12 +151,19 @@ export class EnrichmentEngine {
         run.client_id,
         plan.written.map((field) => {
           const source = sourceOf.get(ENRICHED_FIELDS[field]);
-          return { field, provider: source?.provider ?? "", run_id: run.id, confidence: source?.confidence ?? 0, written_at: now };
+          return {
+            field,
+            provider: source?.provider ?? "",
+            run_id: run.id,
+            confidence: source?.confidence ?? 0,
+            written_at: now,
+          };
         }),
       );
     }
     const paidSteps = steps.filter((s) => s.status === "found" || s.status === "not_found");
-    const status: RunStatus = paidSteps.length === 0 && steps.some((s) => s.status === "cached") ? "cached" : "found";
+    const status: RunStatus =
+      paidSteps.length === 0 && steps.some((s) => s.status === "cached") ? "cached" : "found";
     const providersUsed = [...new Set([...sourceOf.values()].map((s) => s.provider))];
     const finished = await this.finish(run, {
       status,
@@ -172,7 +200,10 @@ export class EnrichmentEngine {
     return finished;
   }
 
-  private async finish(run: RunRecord, fields: Partial<RunRecord> & { status: RunStatus }): Promise<RunRecord> {
+  private async finish(
+    run: RunRecord,
+    fields: Partial<RunRecord> & { status: RunStatus },
+  ): Promise<RunRecord> {
     const done = { ...fields, finished_at: Date.now() };
     await this.store.enrichment.updateRun(run.id, done);
     return { ...run, ...done };
@@ -209,9 +240,18 @@ export class EnrichmentEngine {
       }
     }
     const estimate = maxCostOf(ready.price, [...ready.provider.pricedFields]);
-    const lookup = previous ?? (await repo.reserveLookup(tenantId, run.id, name, month, estimate, limits, now));
+    const lookup =
+      previous ?? (await repo.reserveLookup(tenantId, run.id, name, month, estimate, limits, now));
     if (lookup.status === "skipped_budget") {
-      return { step: { provider: name, status: "skipped_budget", cost_micros: 0, error: lookup.error ?? "over budget" }, result: null };
+      return {
+        step: {
+          provider: name,
+          status: "skipped_budget",
+          cost_micros: 0,
+          error: lookup.error ?? "over budget",
+        },
+        result: null,
+      };
     }
     const outcome = await this.ask(run, ready, input, ask, signal);
     if (!outcome.ok) {
@@ -222,7 +262,8 @@ export class EnrichmentEngine {
     const cost = ready.provider.costOf(outcome.result, ready.price);
     const status = outcome.result.outcome;
     await repo.settleLookup(lookup.id, status, cost, outcome.result, null, Date.now());
-    if (cacheDays > 0) await repo.putCache(tenantId, name, key, outcome.result, Date.now(), Date.now() + cacheDays * DAY_MS);
+    if (cacheDays > 0)
+      await repo.putCache(tenantId, name, key, outcome.result, Date.now(), Date.now() + cacheDays * DAY_MS);
     return { step: { provider: name, status, cost_micros: cost }, result: outcome.result };
   }
 
@@ -255,10 +296,12 @@ export class EnrichmentEngine {
         duration_ms: exchange.duration_ms,
         created_at: Date.now(),
       });
-      const retryable = !outcome.ok && (outcome.failure.kind === "rate_limited" || outcome.failure.kind === "transient");
+      const retryable =
+        !outcome.ok && (outcome.failure.kind === "rate_limited" || outcome.failure.kind === "transient");
       this.breakers.record(run.tenant_id, name, !retryable, Date.now());
       if (!retryable || outcome.ok) return outcome;
-      const waitMs = outcome.failure.retryAfterS !== null ? outcome.failure.retryAfterS * 1000 : 1000 * 2 ** attempt;
+      const waitMs =
+        outcome.failure.retryAfterS !== null ? outcome.failure.retryAfterS * 1000 : 1000 * 2 ** attempt;
       if (attempt >= this.options.inlineRetries || waitMs > this.options.maxInlineWaitMs) {
         throw new LookupDeferred(outcome.failure.message);
       }

@@ -1,13 +1,20 @@
-import { DEFAULT_MAX_ATTEMPTS } from "../domain/jobs.js";
-import { generateId } from "../domain/ids.js";
 import type { Trigger } from "../domain/enrichment/settings.js";
 import type { DataKind } from "../domain/enrichment/types.js";
+import { generateId } from "../domain/ids.js";
+import { DEFAULT_MAX_ATTEMPTS } from "../domain/jobs.js";
 import type { NewJob, RunRecord } from "../store/index.js";
 
 /** The job kind that performs enrichment runs. */
 export const ENRICHMENT_KIND = "enrichment";
 
-export function newRun(tenantId: string, clientId: string, trigger: Trigger, triggerKey: string, wanted: DataKind[], now: number): RunRecord {
+export function newRun(
+  tenantId: string,
+  clientId: string,
+  trigger: Trigger,
+  triggerKey: string,
+  wanted: DataKind[],
+  now: number,
+): RunRecord {
   return {
     id: generateId("enr_"),
     tenant_id: tenantId,
@@ -45,7 +52,13 @@ export function runJob(run: RunRecord): NewJob {
  * runs, since intake may still be creating it. One job per event (its unique key), and the run it
  * makes is unique per client and event, so a redelivered event never enriches twice.
  */
-export function eventJob(tenantId: string, trigger: "call" | "sms", eventId: string, phone: string, now: number): NewJob {
+export function eventJob(
+  tenantId: string,
+  trigger: "call" | "sms",
+  eventId: string,
+  phone: string,
+  now: number,
+): NewJob {
   return {
     tenant_id: tenantId,
     kind: ENRICHMENT_KIND,

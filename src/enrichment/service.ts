@@ -70,7 +70,10 @@ export class Enrichment {
 
   async putProvider(tenantId: string, name: string, input: ProviderInput): Promise<ProviderView> {
     if (!isProviderName(name)) {
-      throw invalid("/params/name", `unknown enrichment provider "${name}"; known: ${PROVIDER_NAMES.join(", ")}`);
+      throw invalid(
+        "/params/name",
+        `unknown enrichment provider "${name}"; known: ${PROVIDER_NAMES.join(", ")}`,
+      );
     }
     const provider = ENRICHMENT_PROVIDERS[name];
     const current = (await this.store.enrichment.providers(tenantId)).find((r) => r.name === name) ?? null;
@@ -81,10 +84,14 @@ export class Enrichment {
       const given = Object.keys(input.credentials);
       const unknown = given.filter((k) => !fields.includes(k));
       if (unknown.length > 0) {
-        throw invalid("/body/credentials", `${provider.label} takes ${fields.join(", ")}; not ${unknown.join(", ")}`);
+        throw invalid(
+          "/body/credentials",
+          `${provider.label} takes ${fields.join(", ")}; not ${unknown.join(", ")}`,
+        );
       }
       const missing = fields.filter((f) => (input.credentials?.[f] ?? "").trim() === "");
-      if (missing.length > 0) throw invalid("/body/credentials", `${provider.label} needs ${missing.join(", ")}`);
+      if (missing.length > 0)
+        throw invalid("/body/credentials", `${provider.label} needs ${missing.join(", ")}`);
       credentials = this.cipher.encrypt(JSON.stringify(input.credentials));
       hint = JSON.stringify(Object.fromEntries(fields.map((f) => [f, mask(input.credentials?.[f] ?? "")])));
     }
@@ -105,7 +112,12 @@ export class Enrichment {
       base_url: input.base_url === undefined ? (current?.base_url ?? null) : input.base_url,
       credentials,
       credential_hint: hint,
-      price: input.price === undefined ? (current?.price ?? null) : input.price === null ? null : JSON.stringify(input.price),
+      price:
+        input.price === undefined
+          ? (current?.price ?? null)
+          : input.price === null
+            ? null
+            : JSON.stringify(input.price),
       updated_at: Date.now(),
     };
     await this.store.enrichment.putProvider(record);
@@ -115,17 +127,29 @@ export class Enrichment {
   /** POST /v1/clients/{id}/enrich: a run queued now (202), or 422 saying why it cannot run. */
   async enrichNow(tenantId: string, clientId: string, data: DataKind[] | undefined): Promise<RunRecord> {
     const settings = await this.settings(tenantId);
-    if (!settings.triggers.manual) throw invalid("", "manual enrichment is turned off in the enrichment settings");
+    if (!settings.triggers.manual)
+      throw invalid("", "manual enrichment is turned off in the enrichment settings");
     const client = await this.store.clients.get(tenantId, clientId);
     if (!client) throw notFound("client");
     const wanted = data ?? wantedKinds(settings.data);
-    if (wanted.length === 0) throw invalid("/body/data", "no data kinds to look up: name at least one of phone, email, address, demographics");
-    const providers = (await this.store.enrichment.providers(tenantId)).filter((p) => p.enabled && p.credentials !== null);
+    if (wanted.length === 0)
+      throw invalid(
+        "/body/data",
+        "no data kinds to look up: name at least one of phone, email, address, demographics",
+      );
+    const providers = (await this.store.enrichment.providers(tenantId)).filter(
+      (p) => p.enabled && p.credentials !== null,
+    );
     if (providers.length === 0) throw invalid("", "no enrichment provider is enabled with credentials");
     const input = inputOf(client);
-    const usable = providers.some((p) => isProviderName(p.name) && accepts(ENRICHMENT_PROVIDERS[p.name].capabilities, input));
+    const usable = providers.some(
+      (p) => isProviderName(p.name) && accepts(ENRICHMENT_PROVIDERS[p.name].capabilities, input),
+    );
     if (!usable) {
-      throw invalid("", "the client has nothing the enabled providers can look up by (a phone, an email, or a name with an address)");
+      throw invalid(
+        "",
+        "the client has nothing the enabled providers can look up by (a phone, an email, or a name with an address)",
+      );
     }
     const run = newRun(tenantId, clientId, "manual", `manual:${generateId("req_")}`, wanted, Date.now());
     return (await this.store.enrichment.createRun(run, runJob(run))).run;
@@ -136,13 +160,25 @@ export class Enrichment {
   }
 
   /** Spend this month (the tenant's calendar month) by provider, in USD. */
-  async spend(tenantId: string): Promise<{ month: string; by_provider: Record<string, number>; total: number; monthly_budget: number | null }> {
+  async spend(
+    tenantId: string,
+  ): Promise<{
+    month: string;
+    by_provider: Record<string, number>;
+    total: number;
+    monthly_budget: number | null;
+  }> {
     const tenant = await this.store.tenants.get(tenantId);
     const month = budgetMonth(Date.now(), tenant?.timezone ?? "UTC");
     const micros = await this.store.enrichment.spendByProvider(tenantId, month);
     const byProvider = Object.fromEntries(Object.entries(micros).map(([k, v]) => [k, toUsd(v)]));
     const total = toUsd(Object.values(micros).reduce((a, b) => a + b, 0));
-    return { month, by_provider: byProvider, total, monthly_budget: (await this.settings(tenantId)).monthly_budget };
+    return {
+      month,
+      by_provider: byProvider,
+      total,
+      monthly_budget: (await this.settings(tenantId)).monthly_budget,
+    };
   }
 
   async run(tenantId: string, id: string): Promise<RunRecord> {
@@ -162,9 +198,13 @@ export class Enrichment {
       throw invalid("/body/base_url", "must be https");
     }
     if (url.pathname !== "/" || url.search !== "") {
-      throw invalid("/body/base_url", "is the vendor's host root, without a path (the client adds the version)");
+      throw invalid(
+        "/body/base_url",
+        "is the vendor's host root, without a path (the client adds the version)",
+      );
     }
-    if (url.username || url.password) throw new DomainError("validation_failed", "/body/base_url: no credentials in the URL");
+    if (url.username || url.password)
+      throw new DomainError("validation_failed", "/body/base_url: no credentials in the URL");
   }
 
   private view(name: (typeof PROVIDER_NAMES)[number], record: ProviderRecord | null): ProviderView {
@@ -175,10 +215,15 @@ export class Enrichment {
       enabled: record?.enabled ?? false,
       priority: record?.priority ?? DEFAULT_PRIORITY[name] ?? 10,
       configured: (record?.credentials ?? null) !== null,
-      credentials: record?.credential_hint ? (JSON.parse(record.credential_hint) as Record<string, string>) : {},
+      credentials: record?.credential_hint
+        ? (JSON.parse(record.credential_hint) as Record<string, string>)
+        : {},
       credential_fields: [...provider.credentialFields],
       base_url: record?.base_url ?? provider.defaultBaseUrl,
-      capabilities: { accepts: provider.capabilities.accepts.map((s) => [...s]), gives: [...provider.capabilities.gives] },
+      capabilities: {
+        accepts: provider.capabilities.accepts.map((s) => [...s]),
+        gives: [...provider.capabilities.gives],
+      },
       price: priceOf({ name, price: record?.price ?? null }),
     };
   }

@@ -13,7 +13,10 @@ const TRIGGER_EVENTS: Record<string, "call" | "sms"> = { "call.ended": "call", "
  * event's transaction, so an accepted event is never left unenriched. Settings are read only when a
  * batch holds such an event.
  */
-export function enrichmentFollowUps(store: Store, region: (tenantId: string) => Promise<CountryCode>): EventFollowUps {
+export function enrichmentFollowUps(
+  store: Store,
+  region: (tenantId: string) => Promise<CountryCode>,
+): EventFollowUps {
   return {
     async jobsFor(tenantId, events) {
       const none = events.map((): NewJob[] => []);
@@ -28,7 +31,9 @@ export function enrichmentFollowUps(store: Store, region: (tenantId: string) => 
         const from =
           typeof event.data.from_number === "string"
             ? event.data.from_number
-            : customer && typeof customer === "object" && typeof (customer as Record<string, unknown>).phone === "string"
+            : customer &&
+                typeof customer === "object" &&
+                typeof (customer as Record<string, unknown>).phone === "string"
               ? ((customer as Record<string, unknown>).phone as string)
               : null;
         const phone = from === null ? null : toE164(from, home);

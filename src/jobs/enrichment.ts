@@ -21,7 +21,11 @@ export function enrichmentKind(store: Store, engine: EnrichmentEngine): JobKind 
       } catch (error) {
         if (run && job.attempts >= job.max_attempts && !signal.aborted) {
           const message = error instanceof Error ? error.message : String(error);
-          await store.enrichment.updateRun(run.id, { status: "failed", error: message, finished_at: Date.now() });
+          await store.enrichment.updateRun(run.id, {
+            status: "failed",
+            error: message,
+            finished_at: Date.now(),
+          });
         }
         throw error;
       }
@@ -30,7 +34,12 @@ export function enrichmentKind(store: Store, engine: EnrichmentEngine): JobKind 
   };
 }
 
-async function runOf(store: Store, tenantId: string, payload: Record<string, unknown>, lastAttempt: boolean): Promise<RunRecord | null> {
+async function runOf(
+  store: Store,
+  tenantId: string,
+  payload: Record<string, unknown>,
+  lastAttempt: boolean,
+): Promise<RunRecord | null> {
   if (typeof payload.run_id === "string") {
     const run = await store.enrichment.getRun(tenantId, payload.run_id);
     if (!run) throw new PermanentJobError(`enrichment run ${payload.run_id} not found`);

@@ -2,6 +2,7 @@ import { callEvents } from "./calls.js";
 import { campaignEvents } from "./campaigns.js";
 import { caseEvents } from "./cases.js";
 import { conversationEvents } from "./conversations.js";
+import { enrichmentEvents } from "./enrichment.js";
 import { messageEvents } from "./messaging.js";
 import { platformEvents } from "./platform.js";
 import type { EventTypeDefinition } from "./types.js";
@@ -17,6 +18,7 @@ function deepFreeze<T>(value: T): T {
 
 const definitions = [
   ...caseEvents,
+  ...enrichmentEvents,
   ...callEvents,
   ...conversationEvents,
   ...messageEvents,
