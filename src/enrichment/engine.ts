@@ -10,7 +10,7 @@ import type { EventIngest } from "../events/ingest.js";
 import type { LookupOutcome } from "../integrations/enrichment/provider.js";
 import type { Records } from "../records/index.js";
 import type { SecretCipher } from "../secrets/cipher.js";
-import type { RunRecord, RunStatus, Store } from "../store/index.js";
+import type { ClientRecord, RunRecord, RunStatus, Store } from "../store/index.js";
 import type { ProviderBreakers } from "./breakers.js";
 import { type ReadyProvider, readyProviders } from "./connections.js";
 import { inputOf } from "./inputs.js";
@@ -79,6 +79,15 @@ export class EnrichmentEngine {
       capabilities: p.provider.capabilities,
     }));
 
+    // fill_empty never pays for a kind the client already has.
+    const wanted =
+      settings.write === "fill_empty" ? run.wanted.filter((k) => !hasKind(client, k)) : run.wanted;
+    if (wanted.length === 0) {
+      return this.finish(run, {
+        status: "not_found",
+        error: "the client already has every data kind wanted (fill_empty)",
+      });
+    }
     const input = inputOf(client);
     const state = { input, found: {} as FoundData, tried: [] as string[] };
     const steps: Step[] = [];
@@ -309,6 +318,13 @@ export class EnrichmentEngine {
       await sleep(waitMs, signal);
     }
   }
+}
+
+function hasKind(client: ClientRecord, kind: DataKind): boolean {
+  if (kind === "phone") return client.phones.length > 0;
+  if (kind === "email") return client.emails.length > 0;
+  if (kind === "address") return client.addresses.length > 0;
+  return client.date_of_birth !== null && client.first_name !== null && client.last_name !== null;
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

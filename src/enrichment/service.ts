@@ -160,9 +160,7 @@ export class Enrichment {
   }
 
   /** Spend this month (the tenant's calendar month) by provider, in USD. */
-  async spend(
-    tenantId: string,
-  ): Promise<{
+  async spend(tenantId: string): Promise<{
     month: string;
     by_provider: Record<string, number>;
     total: number;
