@@ -23,7 +23,7 @@ export function startEnformionFake(
         req.headers["galaxy-ap-name"] === credentials.ap_name &&
         req.headers["galaxy-ap-password"] === credentials.ap_password &&
         req.headers["galaxy-search-type"] === "DevAPIContactEnrich",
-      answer(req, mode) {
+      answer(req, mode, matchAny) {
         if (mode === "malformed")
           return { status: 200, body: { person: "not a person", identityScore: "high" } };
         let body: Record<string, unknown> = {};
@@ -40,6 +40,7 @@ export function startEnformionFake(
           };
         }
         const named =
+          matchAny ||
           namesFakePerson([body.Phone as string, body.Email as string]) ||
           (String(body.FirstName).toLowerCase() === "maria" &&
             String(body.LastName).toLowerCase() === "delgado");

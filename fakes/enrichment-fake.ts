@@ -25,6 +25,8 @@ export interface FakeOptions {
   retryAfterS?: number;
   /** Answer `mode` this many times, then `match`. */
   failFirst?: number;
+  /** Treat every person asked about as the known one (benchmarks: many distinct clients). */
+  matchAny?: boolean;
 }
 
 export interface FakeStats {
@@ -70,7 +72,11 @@ export type FakeAnswer = { status: number; body: unknown; headers?: Record<strin
 export interface VendorBehaviour {
   route(req: FakeRequest): boolean;
   authorised(req: FakeRequest): boolean;
-  answer(req: FakeRequest, mode: "match" | "partial" | "no_match" | "malformed"): FakeAnswer;
+  answer(
+    req: FakeRequest,
+    mode: "match" | "partial" | "no_match" | "malformed",
+    matchAny: boolean,
+  ): FakeAnswer;
   error(status: number, message: string): unknown;
 }
 
@@ -124,7 +130,7 @@ export async function startVendorFake<C>(
             headers: retryAfter,
           });
         }
-        const answer = behaviour.answer(request, mode);
+        const answer = behaviour.answer(request, mode, options.matchAny === true);
         if (answer.status === 200 && mode !== "malformed") stats.matches++;
         send(res, answer);
       };

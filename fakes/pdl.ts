@@ -18,10 +18,11 @@ export function startPdlFake(options: FakeOptions = {}): Promise<VendorFake<{ ap
       route: (req) => req.method === "GET" && req.url.pathname === "/v5/person/enrich",
       authorised: (req) =>
         (req.headers["x-api-key"] ?? req.url.searchParams.get("api_key")) === credentials.api_key,
-      answer(req, mode) {
+      answer(req, mode, matchAny) {
         if (mode === "malformed") return { status: 200, body: "<html>upstream error</html>" };
         const q = req.url.searchParams;
         const named =
+          matchAny ||
           namesFakePerson([q.get("phone"), q.get("email")]) ||
           (q.get("first_name")?.toLowerCase() === "maria" && q.get("last_name")?.toLowerCase() === "delgado");
         if (mode === "no_match" || !named) {

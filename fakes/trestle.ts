@@ -17,7 +17,7 @@ export function startTrestleFake(options: FakeOptions = {}): Promise<VendorFake<
     {
       route: (req) => req.method === "GET" && req.url.pathname === "/3.2/phone",
       authorised: (req) => req.headers["x-api-key"] === credentials.api_key,
-      answer(req, mode) {
+      answer(req, mode, matchAny) {
         if (mode === "malformed") return { status: 200, body: { id: "Phone.x", owners: "nobody" } };
         const phone = req.url.searchParams.get("phone") ?? "";
         if (phone === "") return { status: 400, body: { error: { message: "Missing Input: phone" } } };
@@ -36,7 +36,7 @@ export function startTrestleFake(options: FakeOptions = {}): Promise<VendorFake<
           warnings: [],
           error: null,
         };
-        if (mode === "no_match" || !namesFakePerson([phone]))
+        if (mode === "no_match" || !(matchAny || namesFakePerson([phone])))
           return { status: 200, body: { ...base, owners: [] } };
         const full = mode === "match";
         return {

@@ -122,7 +122,7 @@ export class SwitchboardServer {
 
   /** A JSON request with the given API key. Throws on transport errors, not on HTTP errors. */
   async call<T = unknown>(
-    method: "GET" | "POST" | "PATCH" | "DELETE",
+    method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE",
     path: string,
     options: { key?: string; body?: unknown; rawBody?: string } = {},
   ): Promise<ApiResponse<T>> {
@@ -146,7 +146,7 @@ export class SwitchboardServer {
   /** Like call, but throws unless the status is the expected one. */
   async expect<T>(
     status: number,
-    method: "GET" | "POST" | "PATCH" | "DELETE",
+    method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE",
     path: string,
     options: { key?: string; body?: unknown; rawBody?: string } = {},
   ): Promise<T> {
