@@ -39,6 +39,8 @@ export type Role = "api" | "worker" | "all";
 const PER_WEBHOOK_IN_FLIGHT = 10;
 /** Jobs run at once per worker process: jobs are long and few; deliveries keep the rest. */
 const JOB_CONCURRENCY = 2;
+/** Enrichment runs at once per worker process: each mostly waits on a vendor's answer. */
+const ENRICHMENT_CONCURRENCY = 16;
 
 export interface RunningServer {
   store: Store;
@@ -95,6 +97,7 @@ export async function startServer(config: Config, role: Role, log: Logger): Prom
   };
   let dispatcher: Dispatcher | null = null;
   let jobs: JobRunner | null = null;
+  let enrichmentJobs: JobRunner | null = null;
   let stopListening: (() => Promise<void>) | undefined;
   if (role !== "api") {
     if (store.dialect === "sqlite") {
@@ -154,27 +157,43 @@ export async function startServer(config: Config, role: Role, log: Logger): Prom
     const kinds = new JobKinds()
       .register(RETENTION_KIND, retentionKind(store.events, config.retentionDays, log))
       .register(INTAKE_KIND, intakeKind(store, records))
-      .register(IMPORT_KIND, importKind(store, records, ingest, log))
-      .register(
-        ENRICHMENT_KIND,
-        enrichmentKind(
-          store,
-          new EnrichmentEngine(store, cipher, records, ingest, new ProviderBreakers(), log),
-        ),
-      );
+      .register(IMPORT_KIND, importKind(store, records, ingest, log));
     jobs = new JobRunner(
       {
         owner: config.nodeId,
         pollIntervalMs: config.worker.pollIntervalMs,
         leaseMs: config.worker.leaseMs,
         concurrency: JOB_CONCURRENCY,
+        kinds: { except: [ENRICHMENT_KIND] },
       },
       store.jobs,
       kinds,
       log,
     );
+    // Enrichment runs are short and wait on vendors, not on this machine: their own runner, so
+    // they neither queue behind a long import nor hold its slots. Measured (bench enrichment,
+    // SQLite, 50 ms fakes): 29.6 lookups/s sharing the 2 job slots.
+    enrichmentJobs = new JobRunner(
+      {
+        owner: config.nodeId,
+        pollIntervalMs: config.worker.pollIntervalMs,
+        leaseMs: config.worker.leaseMs,
+        concurrency: ENRICHMENT_CONCURRENCY,
+        kinds: { only: [ENRICHMENT_KIND] },
+      },
+      store.jobs,
+      new JobKinds().register(
+        ENRICHMENT_KIND,
+        enrichmentKind(
+          store,
+          new EnrichmentEngine(store, cipher, records, ingest, new ProviderBreakers(), log),
+        ),
+      ),
+      log,
+    );
     await scheduleRetention(store.jobs, Date.now());
     jobs.start();
+    enrichmentJobs.start();
   }
   const workerState = (d: Dispatcher, j: JobRunner) => ({
     lastPollAt: () => d.lastPollAt(),
@@ -221,6 +240,7 @@ export async function startServer(config: Config, role: Role, log: Logger): Prom
         await stopListening?.();
         await dispatcher?.stop();
         await jobs?.stop();
+        await enrichmentJobs?.stop();
         await targets.close();
         await store.close();
       })();

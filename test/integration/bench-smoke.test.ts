@@ -28,6 +28,7 @@ const EXPECTED: Record<string, string[]> = {
     "import / peer",
   ],
   "records-export": ["export rows/s", "export server RSS growth (peak − before)"],
+  enrichment: ["lookups/s", "runs/s"],
 };
 
 const stores = process.env.SWITCHBOARD_TEST_DATABASE_URL ? ["sqlite", "postgres"] : ["sqlite"];
