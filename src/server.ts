@@ -218,7 +218,7 @@ export async function startServer(config: Config, role: Role, log: Logger): Prom
         listen,
         metrics,
         readiness,
-        enrichment: new Enrichment(store, cipher, destinations),
+        enrichment: new Enrichment(store, cipher, destinations, () => enrichmentJobs?.wake()),
         wake,
       },
       log,

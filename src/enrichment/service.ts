@@ -51,6 +51,8 @@ export class Enrichment {
     private readonly store: Store,
     private readonly cipher: SecretCipher,
     private readonly options: { allowPrivateTargets: boolean },
+    /** Tells this node's enrichment runner a run is queued (else it waits for its next poll). */
+    private readonly queued: () => void = () => {},
   ) {}
 
   async settings(tenantId: string): Promise<EnrichmentSettings> {
@@ -152,7 +154,9 @@ export class Enrichment {
       );
     }
     const run = newRun(tenantId, clientId, "manual", `manual:${generateId("req_")}`, wanted, Date.now());
-    return (await this.store.enrichment.createRun(run, runJob(run))).run;
+    const stored = (await this.store.enrichment.createRun(run, runJob(run))).run;
+    this.queued();
+    return stored;
   }
 
   async runs(tenantId: string, filters: RunFilters, options: ListOptions): Promise<Page<RunRecord>> {
