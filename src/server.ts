@@ -13,7 +13,7 @@ import { ThreadedSender } from "./delivery/threaded-sender.js";
 import { generateApiKey } from "./domain/ids.js";
 import { ProviderBreakers } from "./enrichment/breakers.js";
 import { EnrichmentEngine } from "./enrichment/engine.js";
-import { ENRICHMENT_KIND } from "./enrichment/runs.js";
+import { ENRICHMENT_KIND, enqueueImportRuns } from "./enrichment/runs.js";
 import { Enrichment } from "./enrichment/service.js";
 import { allFollowUps, enrichmentFollowUps } from "./enrichment/triggers.js";
 import { EventIngest } from "./events/ingest.js";
@@ -157,7 +157,12 @@ export async function startServer(config: Config, role: Role, log: Logger): Prom
     const kinds = new JobKinds()
       .register(RETENTION_KIND, retentionKind(store.events, config.retentionDays, log))
       .register(INTAKE_KIND, intakeKind(store, records))
-      .register(IMPORT_KIND, importKind(store, records, ingest, log));
+      .register(
+        IMPORT_KIND,
+        importKind(store, records, ingest, log, async (tenantId, importId, clientIds) => {
+          if ((await enqueueImportRuns(store, tenantId, importId, clientIds)) > 0) enrichmentJobs?.wake();
+        }),
+      );
     jobs = new JobRunner(
       {
         owner: config.nodeId,

@@ -1,8 +1,9 @@
 import type { Trigger } from "../domain/enrichment/settings.js";
+import { DEFAULT_ENRICHMENT_SETTINGS, wantedKinds } from "../domain/enrichment/settings.js";
 import type { DataKind } from "../domain/enrichment/types.js";
 import { generateId } from "../domain/ids.js";
 import { DEFAULT_MAX_ATTEMPTS } from "../domain/jobs.js";
-import type { NewJob, RunRecord } from "../store/index.js";
+import type { NewJob, RunRecord, Store } from "../store/index.js";
 
 /** The job kind that performs enrichment runs. */
 export const ENRICHMENT_KIND = "enrichment";
@@ -32,6 +33,27 @@ export function newRun(
     created_at: now,
     finished_at: null,
   };
+}
+
+/**
+ * Runs for the clients an import chunk created (trigger `import`, keyed by the import so a chunk
+ * committed again after a crash makes no second run). Skipped when the import trigger is off.
+ */
+export async function enqueueImportRuns(
+  store: Store,
+  tenantId: string,
+  importId: string,
+  clientIds: string[],
+): Promise<number> {
+  const settings = (await store.enrichment.settings(tenantId)) ?? DEFAULT_ENRICHMENT_SETTINGS;
+  if (!settings.triggers.import) return 0;
+  const wanted = wantedKinds(settings.data);
+  let created = 0;
+  for (const clientId of clientIds) {
+    const run = newRun(tenantId, clientId, "import", `import:${importId}`, wanted, Date.now());
+    if ((await store.enrichment.createRun(run, runJob(run))).created) created++;
+  }
+  return created;
 }
 
 /** The job of a stored run. */

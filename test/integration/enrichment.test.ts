@@ -33,7 +33,7 @@ describe.each(storeKinds())("enrichment on %s", (kind) => {
   const call = (method: string, path: string, body?: unknown) =>
     sb.call(method, path, { key: firm.key, body });
 
-  async function usePdl(priority = 1): Promise<void> {
+  async function connectPdl(priority = 1): Promise<void> {
     const res = await call("PUT", "/v1/enrichment/providers/pdl", {
       credentials: pdl.credentials,
       enabled: true,
@@ -42,7 +42,7 @@ describe.each(storeKinds())("enrichment on %s", (kind) => {
     });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
   }
-  async function useTrestle(priority = 2): Promise<void> {
+  async function connectTrestle(priority = 2): Promise<void> {
     const res = await call("PUT", "/v1/enrichment/providers/trestle", {
       credentials: trestle.credentials,
       enabled: true,
@@ -86,7 +86,7 @@ describe.each(storeKinds())("enrichment on %s", (kind) => {
       enabled: false,
       price: { per_match: 0.28 },
     });
-    await usePdl();
+    await connectPdl();
     const after = await call("GET", "/v1/enrichment/providers");
     expect(after.body.data[0]).toMatchObject({
       configured: true,
@@ -109,7 +109,7 @@ describe.each(storeKinds())("enrichment on %s", (kind) => {
   });
 
   it("refuses a manual enrich of a client with nothing to look up (422)", async () => {
-    await usePdl();
+    await connectPdl();
     const id = await client({ first_name: "Nobody" });
     const res = await call("POST", `/v1/clients/${id}/enrich`, {});
     expect(res.status).toBe(422);
@@ -117,7 +117,7 @@ describe.each(storeKinds())("enrichment on %s", (kind) => {
   });
 
   it("finds and writes empty fields with provenance, a client.enriched event and the cost", async () => {
-    await usePdl();
+    await connectPdl();
     const id = await client();
     const run = await enrich(id);
     expect(run).toMatchObject({ status: "found", provider: "pdl", cost: 0.28 });
@@ -145,7 +145,7 @@ describe.each(storeKinds())("enrichment on %s", (kind) => {
   });
 
   it("fill_empty does not pay for a kind the client already has", async () => {
-    await usePdl();
+    await connectPdl();
     const id = await client({ phones: [{ number: FAKE_PERSON.phone }], emails: ["mine@example.com"] });
     const before = pdl.stats.requests;
     const run = await enrich(id, { data: ["email"] });
@@ -154,7 +154,7 @@ describe.each(storeKinds())("enrichment on %s", (kind) => {
   });
 
   it("a cache hit costs nothing and is recorded as cached", async () => {
-    await usePdl();
+    await connectPdl();
     const id = await client();
     await enrich(id, { data: ["email"] });
     // Another client with the same number: the same lookup, answered from the cache.
@@ -166,8 +166,8 @@ describe.each(storeKinds())("enrichment on %s", (kind) => {
   });
 
   it("walks the waterfall in priority order and stops once all wanted is found", async () => {
-    await useTrestle(1);
-    await usePdl(2);
+    await connectTrestle(1);
+    await connectPdl(2);
     await call("PUT", "/v1/enrichment/settings", { cache_days: 0 });
     trestle.set({ mode: "no_match" });
     const id = await client();
@@ -186,7 +186,7 @@ describe.each(storeKinds())("enrichment on %s", (kind) => {
   });
 
   it("fill_empty keeps a value; overwrite replaces it, but never a hand edit", async () => {
-    await usePdl();
+    await connectPdl();
     await call("PUT", "/v1/enrichment/settings", {
       cache_days: 0,
       data: { phone: false, email: true, address: false, demographics: true },
@@ -224,7 +224,7 @@ describe.each(storeKinds())("enrichment on %s", (kind) => {
   });
 
   it("a provider answering garbage fails the run with the reason and writes nothing", async () => {
-    await usePdl();
+    await connectPdl();
     pdl.set({ mode: "malformed" });
     const id = await client();
     const run = await enrich(id);
@@ -235,7 +235,7 @@ describe.each(storeKinds())("enrichment on %s", (kind) => {
   });
 
   it("retries a 429 after its Retry-After and pays once", async () => {
-    await usePdl();
+    await connectPdl();
     await call("PUT", "/v1/enrichment/settings", { cache_days: 0 });
     pdl.set({ mode: "rate_limited", failFirst: 1, retryAfterS: 1 });
     const id = await client();
@@ -247,7 +247,7 @@ describe.each(storeKinds())("enrichment on %s", (kind) => {
   });
 
   it("50 concurrent triggers with a budget for 5 paid lookups pay for at most 5", async () => {
-    await usePdl();
+    await connectPdl();
     await call("PUT", "/v1/enrichment/settings", {
       cache_days: 0,
       monthly_budget: 1.4,
@@ -289,8 +289,39 @@ describe.each(storeKinds())("enrichment on %s", (kind) => {
     expect(await store.enrichment.spendByProvider(firm.id, "2026-12")).toEqual({ pdl: 1_400_000 });
   });
 
+  it("an import that opts in enriches the clients it creates; without the import trigger it is refused", async () => {
+    await connectPdl();
+    const data = `${JSON.stringify({ first_name: "Ann", phone: FAKE_PERSON.phone })}\n${JSON.stringify({ first_name: "Bo", phone: FAKE_PERSON.second_phone })}\n`;
+    const refused = await call("POST", "/v1/imports", {
+      object: "clients",
+      format: "jsonl",
+      data,
+      enrich: true,
+    });
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.message).toMatch(/import trigger is off/);
+    await call("PUT", "/v1/enrichment/settings", {
+      triggers: { call: false, sms: false, import: true, manual: true },
+    });
+    const started = await call("POST", "/v1/imports", {
+      object: "clients",
+      format: "jsonl",
+      data,
+      enrich: true,
+    });
+    expect(started.status, JSON.stringify(started.body)).toBe(202);
+    let runs: Json[] = [];
+    for (let i = 0; i < 200; i++) {
+      runs = (await call("GET", "/v1/enrichment/runs?trigger=import")).body.data;
+      if (runs.length === 2 && runs.every((r) => FINISHED.includes(r.status))) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(runs).toHaveLength(2);
+    expect(runs.map((r) => r.status).sort()).toEqual(["found", "not_found"]);
+  });
+
   it("enriches the caller of an inbound call once per call event, however often it is sent", async () => {
-    await usePdl();
+    await connectPdl();
     await call("PUT", "/v1/enrichment/settings", {
       triggers: { call: true, sms: true, import: false, manual: true },
       cache_days: 0,

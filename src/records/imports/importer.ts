@@ -61,6 +61,12 @@ export class Importer {
     private readonly records: Records,
     private readonly ingest: EventIngest,
     private readonly log: Logger,
+    /** Told of the clients each committed chunk created, when the import asked to enrich them. */
+    private readonly enrichCreated: (
+      tenantId: string,
+      importId: string,
+      clientIds: string[],
+    ) => Promise<void> = async () => {},
   ) {}
 
   async run(importId: string, job: { id: string; owner: string }, signal: AbortSignal): Promise<void> {
@@ -157,6 +163,13 @@ export class Importer {
       });
       if (result.ok) {
         this.ingest.committed(routed, result.results);
+        if (imp.options.enrich && plan.clients.create.length > 0) {
+          await this.enrichCreated(
+            imp.tenant_id,
+            imp.id,
+            plan.clients.create.map((c) => c.id),
+          );
+        }
         return progress;
       }
       if (result.reason === "lost") throw new ImportLost("the import's job is no longer held by this worker");
