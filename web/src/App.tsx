@@ -10,6 +10,7 @@ import { ClientList } from "./features/clients/ClientList";
 import { DestinationDetail } from "./features/destinations/DestinationDetail";
 import { DestinationForm } from "./features/destinations/DestinationForm";
 import { DestinationList } from "./features/destinations/DestinationList";
+import { EnrichmentPage } from "./features/enrichment/EnrichmentPage";
 import { ImportPage } from "./features/imports/ImportPage";
 import { SignIn } from "./features/session/SignIn";
 import { SettingsPage } from "./features/settings/SettingsPage";
@@ -40,6 +41,7 @@ const TITLES: Record<Route["page"], string> = {
   "edit-case": "Edit case",
   settings: "Records settings",
   import: "Import",
+  enrichment: "Enrichment",
   "not-found": "Not found",
 };
 
@@ -140,6 +142,9 @@ export function App() {
             <Link href="/import" aria-current={route.page === "import" ? "page" : undefined}>
               Import
             </Link>
+            <Link href="/enrichment" aria-current={route.page === "enrichment" ? "page" : undefined}>
+              Enrichment
+            </Link>
             <Link href="/settings" aria-current={route.page === "settings" ? "page" : undefined}>
               Settings
             </Link>
@@ -209,6 +214,8 @@ function Page({ route }: { route: Route }) {
       return <SettingsPage />;
     case "import":
       return <ImportPage />;
+    case "enrichment":
+      return <EnrichmentPage />;
     case "not-found":
       return (
         <Empty title="Page not found">

@@ -21,6 +21,7 @@ export type Route =
   | { page: "edit-case"; id: string }
   | { page: "settings" }
   | { page: "import" }
+  | { page: "enrichment" }
   | { page: "not-found"; path: string };
 
 export function parseRoute(pathname: string, search: string): Route {
@@ -35,6 +36,7 @@ export function parseRoute(pathname: string, search: string): Route {
   const destination = /^\/destinations\/(dst_[0-9A-Za-z]+)$/.exec(path);
   if (destination?.[1]) return { page: "destination", id: destination[1], delivery: query.get("delivery") };
   if (path === "/catalog") return { page: "catalog", type: query.get("type") };
+  if (path === "/enrichment") return { page: "enrichment" };
   const records = recordRoute(path, search, query);
   if (records) return records;
   const edit = /^\/webhooks\/(wh_[0-9A-Za-z]+)\/edit$/.exec(path);
