@@ -126,7 +126,10 @@ export function loadConfig(env: Env = process.env): Config {
       concurrency: integer(env, "SWITCHBOARD_WORKER_CONCURRENCY", 256, 1, 10_000),
       batchSize: integer(env, "SWITCHBOARD_BATCH_SIZE", 200, 1, 5_000),
       pollIntervalMs: integer(env, "SWITCHBOARD_POLL_INTERVAL_MS", 500, 10, 60_000),
-      leaseMs: integer(env, "SWITCHBOARD_LEASE_MS", 90_000, 1_000, 3_600_000),
+      // Claims are renewed every third of the lease while queued or in flight, so the lease only
+      // has to outlast a renewal; it is what a crashed node's work waits before another node (or
+      // its own restart on PostgreSQL) takes it over: 10 s keeps that well under 15 s.
+      leaseMs: integer(env, "SWITCHBOARD_LEASE_MS", 10_000, 1_000, 3_600_000),
       senderThreads: integer(env, "SWITCHBOARD_SENDER_THREADS", availableParallelism() > 1 ? 1 : 0, 0, 16),
     },
     pgPoolSize: integer(env, "SWITCHBOARD_PG_POOL_SIZE", 10, 1, 500),

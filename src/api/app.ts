@@ -5,7 +5,6 @@ import Fastify, { type FastifyInstance, LogController } from "fastify";
 import type { Logger } from "pino";
 import { DomainError } from "../domain/errors.js";
 import { hashApiKey } from "../domain/ids.js";
-import { VERSION } from "../version.js";
 import { caseRoutes } from "./cases.js";
 import { clientMergeRoutes } from "./client-merges.js";
 import { clientRoutes } from "./clients.js";
@@ -24,6 +23,7 @@ import { installNoBodyRule, installQueryParsing, installTextRules } from "./inpu
 import { jobRoutes } from "./jobs.js";
 import { installJsonBodyParser } from "./json-body.js";
 import { listenRoutes } from "./listen.js";
+import { openApiOptions } from "./openapi.js";
 import { requestIdOf } from "./request-id.js";
 import { settingsRoutes } from "./settings.js";
 import { DESTINATIONS, targetDeliveryRoutes, WEBHOOKS } from "./target-routes.js";
@@ -75,18 +75,7 @@ export async function buildApp(ctx: ApiContext, logger: Logger): Promise<App> {
       .send({ error: { code: "not_found", message: `no route ${request.method} ${request.url}` } });
   });
 
-  await app.register(swagger, {
-    openapi: {
-      openapi: "3.1.0",
-      info: {
-        title: "Switchboard API",
-        version: VERSION,
-        description: "Signed, retried, logged webhooks for an AI phone-calling platform for law firms.",
-      },
-      components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
-      security: [{ bearer: [] }],
-    },
-  });
+  await app.register(swagger, openApiOptions());
 
   healthRoutes(app as unknown as App, ctx);
   app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());

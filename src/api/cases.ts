@@ -5,6 +5,7 @@ import { presentRecord, versionOf } from "../records/present.js";
 import { tenantOf } from "./auth.js";
 import { IfMatchHeaders } from "./clients.js";
 import type { ApiContext, App } from "./context.js";
+import { NoContent } from "./responses.js";
 import { Id, ListOf, PageQuery, parseTime } from "./schemas.js";
 
 const Params = Type.Object({ id: Id("cas") });
@@ -98,7 +99,7 @@ export async function caseRoutes(app: App, ctx: ApiContext): Promise<void> {
 
   app.delete(
     "/v1/cases/:id",
-    { schema: { tags: ["cases"], summary: "Delete a case", params: Params } },
+    { schema: { tags: ["cases"], summary: "Delete a case", params: Params, response: { 204: NoContent } } },
     async (request, reply) => {
       await cases.delete(tenantOf(request), request.params.id, "api");
       reply.status(204);

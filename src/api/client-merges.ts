@@ -21,9 +21,10 @@ export async function clientMergeRoutes(app: App, ctx: ApiContext): Promise<void
         summary: "Other clients sharing a phone number or email with this one, newest first (at most 50)",
         params: Params,
         response: {
-          200: Type.Object({
-            data: Type.Array(Type.Object({ client: ClientSchema, matched_on: MatchedOn })),
-          }),
+          200: Type.Object(
+            { data: Type.Array(Type.Object({ client: ClientSchema, matched_on: MatchedOn })) },
+            { title: "DuplicateList" },
+          ),
         },
       },
     },

@@ -11,6 +11,7 @@ import { presentRecord, versionOf } from "../records/present.js";
 import { tenantOf } from "./auth.js";
 import type { ApiContext, App } from "./context.js";
 import { PossibleDuplicateSchema, presentPossibleDuplicate } from "./duplicates.js";
+import { NoContent } from "./responses.js";
 import { Id, ListOf, PageQuery, parseTime } from "./schemas.js";
 
 const Params = Type.Object({ id: Id("cli") });
@@ -31,15 +32,18 @@ export async function clientRoutes(app: App, ctx: ApiContext): Promise<void> {
         summary: "Create a client",
         body: ClientCreateSchema,
         response: {
-          201: Type.Composite([
-            ClientSchema,
-            Type.Object({
-              possible_duplicates: Type.Array(PossibleDuplicateSchema, {
-                description:
-                  "Other clients (at most 50) already holding one of its phone numbers or emails; empty when none.",
+          201: Type.Composite(
+            [
+              ClientSchema,
+              Type.Object({
+                possible_duplicates: Type.Array(PossibleDuplicateSchema, {
+                  description:
+                    "Other clients (at most 50) already holding one of its phone numbers or emails; empty when none.",
+                }),
               }),
-            }),
-          ]),
+            ],
+            { title: "CreatedClient" },
+          ),
         },
       },
     },
@@ -130,7 +134,9 @@ export async function clientRoutes(app: App, ctx: ApiContext): Promise<void> {
 
   app.delete(
     "/v1/clients/:id",
-    { schema: { tags: ["clients"], summary: "Delete a client", params: Params } },
+    {
+      schema: { tags: ["clients"], summary: "Delete a client", params: Params, response: { 204: NoContent } },
+    },
     async (request, reply) => {
       await clients.delete(tenantOf(request), request.params.id, "api");
       reply.status(204);

@@ -1,4 +1,4 @@
-import { Type } from "@sinclair/typebox";
+import { type Static, Type } from "@sinclair/typebox";
 import { envelopeJson, withFollowUp } from "../delivery/body.js";
 import { type DeliveryState, deliveryState } from "../domain/delivery-state.js";
 import { DomainError, notFound } from "../domain/errors.js";
@@ -7,6 +7,7 @@ import { iso } from "../domain/time.js";
 import type { AttemptRecord, DeliveryRecord, Store } from "../store/index.js";
 import { tenantOf } from "./auth.js";
 import type { ApiContext, App } from "./context.js";
+import { type AttemptSchema, DeliveryDetailSchema, DeliverySchema } from "./responses.js";
 import { Id } from "./schemas.js";
 
 export const StatusSchema = Type.Union([
@@ -20,7 +21,7 @@ export const StatusSchema = Type.Union([
  * A delivery as the API shows it. `state` says what it is doing (src/domain/delivery-state.ts);
  * `next_attempt_at`, `in_flight`, `held` and `hold` are the same answer in the older fields.
  */
-export function presentDelivery(d: DeliveryRecord, now: number): Record<string, unknown> {
+export function presentDelivery(d: DeliveryRecord, now: number): Static<typeof DeliverySchema> {
   const state = deliveryState(d, now);
   const held = state.state === "held" ? state : null;
   return {
@@ -84,7 +85,7 @@ async function envelopeOfDelivery(store: Store, d: DeliveryRecord): Promise<stri
  * `envelope` is the delivery's standard JSON body, for attempts that sent it (they do not store
  * a copy); null once retention has emptied the event.
  */
-export function presentAttempt(a: AttemptRecord, envelope: string | null): Record<string, unknown> {
+export function presentAttempt(a: AttemptRecord, envelope: string | null): Static<typeof AttemptSchema> {
   return {
     id: a.id,
     delivery_id: a.delivery_id,
@@ -123,6 +124,7 @@ export async function deliveryRoutes(app: App, ctx: ApiContext): Promise<void> {
         tags: ["deliveries"],
         summary: "A delivery with every attempt",
         params: Type.Object({ id: Id("dlv") }),
+        response: { 200: DeliveryDetailSchema },
       },
     },
     async (request) => {
@@ -147,6 +149,7 @@ export async function deliveryRoutes(app: App, ctx: ApiContext): Promise<void> {
         tags: ["deliveries"],
         summary: "Send a failed or pending delivery now",
         params: Type.Object({ id: Id("dlv") }),
+        response: { 202: DeliverySchema },
       },
     },
     async (request, reply) => {

@@ -18,6 +18,7 @@ import { emailSettings } from "../targets/email/settings.js";
 import { canonicalRouting, validateRouting } from "../webhooks/validate.js";
 import { tenantOf } from "./auth.js";
 import type { ApiContext, App } from "./context.js";
+import { NoContent } from "./responses.js";
 import { Id, ListOf, PageQuery } from "./schemas.js";
 import { DESTINATIONS, loadTarget } from "./target-routes.js";
 
@@ -169,7 +170,12 @@ export async function destinationRoutes(app: App, ctx: ApiContext): Promise<void
   app.delete(
     "/v1/destinations/:id",
     {
-      schema: { tags: ["destinations"], summary: "Delete a destination (its logs are kept)", params: Params },
+      schema: {
+        tags: ["destinations"],
+        summary: "Delete a destination (its logs are kept)",
+        params: Params,
+        response: { 204: NoContent },
+      },
     },
     async (request, reply) => {
       const tenantId = tenantOf(request);

@@ -8,13 +8,16 @@ export const MatchedOn = Type.Array(Type.Union([Type.Literal("phone"), Type.Lite
 });
 
 /** Another client sharing a phone or email with the one just created: enough to tell who it is. */
-export const PossibleDuplicateSchema = Type.Object({
-  id: Type.String(),
-  name: Type.Union([Type.String(), Type.Null()]),
-  phone: Type.Union([Type.String(), Type.Null()], { description: "Primary phone, E.164." }),
-  email: Type.Union([Type.String(), Type.Null()], { description: "Primary email." }),
-  matched_on: MatchedOn,
-});
+export const PossibleDuplicateSchema = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.Union([Type.String(), Type.Null()]),
+    phone: Type.Union([Type.String(), Type.Null()], { description: "Primary phone, E.164." }),
+    email: Type.Union([Type.String(), Type.Null()], { description: "Primary email." }),
+    matched_on: MatchedOn,
+  },
+  { title: "PossibleDuplicate" },
+);
 
 export function presentPossibleDuplicate(duplicate: ClientDuplicate): Static<typeof PossibleDuplicateSchema> {
   const { client } = duplicate;

@@ -10,6 +10,7 @@ import {
 import { DomainError } from "../domain/errors.js";
 import { macrosFor } from "../domain/template.js";
 import type { ApiContext, App } from "./context.js";
+import { EventTypeCatalogSchema, EventTypeDetailSchema } from "./responses.js";
 
 const present = (t: (typeof eventCatalog)[number]) => ({
   name: t.name,
@@ -30,6 +31,7 @@ export async function eventTypeRoutes(app: App, _ctx: ApiContext): Promise<void>
         tags: ["event types"],
         summary: "The event catalog",
         querystring: Type.Object({ category: Type.Optional(Type.String({ maxLength: 50 })) }),
+        response: { 200: EventTypeCatalogSchema },
       },
     },
     async (request) => {
@@ -49,6 +51,7 @@ export async function eventTypeRoutes(app: App, _ctx: ApiContext): Promise<void>
         tags: ["event types"],
         summary: "One event type, with the template variables it offers",
         params: Type.Object({ type: Type.String({ maxLength: 100 }) }),
+        response: { 200: EventTypeDetailSchema },
       },
     },
     async (request) => {

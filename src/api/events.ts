@@ -1,4 +1,4 @@
-import { Type } from "@sinclair/typebox";
+import { type Static, Type } from "@sinclair/typebox";
 import { resolveEventType } from "../domain/catalog/index.js";
 import { invalid, notFound } from "../domain/errors.js";
 import { iso } from "../domain/time.js";
@@ -7,7 +7,8 @@ import { tenantOf } from "./auth.js";
 import type { ApiContext, App } from "./context.js";
 import { presentDelivery } from "./deliveries.js";
 import { HttpError } from "./errors.js";
-import { Id, PageQuery, parseTime } from "./schemas.js";
+import { EventAcceptedSchema, EventDetailSchema, EventSchema } from "./responses.js";
+import { Id, ListOf, PageQuery, parseTime } from "./schemas.js";
 
 const EventInputSchema = Type.Object(
   {
@@ -67,7 +68,7 @@ export function withIdempotencyHeader<T extends { idempotency_key?: string }>(
   return { ...input, idempotency_key: key };
 }
 
-export function presentEvent(event: EventRecord): Record<string, unknown> {
+export function presentEvent(event: EventRecord): Static<typeof EventSchema> {
   return {
     id: event.id,
     type: event.type,
@@ -96,6 +97,7 @@ export async function eventRoutes(app: App, ctx: ApiContext): Promise<void> {
         tags: ["events"],
         summary: "Send an event; it fans out to matching webhooks",
         body: EventInputSchema,
+        response: { 202: EventAcceptedSchema },
       },
     },
     async (request, reply) => {
@@ -117,6 +119,9 @@ export async function eventRoutes(app: App, ctx: ApiContext): Promise<void> {
           { events: Type.Array(EventInputSchema, { minItems: 1, maxItems: MAX_BATCH }) },
           { additionalProperties: false },
         ),
+        response: {
+          202: Type.Object({ data: Type.Array(EventAcceptedSchema) }, { title: "EventBatchAccepted" }),
+        },
       },
     },
     async (request, reply) => {
@@ -150,6 +155,7 @@ export async function eventRoutes(app: App, ctx: ApiContext): Promise<void> {
           since: Type.Optional(Type.String({ maxLength: 64 })),
           until: Type.Optional(Type.String({ maxLength: 64 })),
         }),
+        response: { 200: ListOf(EventSchema) },
       },
     },
     async (request) => {
@@ -179,6 +185,7 @@ export async function eventRoutes(app: App, ctx: ApiContext): Promise<void> {
         tags: ["events"],
         summary: "Get an event with its deliveries",
         params: Type.Object({ id: Id("evt") }),
+        response: { 200: EventDetailSchema },
       },
     },
     async (request) => {

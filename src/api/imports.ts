@@ -82,24 +82,27 @@ const RowError = Type.Object({
   message: Type.String(),
 });
 
-const ImportSchema = Type.Object({
-  id: Type.String(),
-  object: ObjectName,
-  format: Format,
-  status: Type.Union(["queued", "running", "completed", "failed"].map((s) => Type.Literal(s))),
-  dry_run: Type.Boolean(),
-  emit_events: Type.Boolean(),
-  all_or_nothing: Type.Boolean(),
-  total: Type.Integer({ description: "Data rows in the file." }),
-  done: Type.Integer({ description: "Rows finished so far." }),
-  created: Type.Integer(),
-  updated: Type.Integer(),
-  skipped: Type.Integer({ description: "Rows whose record already said what the row says." }),
-  failed: Type.Integer({ description: "Rows not imported; see errors." }),
-  errors: Type.Array(RowError, { description: "The first 1,000 row errors." }),
-  created_at: Type.String({ format: "date-time" }),
-  finished_at: Type.Union([Type.String({ format: "date-time" }), Type.Null()]),
-});
+const ImportSchema = Type.Object(
+  {
+    id: Type.String(),
+    object: ObjectName,
+    format: Format,
+    status: Type.Union(["queued", "running", "completed", "failed"].map((s) => Type.Literal(s))),
+    dry_run: Type.Boolean(),
+    emit_events: Type.Boolean(),
+    all_or_nothing: Type.Boolean(),
+    total: Type.Integer({ description: "Data rows in the file." }),
+    done: Type.Integer({ description: "Rows finished so far." }),
+    created: Type.Integer(),
+    updated: Type.Integer(),
+    skipped: Type.Integer({ description: "Rows whose record already said what the row says." }),
+    failed: Type.Integer({ description: "Rows not imported; see errors." }),
+    errors: Type.Array(RowError, { description: "The first 1,000 row errors." }),
+    created_at: Type.String({ format: "date-time" }),
+    finished_at: Type.Union([Type.String({ format: "date-time" }), Type.Null()]),
+  },
+  { title: "Import" },
+);
 
 /** The import as the API answers; a job that gave up makes the import failed even if it could not say so. */
 function presentImport(imp: ImportRecord, job: JobRecord | null): Static<typeof ImportSchema> {
@@ -260,12 +263,15 @@ export async function importRoutes(app: App, ctx: ApiContext): Promise<void> {
         consumes: ["application/json", "multipart/form-data"],
         body: PreviewRequest,
         response: {
-          200: Type.Object({
-            headers: Type.Array(Type.String()),
-            rows: Type.Array(Type.Record(Type.String(), Type.Unknown())),
-            suggested_columns: Type.Record(Type.String(), Type.Union([Type.String(), Type.Null()])),
-            total_rows: Type.Integer(),
-          }),
+          200: Type.Object(
+            {
+              headers: Type.Array(Type.String()),
+              rows: Type.Array(Type.Record(Type.String(), Type.Unknown())),
+              suggested_columns: Type.Record(Type.String(), Type.Union([Type.String(), Type.Null()])),
+              total_rows: Type.Integer(),
+            },
+            { title: "ImportPreview" },
+          ),
         },
       },
     },

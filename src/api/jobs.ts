@@ -8,23 +8,26 @@ import { ErrorResponse, Id, ListOf, PageQuery } from "./schemas.js";
 
 const Time = Type.Union([Type.String({ format: "date-time" }), Type.Null()]);
 
-const JobSchema = Type.Object({
-  id: Type.String(),
-  kind: Type.String(),
-  state: Type.Union(
-    ["queued", "running", "succeeded", "failed", "cancelled"].map((state) => Type.Literal(state)),
-  ),
-  attempts: Type.Integer(),
-  max_attempts: Type.Integer(),
-  run_at: Time,
-  started_at: Time,
-  finished_at: Time,
-  last_error: Type.Union([Type.String(), Type.Null()]),
-  /** Of the run in progress, or of the last run of a recurring job that waits for its next one. */
-  progress: Type.Object({ done: Type.Integer(), total: Type.Union([Type.Integer(), Type.Null()]) }),
-  created_at: Type.String({ format: "date-time" }),
-  updated_at: Type.String({ format: "date-time" }),
-});
+const JobSchema = Type.Object(
+  {
+    id: Type.String(),
+    kind: Type.String(),
+    state: Type.Union(
+      ["queued", "running", "succeeded", "failed", "cancelled"].map((state) => Type.Literal(state)),
+    ),
+    attempts: Type.Integer(),
+    max_attempts: Type.Integer(),
+    run_at: Time,
+    started_at: Time,
+    finished_at: Time,
+    last_error: Type.Union([Type.String(), Type.Null()]),
+    /** Of the run in progress, or of the last run of a recurring job that waits for its next one. */
+    progress: Type.Object({ done: Type.Integer(), total: Type.Union([Type.Integer(), Type.Null()]) }),
+    created_at: Type.String({ format: "date-time" }),
+    updated_at: Type.String({ format: "date-time" }),
+  },
+  { title: "Job" },
+);
 
 type Job = Static<typeof JobSchema>;
 

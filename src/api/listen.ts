@@ -10,6 +10,7 @@ import { LISTEN_KIND } from "../targets/listen/index.js";
 import { validateRouting } from "../webhooks/validate.js";
 import { tenantOf } from "./auth.js";
 import type { ApiContext, App } from "./context.js";
+import { ListenerSchema, NoContent } from "./responses.js";
 import { Id } from "./schemas.js";
 
 /** A listener nobody streams is removed this long after its last sign of life. */
@@ -79,6 +80,7 @@ export async function listenRoutes(app: App, ctx: ApiContext): Promise<void> {
           },
           { additionalProperties: false },
         ),
+        response: { 201: ListenerSchema },
       },
     },
     async (request, reply) => {
@@ -138,6 +140,7 @@ export async function listenRoutes(app: App, ctx: ApiContext): Promise<void> {
         tags: ["listen"],
         summary: "Remove a listener (its pending deliveries are cancelled)",
         params: Type.Object({ id: Id("wh") }),
+        response: { 204: NoContent },
       },
     },
     async (request, reply) => {
@@ -238,6 +241,7 @@ export async function listenRoutes(app: App, ctx: ApiContext): Promise<void> {
           },
           { additionalProperties: false },
         ),
+        response: { 204: NoContent },
       },
     },
     async (request, reply) => {

@@ -7,7 +7,8 @@ import type { DeliveryStatus, WebhookRecord } from "../store/index.js";
 import { tenantOf } from "./auth.js";
 import type { ApiContext, App } from "./context.js";
 import { presentAttempt, presentDelivery, StatusSchema } from "./deliveries.js";
-import { Id, PageQuery, parseTime } from "./schemas.js";
+import { DeliverySchema, ReplayedSchema, TestSendSchema } from "./responses.js";
+import { Id, ListOf, PageQuery, parseTime } from "./schemas.js";
 
 /** One resource of delivery targets: `/v1/webhooks` (kind webhook) or `/v1/destinations` (email). */
 export interface TargetResource {
@@ -65,6 +66,7 @@ export function targetDeliveryRoutes(resource: TargetResource) {
           summary: `A ${noun}'s deliveries, newest first`,
           params: Params,
           querystring: Type.Object({ ...PageQuery, status: Type.Optional(StatusSchema) }),
+          response: { 200: ListOf(DeliverySchema) },
         },
       },
       async (request) => {
@@ -98,6 +100,7 @@ export function targetDeliveryRoutes(resource: TargetResource) {
             },
             { additionalProperties: false },
           ),
+          response: { 202: ReplayedSchema },
         },
       },
       async (request, reply) => {
@@ -150,6 +153,7 @@ export function targetDeliveryRoutes(resource: TargetResource) {
               { additionalProperties: false },
             ),
           ),
+          response: { 200: TestSendSchema },
         },
       },
       async (request) => {

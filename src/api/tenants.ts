@@ -4,7 +4,9 @@ import { generateApiKey, generateId, hashApiKey } from "../domain/ids.js";
 import { iso } from "../domain/time.js";
 import { requireAdmin } from "./auth.js";
 import type { ApiContext, App } from "./context.js";
-import { Id, PageQuery } from "./schemas.js";
+import { ADMIN_ONLY } from "./openapi.js";
+import { ApiKeySchema, CreatedApiKeySchema, NoContent, TenantSchema } from "./responses.js";
+import { Id, ListOf, PageQuery } from "./schemas.js";
 
 const TenantParams = Type.Object({ id: Id("ten") });
 
@@ -39,6 +41,8 @@ export async function tenantRoutes(app: App, ctx: ApiContext): Promise<void> {
       schema: {
         tags: ["tenants"],
         summary: "Create a tenant (admin key)",
+        security: ADMIN_ONLY,
+        response: { 201: TenantSchema },
         body: Type.Object(
           {
             name: Type.String({ minLength: 1, maxLength: 200 }),
@@ -62,7 +66,13 @@ export async function tenantRoutes(app: App, ctx: ApiContext): Promise<void> {
   app.get(
     "/v1/tenants",
     {
-      schema: { tags: ["tenants"], summary: "List tenants (admin key)", querystring: Type.Object(PageQuery) },
+      schema: {
+        tags: ["tenants"],
+        summary: "List tenants (admin key)",
+        security: ADMIN_ONLY,
+        querystring: Type.Object(PageQuery),
+        response: { 200: ListOf(TenantSchema) },
+      },
     },
     async (request) => {
       requireAdmin(request);
@@ -76,7 +86,15 @@ export async function tenantRoutes(app: App, ctx: ApiContext): Promise<void> {
 
   app.get(
     "/v1/tenants/:id",
-    { schema: { tags: ["tenants"], summary: "Get a tenant (admin key)", params: TenantParams } },
+    {
+      schema: {
+        tags: ["tenants"],
+        summary: "Get a tenant (admin key)",
+        security: ADMIN_ONLY,
+        params: TenantParams,
+        response: { 200: TenantSchema },
+      },
+    },
     async (request) => {
       requireAdmin(request);
       const tenant = await ctx.store.tenants.get(request.params.id);
@@ -91,7 +109,9 @@ export async function tenantRoutes(app: App, ctx: ApiContext): Promise<void> {
       schema: {
         tags: ["tenants"],
         summary: "Create a tenant API key; shown once (admin key)",
+        security: ADMIN_ONLY,
         params: TenantParams,
+        response: { 201: CreatedApiKeySchema },
       },
     },
     async (request, reply) => {
@@ -114,7 +134,15 @@ export async function tenantRoutes(app: App, ctx: ApiContext): Promise<void> {
 
   app.get(
     "/v1/tenants/:id/keys",
-    { schema: { tags: ["tenants"], summary: "List a tenant's API keys (admin key)", params: TenantParams } },
+    {
+      schema: {
+        tags: ["tenants"],
+        summary: "List a tenant's API keys (admin key)",
+        security: ADMIN_ONLY,
+        params: TenantParams,
+        response: { 200: ListOf(ApiKeySchema) },
+      },
+    },
     async (request) => {
       requireAdmin(request);
       if (!(await ctx.store.tenants.get(request.params.id))) throw notFound("tenant");
@@ -129,7 +157,9 @@ export async function tenantRoutes(app: App, ctx: ApiContext): Promise<void> {
       schema: {
         tags: ["tenants"],
         summary: "Revoke a tenant API key (admin key)",
+        security: ADMIN_ONLY,
         params: Type.Object({ id: Id("ten"), key_id: Id("key") }),
+        response: { 204: NoContent },
       },
     },
     async (request, reply) => {

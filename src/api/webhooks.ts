@@ -23,6 +23,7 @@ import { presentWebhook } from "../webhooks/present.js";
 import { canonicalRouting, validateWebhookInput } from "../webhooks/validate.js";
 import { tenantOf } from "./auth.js";
 import type { ApiContext, App } from "./context.js";
+import { NoContent, RotatedSecretSchema, SecretSchema } from "./responses.js";
 import { Id, ListOf, PageQuery } from "./schemas.js";
 
 const Params = Type.Object({ id: Id("wh") });
@@ -61,7 +62,11 @@ export async function webhookRoutes(app: App, ctx: ApiContext): Promise<void> {
         tags: ["webhooks"],
         summary: "Create a webhook",
         body: WebhookCreateSchema,
-        response: { 201: Type.Composite([WebhookSchema, Type.Object({ secret: Type.String() })]) },
+        response: {
+          201: Type.Composite([WebhookSchema, Type.Object({ secret: Type.String() })], {
+            title: "CreatedWebhook",
+          }),
+        },
       },
     },
     async (request, reply) => {
@@ -189,7 +194,14 @@ export async function webhookRoutes(app: App, ctx: ApiContext): Promise<void> {
 
   app.delete(
     "/v1/webhooks/:id",
-    { schema: { tags: ["webhooks"], summary: "Delete a webhook (its logs are kept)", params: Params } },
+    {
+      schema: {
+        tags: ["webhooks"],
+        summary: "Delete a webhook (its logs are kept)",
+        params: Params,
+        response: { 204: NoContent },
+      },
+    },
     async (request, reply) => {
       const deleted = await ctx.store.targets.delete(tenantOf(request), request.params.id, Date.now());
       if (!deleted) throw notFound("webhook");
@@ -199,7 +211,14 @@ export async function webhookRoutes(app: App, ctx: ApiContext): Promise<void> {
 
   app.get(
     "/v1/webhooks/:id/secret",
-    { schema: { tags: ["webhooks"], summary: "Reveal the signing secret", params: Params } },
+    {
+      schema: {
+        tags: ["webhooks"],
+        summary: "Reveal the signing secret",
+        params: Params,
+        response: { 200: SecretSchema },
+      },
+    },
     async (request) => {
       const webhook = await ctx.store.targets.get(tenantOf(request), request.params.id);
       if (!webhook) throw notFound("webhook");
@@ -232,12 +251,15 @@ export async function webhookRoutes(app: App, ctx: ApiContext): Promise<void> {
     };
   }
 
-  const SigningKeyAnswer = Type.Object({
-    public_key: Type.String(),
-    scheme: WebhookSchema.properties.signing.properties.scheme,
-    previous_public_key: Type.Union([Type.String(), Type.Null()]),
-    previous_public_key_expires_at: Type.Union([Type.String({ format: "date-time" }), Type.Null()]),
-  });
+  const SigningKeyAnswer = Type.Object(
+    {
+      public_key: Type.String(),
+      scheme: WebhookSchema.properties.signing.properties.scheme,
+      previous_public_key: Type.Union([Type.String(), Type.Null()]),
+      previous_public_key_expires_at: Type.Union([Type.String({ format: "date-time" }), Type.Null()]),
+    },
+    { title: "SigningKey" },
+  );
 
   app.get(
     "/v1/webhooks/:id/signing-key",
@@ -303,6 +325,7 @@ export async function webhookRoutes(app: App, ctx: ApiContext): Promise<void> {
         body: Type.Optional(
           Type.Object({ secret: Type.Optional(WebhookSecretSchema) }, { additionalProperties: false }),
         ),
+        response: { 200: RotatedSecretSchema },
       },
     },
     async (request) => {

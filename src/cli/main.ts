@@ -5,6 +5,7 @@ import { VERSION } from "../version.js";
 import { registerDeliveryCommands } from "./commands/deliveries.js";
 import { registerEventCommands } from "./commands/events.js";
 import { registerListenCommand } from "./commands/listen.js";
+import { registerSandboxCommand } from "./commands/sandbox.js";
 import { registerServerCommands } from "./commands/server.js";
 import { registerTenantCommands } from "./commands/tenants.js";
 import { registerWebhookCommands } from "./commands/webhooks.js";
@@ -25,6 +26,7 @@ registerWebhookCommands(program);
 registerEventCommands(program);
 registerDeliveryCommands(program);
 registerListenCommand(program);
+registerSandboxCommand(program);
 program.addHelpText(
   "after",
   `

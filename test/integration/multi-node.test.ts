@@ -45,7 +45,6 @@ describe.skipIf(!PG_URL)("multi-node on PostgreSQL", () => {
       SWITCHBOARD_ADMIN_KEY: ADMIN_KEY,
       SWITCHBOARD_MASTER_KEY: randomBytes(32).toString("base64"),
       SWITCHBOARD_ALLOW_PRIVATE_TARGETS: "1",
-      SWITCHBOARD_LEASE_MS: "3000",
       SWITCHBOARD_POLL_INTERVAL_MS: "200",
     };
     async function start(nodeId: string, role: "api" | "worker"): Promise<ChildServer> {
@@ -143,6 +142,8 @@ describe.skipIf(!PG_URL)("multi-node on PostgreSQL", () => {
     let receivedAtKill = 0;
     let distinctAtKill = 0;
     let leasesAtKill = 0;
+    // The (path, event) pairs the killed worker held: another node must send them within 15 s.
+    let heldByDead: string[] = [];
     try {
       const deadline = Date.now() + 90_000;
       for (;;) {
@@ -153,11 +154,16 @@ describe.skipIf(!PG_URL)("multi-node on PostgreSQL", () => {
         for (const row of held.rows) leaseOwners.add(row.lease_owner);
         const mine = Number(held.rows.find((row) => row.lease_owner === "worker-1")?.n ?? 0);
         if (receiver.requests.length >= TOTAL / 3 && mine > 0) {
+          worker1.process.kill("SIGKILL");
           killedAt = Date.now();
           receivedAtKill = receiver.requests.length;
           distinctAtKill = counts.size;
           leasesAtKill = mine;
-          worker1.process.kill("SIGKILL");
+          const dead = await db.query<{ event_id: string; webhook_id: string }>(
+            `select event_id, webhook_id from "${schema}".deliveries
+             where status = 'pending' and lease_owner = 'worker-1'`,
+          );
+          heldByDead = dead.rows.map((r) => `${PATHS[webhookIds.indexOf(r.webhook_id)]} ${r.event_id}`);
           break;
         }
         if (Date.now() > deadline)
@@ -169,6 +175,14 @@ describe.skipIf(!PG_URL)("multi-node on PostgreSQL", () => {
     }
     expect(await worker1.exited).toBe("SIGKILL");
     expect([...leaseOwners].sort()).toEqual(["worker-1", "worker-2"]);
+
+    // With the default lease, the surviving worker takes over the dead one's claims within 15 s.
+    await eventually(async () => heldByDead.every((k) => counts.has(k)), 60_000);
+    const takeoverMs = Date.now() - killedAt;
+    expect(heldByDead.length).toBeGreaterThan(0);
+    expect(takeoverMs, "the dead worker's deliveries were sent within 15 s of the kill").toBeLessThanOrEqual(
+      15_000,
+    );
 
     // The surviving worker finishes everything, including the dead worker's leased deliveries.
     await eventually(async () => [...expected].every((k) => counts.has(k)), 90_000);
@@ -198,7 +212,7 @@ describe.skipIf(!PG_URL)("multi-node on PostgreSQL", () => {
       `multi-node: ${requests} requests for ${counts.size} pairs; ${duplicates} duplicates ` +
         `(${duplicatesBeforeKill} before the kill at ${receivedAtKill} requests); ` +
         `${violations.length} concurrent duplicates (${whileBothAlive.length} while both workers were alive); ` +
-        `worker-1 held ${leasesAtKill} leases when killed; peak requests open at once per endpoint: ` +
+        `worker-1 held ${leasesAtKill} leases when killed, all sent again ${takeoverMs} ms after; peak requests open at once per endpoint: ` +
         JSON.stringify(Object.fromEntries(peakPerPath)),
     );
 

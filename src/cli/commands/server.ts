@@ -75,6 +75,38 @@ async function rotate(): Promise<void> {
   process.stdout.write(await rotateMasterKey(config, process.env.SWITCHBOARD_NEW_MASTER_KEY?.trim() || null));
 }
 
+/**
+ * Writes the API's OpenAPI document (what `/openapi.json` serves) without a running server: an
+ * API-only server on a throwaway embedded store, asked once, then removed.
+ */
+async function openapi(options: { out?: string }): Promise<void> {
+  const [{ mkdirSync, mkdtempSync, rmSync, writeFileSync }, { tmpdir }, { dirname, join }, { randomBytes }] =
+    await Promise.all([import("node:fs"), import("node:os"), import("node:path"), import("node:crypto")]);
+  const [{ startServer }, { default: pino }] = await Promise.all([import("../../server.js"), import("pino")]);
+  const dataDir = mkdtempSync(join(tmpdir(), "switchboard-openapi-"));
+  try {
+    const config = loadConfig({
+      SWITCHBOARD_DATA_DIR: dataDir,
+      SWITCHBOARD_PORT: "0",
+      SWITCHBOARD_ADMIN_KEY: `sk_admin_${randomBytes(16).toString("hex")}`,
+      SWITCHBOARD_MASTER_KEY: randomBytes(32).toString("base64"),
+    });
+    const server = await startServer(config, "api", pino({ level: "silent" }));
+    try {
+      const answer = await fetch(`${server.url}/openapi.json`);
+      const text = `${JSON.stringify(await answer.json(), null, 2)}\n`;
+      if (options.out) {
+        mkdirSync(dirname(options.out), { recursive: true });
+        writeFileSync(options.out, text);
+      } else process.stdout.write(text);
+    } finally {
+      await server.stop();
+    }
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
 const CONFIG_HELP = `
 Configuration is read from the environment (see README.md):
   SWITCHBOARD_DATABASE_URL, SWITCHBOARD_DATA_DIR, SWITCHBOARD_PORT, SWITCHBOARD_HOST,
@@ -102,4 +134,9 @@ export function registerServerCommands(program: Command): void {
     )
     .addHelpText("after", CONFIG_HELP)
     .action(rotate);
+  program
+    .command("openapi")
+    .description("print the API's OpenAPI 3.1 document (what /openapi.json serves) without a running server")
+    .option("--out <file>", "write it to a file instead")
+    .action(openapi);
 }

@@ -68,15 +68,18 @@ export const CasePatchSchema = Type.Object(
 export type CasePatch = Static<typeof CasePatchSchema>;
 
 /** A case as the API answers. */
-export const CaseSchema = Type.Composite([
-  Type.Object({ id: Type.String() }),
-  CaseFieldsSchema,
-  Type.Object({
-    version: Type.Integer({ description: "Bumped by every write; send it back as If-Match." }),
-    created_at: Type.String({ format: "date-time" }),
-    updated_at: Type.String({ format: "date-time" }),
-  }),
-]);
+export const CaseSchema = Type.Composite(
+  [
+    Type.Object({ id: Type.String() }),
+    CaseFieldsSchema,
+    Type.Object({
+      version: Type.Integer({ description: "Bumped by every write; send it back as If-Match." }),
+      created_at: Type.String({ format: "date-time" }),
+      updated_at: Type.String({ format: "date-time" }),
+    }),
+  ],
+  { title: "Case" },
+);
 export type CaseView = Static<typeof CaseSchema>;
 
 /** A new case's fields before the body is applied. */

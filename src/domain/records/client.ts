@@ -90,15 +90,18 @@ export const ClientPatchSchema = Type.Object(inputProperties, { additionalProper
 export type ClientPatch = Static<typeof ClientPatchSchema>;
 
 /** A client as the API answers. */
-export const ClientSchema = Type.Composite([
-  Type.Object({ id: Type.String() }),
-  ClientFieldsSchema,
-  Type.Object({
-    version: Type.Integer({ description: "Bumped by every write; send it back as If-Match." }),
-    created_at: Type.String({ format: "date-time" }),
-    updated_at: Type.String({ format: "date-time" }),
-  }),
-]);
+export const ClientSchema = Type.Composite(
+  [
+    Type.Object({ id: Type.String() }),
+    ClientFieldsSchema,
+    Type.Object({
+      version: Type.Integer({ description: "Bumped by every write; send it back as If-Match." }),
+      created_at: Type.String({ format: "date-time" }),
+      updated_at: Type.String({ format: "date-time" }),
+    }),
+  ],
+  { title: "Client" },
+);
 export type ClientView = Static<typeof ClientSchema>;
 
 export const EMPTY_CLIENT: ClientFields = {

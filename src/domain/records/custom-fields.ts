@@ -53,7 +53,7 @@ const Definitions = Type.Array(CustomFieldDefinitionSchema, { maxItems: 200 });
 
 export const CustomFieldDefinitionsSchema = Type.Object(
   { clients: Definitions, cases: Definitions },
-  { additionalProperties: false },
+  { additionalProperties: false, title: "CustomFieldSettings" },
 );
 export type CustomFieldDefinitions = Static<typeof CustomFieldDefinitionsSchema>;
 

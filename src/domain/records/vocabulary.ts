@@ -44,7 +44,7 @@ export type CaseTypeDefinition = Static<typeof CaseTypeSchema>;
 
 export const CaseTypesSchema = Type.Object(
   { case_types: Type.Array(CaseTypeSchema, { maxItems: 200 }) },
-  { additionalProperties: false },
+  { additionalProperties: false, title: "CaseTypeSettings" },
 );
 export type CaseTypes = Static<typeof CaseTypesSchema>;
 
@@ -58,7 +58,7 @@ export const RecordsSettingsSchema = Type.Object(
       description: "ISO 3166 alpha-2 country where phone numbers without a country code are read.",
     }),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, title: "RecordSettings" },
 );
 export type RecordsSettings = Static<typeof RecordsSettingsSchema>;
 

@@ -80,6 +80,8 @@ export interface CrmRecord {
   clientId?: string | null;
   /** When the CRM last changed the record (ISO-8601), when it says. */
   updatedAt: string | null;
+  /** Our own id for the record as written with {@link CrmWrite.externalId}, when the CRM keeps it. */
+  externalId?: string | null;
   /** The precondition to pass back on update (an etag or version), when the CRM has one. */
   version: string | null;
 }
@@ -92,6 +94,11 @@ export interface CrmWrite {
   status?: string | null;
   substatus?: string | null;
   clientId?: string | null;
+  /**
+   * Our own id for the record, written where the CRM keeps the sending system's reference, so
+   * {@link CrmSearch.externalId} finds a record whose create crashed before we saved its CRM id.
+   */
+  externalId?: string | null;
 }
 
 export interface CrmUpdate extends CrmWrite {

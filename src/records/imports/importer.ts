@@ -1,51 +1,20 @@
 import { setImmediate as yieldToOthers } from "node:timers/promises";
 import type { Logger } from "pino";
-import { DomainError } from "../../domain/errors.js";
-import { emptyCase } from "../../domain/records/case.js";
-import { EMPTY_CLIENT } from "../../domain/records/client.js";
-import { customFieldsFromText } from "../../domain/records/custom-fields.js";
-import type { RecordEvent } from "../../domain/records/events.js";
-import { caseIndex, clientContactKeys, clientIndex } from "../../domain/records/import-match.js";
-import {
-  type CaseRow,
-  type ClientRow,
-  casePatchFor,
-  clientPatchFor,
-  readCaseRow,
-  readClientRow,
-} from "../../domain/records/import-rows.js";
 import type { EventIngest } from "../../events/ingest.js";
-import {
-  type ImportProgress,
-  type ImportRecord,
-  type ImportRowError,
-  MAX_IMPORT_ERRORS,
-} from "../../store/imports/repository.js";
-import type { CaseRecord, ClientRecord, Store } from "../../store/index.js";
+import type { ImportProgress, ImportRecord } from "../../store/imports/repository.js";
+import type { Store } from "../../store/index.js";
 import type { Records } from "../index.js";
 import { eventRecord } from "../writer.js";
 import { type FileRow, readRows } from "./file.js";
+import { addUp, type PlanSources, planChunk } from "./plan.js";
 
 /** Rows per chunk: one lookup query and one transaction each. */
 export const IMPORT_CHUNK_ROWS = 500;
 /** A chunk whose records someone else changed meanwhile is read and planned again this often. */
 const STALE_RETRIES = 3;
-const CHANGE_SOURCE = "import";
 
 /** The job no longer belongs to this worker: stop without writing. */
 export class ImportLost extends Error {}
-
-/** What one chunk of rows comes to: the writes, and how each row counted. */
-interface ChunkPlan {
-  clients: { create: ClientRecord[]; update: Array<{ record: ClientRecord; expectedVersion: number }> };
-  cases: { create: CaseRecord[]; update: Array<{ record: CaseRecord; expectedVersion: number }> };
-  events: RecordEvent[];
-  created: number;
-  updated: number;
-  skipped: number;
-  failed: number;
-  errors: ImportRowError[];
-}
 
 /**
  * Runs an import: reads the file a chunk of rows at a time, finds each row's record (id, external
@@ -55,10 +24,10 @@ interface ChunkPlan {
  * written twice. A dry run — and, with `all_or_nothing`, a first pass — plans every row and
  * writes nothing.
  */
-export class Importer {
+export class Importer implements PlanSources {
   constructor(
-    private readonly store: Store,
-    private readonly records: Records,
+    readonly store: Store,
+    readonly records: Records,
     private readonly ingest: EventIngest,
     private readonly log: Logger,
     /** Told of the clients each committed chunk created, when the import asked to enrich them. */
@@ -119,7 +88,7 @@ export class Importer {
     const planned = new Set<string>();
     let batch: FileRow[] = [];
     const plan = async () => {
-      const result = await this.plan(imp, batch, planned);
+      const result = await planChunk(this, imp, batch, planned);
       totals = addUp(totals, result, batch.length);
       batch = [];
       signal.throwIfAborted();
@@ -141,7 +110,7 @@ export class Importer {
     before: ImportProgress,
   ): Promise<ImportProgress> {
     for (let attempt = 0; ; attempt++) {
-      const plan = await this.plan(imp, rows, null);
+      const plan = await planChunk(this, imp, rows, null);
       const progress = addUp(before, plan, rows.length);
       const now = Date.now();
       const events = imp.options.emit_events ? plan.events : [];
@@ -177,264 +146,4 @@ export class Importer {
         throw new Error("records of the import keep changing under it; retrying later");
     }
   }
-
-  /**
-   * What a chunk of rows comes to. `planned` (check passes only) carries the keys of records
-   * earlier chunks would have created, since nothing was written for them.
-   */
-  private plan(imp: ImportRecord, rows: FileRow[], planned: Set<string> | null): Promise<ChunkPlan> {
-    return imp.object === "clients"
-      ? this.planClients(imp, rows, planned)
-      : this.planCases(imp, rows, planned);
-  }
-
-  private async planClients(
-    imp: ImportRecord,
-    rows: FileRow[],
-    planned: Set<string> | null,
-  ): Promise<ChunkPlan> {
-    const plan = emptyPlan();
-    const clients = this.records.clients;
-    const rules = await clients.rules(imp.tenant_id);
-    const region = rules.region;
-    const read: Array<{ row: number; client: ClientRow }> = [];
-    for (const file of rows) {
-      if ("problem" in file) {
-        fail(plan, file.row, file.problem);
-        continue;
-      }
-      const reading = readClientRow(file.cells, region, imp.options.connection);
-      if (!reading.ok) for (const problem of reading.problems) fail(plan, file.row, problem);
-      else {
-        const customFields = customFieldsFromText(
-          rules.settings.custom_fields.clients,
-          reading.row.customFields,
-        );
-        read.push({ row: file.row, client: { ...reading.row, customFields } });
-      }
-    }
-    const index = clientIndex<ClientRecord>();
-    const existing = await this.store.imports.findClients(imp.tenant_id, {
-      ids: read.flatMap((r) => (r.client.keys.id ? [r.client.keys.id] : [])),
-      externalIds: read.flatMap((r) => Object.values(r.client.keys.externalIds)),
-      phones: read.flatMap((r) => r.client.keys.phones),
-      emails: read.flatMap((r) => r.client.keys.emails),
-    });
-    for (const record of existing) index.put(record);
-    const created = new Map<string, ClientRecord>();
-    const updated = new Map<string, { record: ClientRecord; expectedVersion: number }>();
-    const now = Date.now();
-    for (const { row, client } of read) {
-      try {
-        const current = index.find(client.keys);
-        if (current === null) {
-          if (planned && rowKeys(client).some((k) => planned.has(k))) {
-            plan.updated++;
-            continue;
-          }
-          const prepared = clients.prepareCreate(
-            imp.tenant_id,
-            clientPatchFor(EMPTY_CLIENT, client),
-            CHANGE_SOURCE,
-            "",
-            now,
-            rules,
-          );
-          created.set(prepared.record.id, prepared.record);
-          index.put(prepared.record);
-          plan.events.push(...prepared.events);
-          plan.created++;
-          if (planned) for (const key of clientContactKeys(prepared.record)) planned.add(key);
-          if (planned) for (const key of rowKeys(client)) planned.add(key);
-          continue;
-        }
-        const prepared = clients.prepareUpdate(
-          current,
-          clientPatchFor(current, client),
-          CHANGE_SOURCE,
-          "",
-          now,
-          rules,
-        );
-        if (prepared === null) {
-          plan.skipped++;
-          continue;
-        }
-        // A record created or changed earlier in this chunk is written once, as it ends up.
-        if (created.has(current.id)) created.set(current.id, prepared.record);
-        else {
-          const expectedVersion = updated.get(current.id)?.expectedVersion ?? current.version;
-          updated.set(current.id, { record: prepared.record, expectedVersion });
-        }
-        index.put(prepared.record);
-        plan.events.push(...prepared.events);
-        plan.updated++;
-      } catch (error) {
-        failWith(plan, row, error);
-      }
-    }
-    plan.clients = { create: [...created.values()], update: [...updated.values()] };
-    return plan;
-  }
-
-  private async planCases(
-    imp: ImportRecord,
-    rows: FileRow[],
-    planned: Set<string> | null,
-  ): Promise<ChunkPlan> {
-    const plan = emptyPlan();
-    const cases = this.records.cases;
-    const rules = await cases.rules(imp.tenant_id);
-    const region = rules.region;
-    const read: Array<{ row: number; record: CaseRow }> = [];
-    for (const file of rows) {
-      if ("problem" in file) {
-        fail(plan, file.row, file.problem);
-        continue;
-      }
-      const reading = readCaseRow(file.cells, region, imp.options.connection);
-      if (!reading.ok) for (const problem of reading.problems) fail(plan, file.row, problem);
-      else {
-        const customFields = customFieldsFromText(
-          rules.settings.custom_fields.cases,
-          reading.row.customFields,
-        );
-        read.push({ row: file.row, record: { ...reading.row, customFields } });
-      }
-    }
-    const refs = read.flatMap((r) => (r.record.client ? [r.record.client] : []));
-    const clientsFound = clientIndex<ClientRecord>();
-    const owners = await this.store.imports.findClients(imp.tenant_id, {
-      ids: refs.flatMap((c) => (c.id ? [c.id] : [])),
-      externalIds: refs.flatMap((c) => (c.externalId ? [c.externalId[1]] : [])),
-      phones: refs.flatMap((c) => (c.phone ? [c.phone] : [])),
-      emails: refs.flatMap((c) => (c.email ? [c.email] : [])),
-    });
-    for (const client of owners) clientsFound.put(client);
-    const index = caseIndex<CaseRecord>();
-    const existing = await this.store.imports.findCases(imp.tenant_id, {
-      ids: read.flatMap((r) => (r.record.keys.id ? [r.record.keys.id] : [])),
-      externalIds: read.flatMap((r) => Object.values(r.record.keys.externalIds)),
-    });
-    for (const record of existing) index.put(record);
-    const created = new Map<string, CaseRecord>();
-    const updated = new Map<string, { record: CaseRecord; expectedVersion: number }>();
-    const now = Date.now();
-    for (const { row, record } of read) {
-      try {
-        const client = record.client ? clientsFound.findReference(record.client) : null;
-        if (record.client && client === null) {
-          fail(plan, row, {
-            path: "",
-            code: "client_not_found",
-            message: "no client matches the row's client columns",
-          });
-          continue;
-        }
-        const current = index.find(record.keys);
-        if (current === null) {
-          const externalKeys = Object.entries(record.keys.externalIds).map(([c, v]) => `${c}\u0000${v}`);
-          if (planned && externalKeys.some((k) => planned.has(k))) {
-            plan.updated++;
-            continue;
-          }
-          if (client === null) {
-            fail(plan, row, {
-              path: "",
-              code: "client_required",
-              message:
-                "a new case needs its client: client_id, client_external_id, client_phone or client_email",
-            });
-            continue;
-          }
-          const patch = casePatchFor(emptyCase(client.id), record);
-          const prepared = cases.prepareCreate(
-            imp.tenant_id,
-            { ...patch, client_id: client.id },
-            CHANGE_SOURCE,
-            "",
-            now,
-            rules,
-          );
-          created.set(prepared.record.id, prepared.record);
-          index.put(prepared.record);
-          plan.events.push(...prepared.events);
-          plan.created++;
-          if (planned) for (const key of externalKeys) planned.add(key);
-          continue;
-        }
-        const patch = { ...casePatchFor(current, record), ...(client ? { client_id: client.id } : {}) };
-        const prepared = cases.prepareUpdate(current, patch, CHANGE_SOURCE, "", now, rules);
-        if (prepared === null) {
-          plan.skipped++;
-          continue;
-        }
-        if (created.has(current.id)) created.set(current.id, prepared.record);
-        else {
-          const expectedVersion = updated.get(current.id)?.expectedVersion ?? current.version;
-          updated.set(current.id, { record: prepared.record, expectedVersion });
-        }
-        index.put(prepared.record);
-        plan.events.push(...prepared.events);
-        plan.updated++;
-      } catch (error) {
-        failWith(plan, row, error);
-      }
-    }
-    plan.cases = { create: [...created.values()], update: [...updated.values()] };
-    return plan;
-  }
-}
-
-function emptyPlan(): ChunkPlan {
-  return {
-    clients: { create: [], update: [] },
-    cases: { create: [], update: [] },
-    events: [],
-    created: 0,
-    updated: 0,
-    skipped: 0,
-    failed: 0,
-    errors: [],
-  };
-}
-
-/** The keys a client row is found by, as the check pass remembers them. */
-function rowKeys(client: ClientRow): string[] {
-  return [
-    ...Object.entries(client.keys.externalIds).map(([c, v]) => `${c}\u0000${v}`),
-    ...client.keys.phones.map((p) => `phone:${p}`),
-    ...client.keys.emails.map((e) => `email:${e}`),
-  ];
-}
-
-/** Counts a bad row once, keeping each of its problems (the first {@link MAX_IMPORT_ERRORS} of the import). */
-const failedRows = new WeakMap<ChunkPlan, Set<number>>();
-function fail(plan: ChunkPlan, row: number, problem: { path: string; code: string; message: string }): void {
-  const rows = failedRows.get(plan) ?? new Set<number>();
-  failedRows.set(plan, rows);
-  if (!rows.has(row)) {
-    rows.add(row);
-    plan.failed++;
-  }
-  plan.errors.push({ row, ...problem });
-}
-
-function failWith(plan: ChunkPlan, row: number, error: unknown): void {
-  if (!(error instanceof DomainError)) throw error;
-  const path = typeof error.details?.path === "string" ? error.details.path : "";
-  fail(plan, row, { path, code: error.code, message: error.message });
-}
-
-function addUp(before: ImportProgress, plan: ChunkPlan, rows: number): ImportProgress {
-  const room = MAX_IMPORT_ERRORS - before.errors.length;
-  return {
-    status: "running",
-    done: before.done + rows,
-    created: before.created + plan.created,
-    updated: before.updated + plan.updated,
-    skipped: before.skipped + plan.skipped,
-    failed: before.failed + plan.failed,
-    errors: room > 0 ? [...before.errors, ...plan.errors.slice(0, room)] : before.errors,
-  };
 }

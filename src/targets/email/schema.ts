@@ -84,36 +84,39 @@ export type DestinationPatch = Static<typeof DestinationPatchSchema>;
 const Time = Type.String({ format: "date-time" });
 
 /** An email destination as the API answers with it: the SMTP password masked. */
-export const EmailDestinationSchema = Type.Object({
-  id: Type.String(),
-  kind: Type.Literal("email"),
-  description: fields.description,
-  enabled: fields.enabled,
-  disabled_reason: Type.Union([Type.String(), Type.Null()]),
-  events: fields.events,
-  campaign_id: fields.campaign_id,
-  filters: fields.filters,
-  email: Type.Object({
-    smtp: Type.Object({
-      host: Type.String(),
-      port: Type.Integer(),
-      security: SmtpSecuritySchema,
-      username: Type.Union([Type.String(), Type.Null()]),
-      /** `••••••••` when one is set. */
-      password: Type.Union([Type.String(), Type.Null()]),
+export const EmailDestinationSchema = Type.Object(
+  {
+    id: Type.String(),
+    kind: Type.Literal("email"),
+    description: fields.description,
+    enabled: fields.enabled,
+    disabled_reason: Type.Union([Type.String(), Type.Null()]),
+    events: fields.events,
+    campaign_id: fields.campaign_id,
+    filters: fields.filters,
+    email: Type.Object({
+      smtp: Type.Object({
+        host: Type.String(),
+        port: Type.Integer(),
+        security: SmtpSecuritySchema,
+        username: Type.Union([Type.String(), Type.Null()]),
+        /** `••••••••` when one is set. */
+        password: Type.Union([Type.String(), Type.Null()]),
+      }),
+      from: Type.String(),
+      to: Type.Array(Type.String()),
+      cc: Type.Array(Type.String()),
+      subject: Type.String(),
     }),
-    from: Type.String(),
-    to: Type.Array(Type.String()),
-    cc: Type.Array(Type.String()),
-    subject: Type.String(),
-  }),
-  timeout_ms: fields.timeout_ms,
-  retry: fields.retry,
-  max_in_flight: fields.max_in_flight,
-  rate_limit_per_s: fields.rate_limit_per_s,
-  hold: fields.hold,
-  health: TargetHealthSchema,
-  created_at: Time,
-  updated_at: Time,
-});
+    timeout_ms: fields.timeout_ms,
+    retry: fields.retry,
+    max_in_flight: fields.max_in_flight,
+    rate_limit_per_s: fields.rate_limit_per_s,
+    hold: fields.hold,
+    health: TargetHealthSchema,
+    created_at: Time,
+    updated_at: Time,
+  },
+  { title: "EmailDestination" },
+);
 export type EmailDestination = Static<typeof EmailDestinationSchema>;

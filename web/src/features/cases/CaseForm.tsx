@@ -1,5 +1,4 @@
-import { type FormEvent, useState } from "react";
-import { errorMessage } from "../../api";
+import { useState } from "react";
 import { Link, navigate } from "../../router";
 import { ErrorState, Loading, Notice } from "../../ui/elements";
 import { describedBy, Field, Section } from "../../ui/fields";
@@ -7,14 +6,12 @@ import { setFlash } from "../../ui/flash";
 import { useApi, useResource } from "../../ui/hooks";
 import { ClientPicker } from "../records/ClientPicker";
 import { CustomFieldInputs, customFieldInputId } from "../records/CustomFieldInputs";
-import { focusInput } from "../records/focus";
-import { fieldOfRecordPath, isStale } from "../records/form-errors";
 import { StaleNotice } from "../records/StaleNotice";
 import { useCaseTypes, useCustomFields } from "../records/settings";
 import { TextField } from "../records/TextField";
 import type { Case, CaseType, CustomField } from "../records/types";
+import { useRecordSubmit } from "../records/useRecordSubmit";
 import { FormStatus } from "../targets/form/FormStatus";
-import { serverFieldError } from "../targets/form/server-errors";
 import { type CaseFormState, casePayload, formFromCase } from "./form-state";
 import { humanise, statusesFor } from "./vocabulary";
 
@@ -111,25 +108,12 @@ function CaseFormBody({
 }) {
   const call = useApi();
   const [state, setState] = useState<CaseFormState>(() => formFromCase(record, clientId, fields));
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [formError, setFormError] = useState<string | null>(null);
-  const [stale, setStale] = useState(false);
-  const [busy, setBusy] = useState(false);
   const set = <K extends keyof CaseFormState>(key: K, value: CaseFormState[K]) =>
     setState((current) => ({ ...current, [key]: value }));
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setFormError(null);
-    setStale(false);
-    const { body, errors: found } = casePayload(state, fields, record);
-    setErrors(found);
-    if (Object.keys(found).length > 0) {
-      focusInput(inputOf(Object.keys(found)[0] ?? ""));
-      return;
-    }
-    setBusy(true);
-    try {
+  const { errors, formError, stale, busy, submit, customErrors } = useRecordSubmit({
+    payload: () => casePayload(state, fields, record),
+    inputOf,
+    async save(body) {
       const saved = record
         ? await call<Case>("PATCH", `/v1/cases/${record.id}`, body, undefined, {
             "if-match": String(record.version),
@@ -137,27 +121,8 @@ function CaseFormBody({
         : await call<Case>("POST", "/v1/cases", body);
       setFlash({ for: saved.id, kind: "success", message: record ? "Changes saved." : "Case created." });
       navigate(`/cases/${saved.id}`);
-    } catch (failure) {
-      setBusy(false);
-      if (isStale(failure)) {
-        setStale(true);
-        focusInput(undefined);
-        return;
-      }
-      const invalid = serverFieldError(failure, fieldOfRecordPath);
-      if (!invalid || invalid.field === "form") setFormError(invalid?.message ?? errorMessage(failure));
-      else {
-        setErrors({ [invalid.field]: invalid.message });
-        focusInput(inputOf(invalid.field));
-      }
-    }
-  };
-
-  const customErrors = Object.fromEntries(
-    Object.entries(errors)
-      .filter(([k]) => k.startsWith("custom_fields."))
-      .map(([k, v]) => [k.slice("custom_fields.".length), v]),
-  );
+    },
+  });
 
   return (
     <form onSubmit={submit} noValidate aria-describedby="form-status">

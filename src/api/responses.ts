@@ -1,0 +1,198 @@
+import { type TSchema, Type } from "@sinclair/typebox";
+
+/**
+ * Named answers of the API: each `title` becomes a component of /openapi.json (see openapi.ts),
+ * so generated clients get `Tenant`, `Delivery`, `Attempt` … rather than anonymous shapes. They
+ * also serialise the answers, so a field a presenter adds must be added here too (a test compares
+ * answers against them).
+ */
+
+const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+const Time = Type.String({ format: "date-time" });
+const NullableTime = Nullable(Time);
+
+export const TenantSchema = Type.Object(
+  { id: Type.String(), name: Type.String(), timezone: Type.String(), created_at: Time },
+  { title: "Tenant" },
+);
+
+export const ApiKeySchema = Type.Object(
+  { id: Type.String(), prefix: Type.String(), created_at: Time, revoked_at: NullableTime },
+  { title: "ApiKey" },
+);
+
+export const CreatedApiKeySchema = Type.Object(
+  {
+    id: Type.String(),
+    prefix: Type.String(),
+    created_at: Time,
+    revoked_at: NullableTime,
+    key: Type.String({ description: "The key itself: shown once, never again." }),
+  },
+  { title: "CreatedApiKey" },
+);
+
+const JsonObject = Type.Record(Type.String(), Type.Unknown());
+
+const eventTypeFields = {
+  name: Type.String(),
+  category: Type.String(),
+  description: Type.String(),
+  aliases: Type.Array(Type.String(), { description: "Other platforms' names accepted for this type." }),
+  schema: JsonObject,
+  example: JsonObject,
+};
+
+export const EventTypeSchema = Type.Object(eventTypeFields, { title: "EventType" });
+
+export const EventTypeDetailSchema = Type.Object(
+  {
+    ...eventTypeFields,
+    variables: Type.Array(Type.String(), { description: "Template variables this type offers." }),
+    macros: Type.Array(Type.Object({ macro: Type.String(), variable: Type.String() })),
+  },
+  { title: "EventTypeDetail" },
+);
+
+export const EventTypeCatalogSchema = Type.Object(
+  {
+    data: Type.Array(EventTypeSchema),
+    categories: Type.Array(Type.Object({ name: Type.String(), types: Type.Array(Type.String()) })),
+    next_cursor: Type.Null(),
+  },
+  { title: "EventTypeCatalog" },
+);
+
+export const EventAcceptedSchema = Type.Object(
+  {
+    id: Type.String(),
+    type: Type.String(),
+    deliveries: Type.Integer({ description: "How many deliveries the event got." }),
+  },
+  { title: "EventAccepted" },
+);
+
+const eventFields = {
+  id: Type.String(),
+  type: Type.String(),
+  data: Nullable(JsonObject),
+  campaign_id: Nullable(Type.String()),
+  case_type: Nullable(Type.String()),
+  idempotency_key: Nullable(Type.String()),
+  occurred_at: Time,
+  created_at: Time,
+};
+
+export const EventSchema = Type.Object(eventFields, { title: "Event" });
+
+const HeaderMap = Type.Record(Type.String(), Type.String());
+
+export const DeliverySchema = Type.Object(
+  {
+    id: Type.String(),
+    event_id: Type.String(),
+    webhook_id: Type.String(),
+    status: Type.Union([
+      Type.Literal("pending"),
+      Type.Literal("succeeded"),
+      Type.Literal("failed"),
+      Type.Literal("cancelled"),
+    ]),
+    state: Type.String({ description: "due, claimed, held, parked, succeeded, failed or cancelled." }),
+    attempt_count: Type.Integer(),
+    next_attempt_at: NullableTime,
+    in_flight: Type.Boolean(),
+    held: Type.Boolean({ description: "Parked behind a disabled target." }),
+    first_attempt_at: NullableTime,
+    last_attempt_at: NullableTime,
+    last_status_code: Nullable(Type.Integer()),
+    last_error: Nullable(Type.String()),
+    appended: Nullable(Type.String()),
+    held_until: NullableTime,
+    hold: Nullable(Type.Object({ until_event: Type.String(), call_id: Type.String(), until: Time })),
+    merged_event_id: Nullable(Type.String()),
+    created_at: Time,
+    updated_at: Time,
+  },
+  { title: "Delivery" },
+);
+
+export const AttemptSchema = Type.Object(
+  {
+    id: Type.String(),
+    delivery_id: Type.String(),
+    attempt_number: Type.Integer(),
+    succeeded: Type.Boolean(),
+    request: Type.Object({
+      method: Type.String(),
+      url: Type.String(),
+      headers: HeaderMap,
+      body: Nullable(Type.String()),
+    }),
+    response: Nullable(
+      Type.Object({ status: Type.Integer(), headers: Nullable(HeaderMap), body: Nullable(Type.String()) }),
+    ),
+    error: Nullable(Type.Object({ kind: Type.String(), message: Type.String() })),
+    duration_ms: Nullable(Type.Integer()),
+    created_at: Time,
+  },
+  { title: "Attempt" },
+);
+
+export const EventDetailSchema = Type.Object(
+  {
+    ...eventFields,
+    deliveries: Type.Array(DeliverySchema),
+    appended: Type.Array(Type.Object({ webhook_id: Type.String(), value: Type.String() })),
+  },
+  { title: "EventDetail" },
+);
+
+export const DeliveryDetailSchema = Type.Object(
+  { ...DeliverySchema.properties, attempts: Type.Array(AttemptSchema) },
+  { title: "DeliveryDetail" },
+);
+
+export const SecretSchema = Type.Object(
+  {
+    secret: Type.String(),
+    previous_secret: Nullable(Type.String()),
+    previous_secret_expires_at: NullableTime,
+  },
+  { title: "WebhookSecret" },
+);
+
+export const RotatedSecretSchema = Type.Object(
+  { secret: Type.String(), previous_secret_expires_at: NullableTime },
+  { title: "RotatedSecret" },
+);
+
+export const ReplayedSchema = Type.Object(
+  { replayed: Type.Integer({ description: "How many deliveries were queued again." }) },
+  { title: "Replayed" },
+);
+
+export const TestSendSchema = Type.Object(
+  {
+    event_id: Type.String(),
+    delivery_id: Type.String(),
+    succeeded: Type.Boolean(),
+    attempt: AttemptSchema,
+  },
+  { title: "TestSend" },
+);
+
+export const ListenerSchema = Type.Object(
+  {
+    id: Type.String(),
+    events: Type.Array(Type.String()),
+    forward_to: Nullable(Type.String()),
+    secret: Type.String(),
+    expires_at: Time,
+    created_at: Time,
+  },
+  { title: "Listener" },
+);
+
+/** 204: nothing in the body. */
+export const NoContent = Type.Null({ description: "No content" });
