@@ -27,6 +27,8 @@ export interface FakeOptions {
   failFirst?: number;
   /** Treat every person asked about as the known one (benchmarks: many distinct clients). */
   matchAny?: boolean;
+  /** Port to listen on (127.0.0.1); 0 or absent picks a free one. */
+  port?: number;
 }
 
 export interface FakeStats {
@@ -139,7 +141,7 @@ export async function startVendorFake<C>(
     });
   });
   server.keepAliveTimeout = 5_000;
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => server.listen(initial.port ?? 0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,

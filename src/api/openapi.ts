@@ -145,6 +145,7 @@ const TAGS: Record<string, string> = {
   settings: "The tenant's case types, statuses and custom fields.",
   imports: "Imports of clients and cases from CSV or JSON lines.",
   listen: "Forwarding deliveries to a local server (`switchboard listen`).",
+  enrichment: "Phone, email, address and demographics from enrichment providers, with cost and budgets.",
 };
 
 /** The first path segment after /v1 names the tag, unless the route names its own. */

@@ -58,8 +58,11 @@ describe("switchboard sandbox", () => {
           credentials: Record<string, string>;
         },
     );
-    expect(connections.map((c) => c.provider)).toEqual(["lawruler", "smartadvocate"]);
-    for (const connection of connections) {
+    // CRM connections name their provider; enrichment ones are the body of PUT /v1/enrichment/providers/{name}.
+    const crm = connections.filter((c) => c.provider !== undefined);
+    expect(crm.map((c) => c.provider)).toEqual(["lawruler", "smartadvocate"]);
+    expect(connections.filter((c) => c.provider === undefined)).toHaveLength(4);
+    for (const connection of crm) {
       const provider = crmProvider(connection.provider);
       const connector = provider?.connect({
         baseUrl: connection.base_url,
@@ -85,7 +88,9 @@ describe("switchboard sandbox", () => {
     expect(await only.exited).toBe(0);
 
     const wrong = runSandbox(["--only", "salesforce"], /unknown fake/);
-    expect(await wrong.ready).toContain("known: lawruler, smartadvocate");
+    expect(await wrong.ready).toContain(
+      "known: lawruler, smartadvocate, pdl, enformion, trestle, twilio_lookup",
+    );
     expect(await wrong.exited).toBe(2);
   });
 });
