@@ -98,6 +98,7 @@ export async function startServer(config: Config, role: Role, log: Logger): Prom
   let dispatcher: Dispatcher | null = null;
   let jobs: JobRunner | null = null;
   let enrichmentJobs: JobRunner | null = null;
+  let enrichmentEngine: EnrichmentEngine | null = null;
   let stopListening: (() => Promise<void>) | undefined;
   if (role !== "api") {
     if (store.dialect === "sqlite") {
@@ -175,6 +176,15 @@ export async function startServer(config: Config, role: Role, log: Logger): Prom
       kinds,
       log,
     );
+    enrichmentEngine = new EnrichmentEngine(
+      store,
+      cipher,
+      records,
+      ingest,
+      new ProviderBreakers(),
+      log,
+      config.allowPrivateTargets,
+    );
     // Enrichment runs are short and wait on vendors, not on this machine: their own runner, so
     // they neither queue behind a long import nor hold its slots. Measured (bench enrichment,
     // SQLite, 50 ms fakes): 29.6 lookups/s sharing the 2 job slots.
@@ -187,13 +197,7 @@ export async function startServer(config: Config, role: Role, log: Logger): Prom
         kinds: { only: [ENRICHMENT_KIND] },
       },
       store.jobs,
-      new JobKinds().register(
-        ENRICHMENT_KIND,
-        enrichmentKind(
-          store,
-          new EnrichmentEngine(store, cipher, records, ingest, new ProviderBreakers(), log),
-        ),
-      ),
+      new JobKinds().register(ENRICHMENT_KIND, enrichmentKind(store, enrichmentEngine)),
       log,
     );
     await scheduleRetention(store.jobs, Date.now());
@@ -246,6 +250,7 @@ export async function startServer(config: Config, role: Role, log: Logger): Prom
         await dispatcher?.stop();
         await jobs?.stop();
         await enrichmentJobs?.stop();
+        await enrichmentEngine?.close();
         await targets.close();
         await store.close();
       })();

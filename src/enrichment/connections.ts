@@ -22,7 +22,11 @@ export function priceOf(record: Pick<ProviderRecord, "name" | "price">): PriceTa
 }
 
 /** The tenant's enabled providers that have credentials, decrypted for this run only. */
-export function readyProviders(records: ProviderRecord[], cipher: SecretCipher): ReadyProvider[] {
+export function readyProviders(
+  records: ProviderRecord[],
+  cipher: SecretCipher,
+  network?: ProviderConnection["network"],
+): ReadyProvider[] {
   const ready: ReadyProvider[] = [];
   for (const record of records) {
     if (!record.enabled || record.credentials === null || !isProviderName(record.name)) continue;
@@ -34,6 +38,7 @@ export function readyProviders(records: ProviderRecord[], cipher: SecretCipher):
         baseUrl: record.base_url ?? provider.defaultBaseUrl,
         credentials: JSON.parse(cipher.decrypt(record.credentials)) as Record<string, string>,
         timeoutMs: LOOKUP_TIMEOUT_MS,
+        ...(network ? { network } : {}),
       },
       price: priceOf(record),
     });

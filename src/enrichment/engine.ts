@@ -1,4 +1,6 @@
 import type { Logger } from "pino";
+import { Agent } from "undici";
+import { createGuardedLookup } from "../delivery/guarded-lookup.js";
 import { budgetMonth } from "../domain/enrichment/budget.js";
 import { cacheKey } from "../domain/enrichment/cache-key.js";
 import { maxCostOf, toMicros, toUsd } from "../domain/enrichment/prices.js";
@@ -47,6 +49,9 @@ interface Step {
  * (never paid twice), writes are recomputed against the client as it now is.
  */
 export class EnrichmentEngine {
+  /** One keep-alive pool for vendors, resolving names through the destination guard. */
+  private readonly network: { dispatcher: Agent; allowPrivate: boolean };
+
   constructor(
     private readonly store: Store,
     private readonly cipher: SecretCipher,
@@ -54,8 +59,22 @@ export class EnrichmentEngine {
     private readonly ingest: EventIngest,
     private readonly breakers: ProviderBreakers,
     private readonly log: Logger,
+    allowPrivateTargets: boolean,
     private readonly options: EngineOptions = DEFAULT_ENGINE_OPTIONS,
-  ) {}
+  ) {
+    this.network = {
+      allowPrivate: allowPrivateTargets,
+      dispatcher: new Agent({
+        keepAliveTimeout: 10_000,
+        connections: 64,
+        connect: { timeout: 10_000, lookup: createGuardedLookup({ allowPrivate: allowPrivateTargets }) },
+      }),
+    };
+  }
+
+  close(): Promise<void> {
+    return this.network.dispatcher.close();
+  }
 
   async perform(run: RunRecord, signal: AbortSignal): Promise<RunRecord> {
     if (run.status !== "queued" && run.status !== "running") return run;
@@ -71,7 +90,7 @@ export class EnrichmentEngine {
       monthlyBudget: settings.monthly_budget === null ? null : toMicros(settings.monthly_budget),
       maxCostPerLookup: settings.max_cost_per_lookup === null ? null : toMicros(settings.max_cost_per_lookup),
     };
-    const providers = readyProviders(await repo.providers(tenantId), this.cipher);
+    const providers = readyProviders(await repo.providers(tenantId), this.cipher, this.network);
     const byName = new Map(providers.map((p) => [p.provider.name as string, p]));
     const waterfall = providers.map((p) => ({
       name: p.provider.name,

@@ -1,3 +1,4 @@
+import { Agent } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEnformionFake } from "../../fakes/enformion.js";
 import type { FakeMode, VendorFake } from "../../fakes/enrichment-fake.js";
@@ -5,6 +6,7 @@ import { FAKE_PERSON } from "../../fakes/enrichment-fake.js";
 import { startPdlFake } from "../../fakes/pdl.js";
 import { startTrestleFake } from "../../fakes/trestle.js";
 import { startTwilioLookupFake } from "../../fakes/twilio-lookup.js";
+import { createGuardedLookup } from "../../src/delivery/guarded-lookup.js";
 import { DEFAULT_PRICES } from "../../src/domain/enrichment/prices.js";
 import type { LookupInput } from "../../src/domain/enrichment/types.js";
 import type { EnrichmentProvider } from "../../src/integrations/enrichment/provider.js";
@@ -147,5 +149,41 @@ describe.each(cases)("$provider.name against its fake", ({ provider, start, inpu
     expect(outcome.ok).toBe(false);
     if (outcome.ok) return;
     expect(outcome.failure.kind).toBe("malformed");
+  });
+});
+
+describe("vendor requests and the destination guard", () => {
+  it("refuses a loopback base_url unless private targets are allowed", async () => {
+    const fake = await startPdlFake();
+    const dispatcher = new Agent({ connect: { lookup: createGuardedLookup({ allowPrivate: false }) } });
+    try {
+      const blocked = await ENRICHMENT_PROVIDERS.pdl.lookup(
+        {
+          baseUrl: fake.url,
+          credentials: fake.credentials,
+          timeoutMs: 2_000,
+          network: { dispatcher, allowPrivate: false },
+        },
+        { phone: FAKE_PERSON.phone },
+        ["email"],
+      );
+      expect(blocked.ok).toBe(false);
+      if (!blocked.ok) expect(blocked.failure.message).toMatch(/destination blocked/);
+      expect(fake.stats.requests).toBe(0);
+      const allowed = await ENRICHMENT_PROVIDERS.pdl.lookup(
+        {
+          baseUrl: fake.url,
+          credentials: fake.credentials,
+          timeoutMs: 2_000,
+          network: { dispatcher, allowPrivate: true },
+        },
+        { phone: FAKE_PERSON.phone },
+        ["email"],
+      );
+      expect(allowed.ok).toBe(true);
+    } finally {
+      await dispatcher.close();
+      await fake.close();
+    }
   });
 });

@@ -1,4 +1,5 @@
-import { Agent, request } from "undici";
+import { Agent, type Dispatcher, request } from "undici";
+import { checkDestinationUrl } from "../../domain/destination.js";
 import { redactHeaders } from "../../domain/redact.js";
 import type { ExchangeLog, FailureKind, LookupFailure } from "./provider.js";
 
@@ -16,6 +17,7 @@ export interface VendorRequest {
   timeoutMs: number;
   /** Header names holding credentials beyond those redactHeaders recognises by name. */
   secretHeaders?: string[];
+  network?: { dispatcher: Dispatcher; allowPrivate: boolean };
 }
 
 export interface VendorReply {
@@ -45,12 +47,25 @@ export async function vendorCall(
   const done = () => {
     exchange.duration_ms = Math.round(performance.now() - started);
   };
+  if (req.network) {
+    // Names are checked by the pool's guarded lookup; a literal address or scheme only here.
+    const destination = checkDestinationUrl(req.url.toString(), { allowPrivate: req.network.allowPrivate });
+    if (!destination.ok) {
+      done();
+      exchange.error = destination.reason;
+      return {
+        reply: null,
+        failure: failure("invalid_input", `destination blocked: ${destination.reason}`, null),
+        exchange,
+      };
+    }
+  }
   try {
     const response = await request(req.url, {
       method: req.method,
       headers: req.headers,
       body: req.body,
-      dispatcher: agent,
+      dispatcher: req.network?.dispatcher ?? agent,
       headersTimeout: req.timeoutMs,
       bodyTimeout: req.timeoutMs,
     });

@@ -1,3 +1,4 @@
+import type { Dispatcher } from "undici";
 import type { PriceTable } from "../../domain/enrichment/prices.js";
 import type { ProviderName } from "../../domain/enrichment/settings.js";
 import type { Capabilities, DataKind, LookupInput, LookupResult } from "../../domain/enrichment/types.js";
@@ -28,6 +29,12 @@ export interface ProviderConnection {
   baseUrl: string;
   credentials: Record<string, string>;
   timeoutMs: number;
+  /**
+   * The HTTP pool to send through and whether private addresses are allowed: the engine's pool
+   * resolves names through the guarded lookup (no loopback, private, link-local or metadata
+   * addresses unless the development switch is on). Absent: a plain pool (tests of one client).
+   */
+  network?: { dispatcher: Dispatcher; allowPrivate: boolean };
 }
 
 /**

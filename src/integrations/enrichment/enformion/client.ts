@@ -25,6 +25,7 @@ export async function enformionEnrich(
     },
     body: JSON.stringify(body),
     timeoutMs: connection.timeoutMs,
+    ...(connection.network ? { network: connection.network } : {}),
     secretHeaders: ["galaxy-ap-name"],
   });
   if (!reply) return { json: null, failure: sent ?? failure("transient", "no answer", null), exchange };

@@ -25,6 +25,7 @@ export async function pdlEnrich(
     url,
     headers: { "x-api-key": connection.credentials.api_key ?? "", accept: "application/json" },
     timeoutMs: connection.timeoutMs,
+    ...(connection.network ? { network: connection.network } : {}),
   });
   if (!reply)
     return { answer: { kind: "failed", failure: sent ?? failure("transient", "no answer", null) }, exchange };

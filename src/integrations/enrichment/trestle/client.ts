@@ -18,6 +18,7 @@ export async function trestleReversePhone(
     url,
     headers: { "x-api-key": connection.credentials.api_key ?? "", accept: "application/json" },
     timeoutMs: connection.timeoutMs,
+    ...(connection.network ? { network: connection.network } : {}),
   });
   if (!reply) return { json: null, failure: sent ?? failure("transient", "no answer", null), exchange };
   const detail = vendorMessage(reply.json, ["error", "message"], ["message"]);

@@ -24,6 +24,7 @@ export async function twilioPhoneNumber(
     url,
     headers: { authorization: `Basic ${basic}`, accept: "application/json" },
     timeoutMs: connection.timeoutMs,
+    ...(connection.network ? { network: connection.network } : {}),
   });
   // The number is in the path: the attempt log keeps the route, not the person's number.
   exchange.url = `${url.origin}/v2/PhoneNumbers/{number}`;
