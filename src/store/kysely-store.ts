@@ -5,6 +5,8 @@ import { clientRepository } from "./clients.js";
 import { crmRepository } from "./crm/index.js";
 import type { CrmRepository } from "./crm/repository.js";
 import { deliveryRepository } from "./deliveries.js";
+import { enrichmentRepository } from "./enrichment/index.js";
+import type { EnrichmentRepository } from "./enrichment/repository.js";
 import { eventRepository } from "./events.js";
 import { importRepository } from "./imports/index.js";
 import type { ImportRepository } from "./imports/repository.js";
@@ -53,6 +55,7 @@ export class KyselyStore implements Store {
   readonly imports: ImportRepository;
   readonly crm: CrmRepository;
   readonly scheduling: SchedulingRepository;
+  readonly enrichment: EnrichmentRepository;
 
   constructor(
     readonly db: Kysely<Database>,
@@ -76,6 +79,7 @@ export class KyselyStore implements Store {
     this.imports = importRepository(db, dialect);
     this.crm = crmRepository(db);
     this.scheduling = schedulingRepository(db);
+    this.enrichment = enrichmentRepository(db, dialect);
   }
 
   async migrate(): Promise<void> {

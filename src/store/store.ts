@@ -8,6 +8,7 @@ import type {
   WebhookHold,
 } from "../domain/webhook.js";
 import type { CrmRepository } from "./crm/repository.js";
+import type { EnrichmentRepository } from "./enrichment/repository.js";
 import type { ImportRepository } from "./imports/repository.js";
 import type { JobRepository, NewJob } from "./jobs/repository.js";
 import type { DueSignal, QueueRepository, WebhookHealth } from "./queue/repository.js";
@@ -409,4 +410,6 @@ export interface Store {
   readonly crm: CrmRepository;
   /** Scheduling: the provider connection, agents' booking settings, bookings made through us. */
   readonly scheduling: SchedulingRepository;
+  /** Enrichment providers, settings, runs, lookups (the spend ledger), cache and provenance. */
+  readonly enrichment: EnrichmentRepository;
 }

@@ -23,6 +23,8 @@ export interface ImportOptions {
   all_or_nothing: boolean;
   /** The connection an `external_id` column belongs to (`external_ids.<connection>`). */
   connection: string;
+  /** Enrich the clients it creates (absent on imports stored before enrichment existed). */
+  enrich?: boolean;
 }
 
 /** A row the import could not take: its number (data rows from 1), the column and why. */
