@@ -19,7 +19,23 @@ const EventInputSchema = Type.Object(
     idempotency_key: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
     occurred_at: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    examples: [
+      {
+        type: "call.ended",
+        data: {
+          call_id: "call_7Hq2mX9kT4",
+          direction: "inbound",
+          from_number: "+13125550187",
+          duration: 312,
+          answered: true,
+        },
+        campaign_id: "cmp_auto_accidents",
+        idempotency_key: "call_7Hq2mX9kT4:ended",
+      },
+    ],
+  },
 );
 
 const MAX_BATCH = 500;

@@ -176,7 +176,17 @@ export const WebhookCreateSchema = Type.Object(
     /** Bring your own `whsec_` secret (moving from another provider); absent → one is generated. */
     secret: Type.Optional(WebhookSecretSchema),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    examples: [
+      {
+        url: "https://crm.hartwell-law.example/hooks/switchboard",
+        description: "Intake CRM",
+        events: ["call.ended", "lead.*"],
+        campaign_id: "cmp_auto_accidents",
+      },
+    ],
+  },
 );
 export type WebhookCreate = Static<typeof WebhookCreateSchema>;
 

@@ -56,7 +56,17 @@ const inputProperties = {
 
 export const CaseCreateSchema = Type.Object(
   { client_id: ClientId, ...inputProperties },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    examples: [
+      {
+        client_id: "cli_01HZX3Q0C9W8E6Y2M4T5V7B1N3",
+        case_type: "auto_accident",
+        title: "Rear-ended on I-90",
+        incident_date: "2026-05-28",
+      },
+    ],
+  },
 );
 export type CaseCreate = Static<typeof CaseCreateSchema>;
 

@@ -82,7 +82,18 @@ const inputProperties = {
   source: Type.Optional(Nullable(Type.String({ maxLength: 100 }))),
 };
 
-export const ClientCreateSchema = Type.Object(inputProperties, { additionalProperties: false });
+export const ClientCreateSchema = Type.Object(inputProperties, {
+  additionalProperties: false,
+  examples: [
+    {
+      first_name: "Maria",
+      last_name: "Alvarez",
+      phones: [{ number: "(312) 555-0187", type: "mobile" }],
+      emails: ["maria.alvarez@example.com"],
+      preferred_language: "es",
+    },
+  ],
+});
 export type ClientCreate = Static<typeof ClientCreateSchema>;
 
 /** A patch replaces each field it names (lists whole); the others stay. */
