@@ -11,6 +11,7 @@ import { DestinationDetail } from "./features/destinations/DestinationDetail";
 import { DestinationForm } from "./features/destinations/DestinationForm";
 import { DestinationList } from "./features/destinations/DestinationList";
 import { ImportPage } from "./features/imports/ImportPage";
+import { CrmConnectionPage } from "./features/integrations/crm/CrmConnectionPage";
 import { IntegrationsPage } from "./features/integrations/IntegrationsPage";
 import { SignIn } from "./features/session/SignIn";
 import { SettingsPage } from "./features/settings/SettingsPage";
@@ -42,6 +43,7 @@ const TITLES: Record<Route["page"], string> = {
   settings: "Records settings",
   import: "Import",
   integrations: "Integrations",
+  "crm-connection": "CRM connection",
   "not-found": "Not found",
 };
 
@@ -142,7 +144,10 @@ export function App() {
             <Link href="/import" aria-current={route.page === "import" ? "page" : undefined}>
               Import
             </Link>
-            <Link href="/integrations" aria-current={route.page === "integrations" ? "page" : undefined}>
+            <Link
+              href="/integrations"
+              aria-current={["integrations", "crm-connection"].includes(route.page) ? "page" : undefined}
+            >
               Integrations
             </Link>
             <Link href="/settings" aria-current={route.page === "settings" ? "page" : undefined}>
@@ -216,6 +221,8 @@ function Page({ route }: { route: Route }) {
       return <ImportPage />;
     case "integrations":
       return <IntegrationsPage />;
+    case "crm-connection":
+      return <CrmConnectionPage id={route.id} tab={route.tab} />;
     case "not-found":
       return (
         <Empty title="Page not found">
