@@ -2,7 +2,7 @@
  * Pure decisions of the CRM pages (no React, no fetch), unit-tested in
  * test/unit/dashboard-crm.test.ts.
  */
-import type { CrmField, CrmProvider, CrmStatusAnswer, StaleMapping } from "./types";
+import type { CrmField, CrmProvider, CrmStatusAnswer, StaleMapping } from "./types.js";
 
 export interface Option {
   value: string;
@@ -150,5 +150,7 @@ export function stateBadge(state: CardState): { label: string; className: string
       return { label: "Failing", className: "badge badge-failed" };
     case "paused":
       return { label: "Paused", className: "badge badge-muted" };
+    default:
+      return { label: state, className: "badge badge-muted" };
   }
 }
