@@ -214,6 +214,17 @@ describe.skipIf(!hasChromium)("CRM dashboard (Chromium)", { timeout: 60_000 }, (
     expect(fake.stats.requests).toBe(before);
     await shot(page, "crm-mappings");
 
+    // A real test send creates the lead and shows each request with the CRM's answer.
+    await page.getByRole("button", { name: "Send a test" }).click();
+    const sent = page.getByRole("region", { name: "Test send" });
+    await sent.locator("figcaption").first().waitFor();
+    expect(await sent.locator("figcaption").allTextContents()).toContainEqual(
+      expect.stringMatching(/^POST .* → 20\d$/),
+    );
+    expect(fake.stats.requests).toBeGreaterThan(before);
+    const link = (await api("GET", `/v1/crm/connections/${id}/links`)).body.data[0];
+    expect(link).toMatchObject({ platform_id: caseId });
+
     // Activity: sync now, and the run appears with its counts.
     await page.getByRole("tab", { name: "Activity" }).click();
     await page.getByRole("heading", { name: "Status" }).waitFor();

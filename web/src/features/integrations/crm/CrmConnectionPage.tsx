@@ -38,7 +38,8 @@ export function CrmConnectionPage({ id, tab }: { id: string; tab: string | null 
     <section aria-labelledby="crm-title">
       <div className="page-head">
         <h1 id="crm-title">
-          {connection.name} <span className="muted">· {provider.label}</span>
+          {connection.name}
+          {connection.name !== provider.label && <span className="muted"> · {provider.label}</span>}
         </h1>
       </div>
       <div className="tabs" role="tablist" aria-label="Connection">
