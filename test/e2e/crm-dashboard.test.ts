@@ -234,6 +234,22 @@ describe.skipIf(!hasChromium)("CRM dashboard (Chromium)", { timeout: 60_000 }, (
     await runs.locator("tbody tr").first().getByText("succeeded").waitFor({ timeout: 15_000 });
     await page.getByRole("heading", { name: "Recent deliveries" }).waitFor();
     await shot(page, "crm-activity");
+
+    // The firm rotates its key in LawRuler: a refresh and a test show LawRuler's refusal.
+    fake.rotateKey("LRKEY-ROTATED-0000000000000000");
+    await page.getByRole("tab", { name: "CRM Mappings" }).click();
+    await page.getByRole("button", { name: "Refresh CRM fields" }).click();
+    await page.getByText("LawRuler did not answer with its fields").waitFor();
+    await page.getByText(/LawRuler refused \(auth\)/).waitFor();
+    await page.getByRole("tab", { name: "Configuration" }).click();
+    await page.getByRole("button", { name: "Test connection" }).click();
+    await page.getByText("LawRuler refused the test").waitFor();
+
+    // The Integrations page lists the connection on LawRuler's card, with its state.
+    await page.getByRole("link", { name: "Integrations" }).click();
+    await card.getByRole("link", { name: "LawRuler" }).waitFor();
+    await card.getByText(/Connected · idle|Syncing|Failing/).waitFor();
+    await shot(page, "crm-integrations");
     expect(unexpected(errors)).toEqual([]);
   });
 });

@@ -122,7 +122,7 @@ export function ConfigurationTab({
       >
         <Section title="Connection" description={`How Switchboard signs in to ${provider.label}.`}>
           <Field id="crm-name" label="Connection name" error={errors.name}>
-            <input id="crm-name" value={name} onChange={(e) => setName(e.target.value)} />
+            <input id="crm-name" type="text" value={name} onChange={(e) => setName(e.target.value)} />
           </Field>
           <CredentialInputs
             prefix="crm"

@@ -66,6 +66,7 @@ export function ConnectForm({
       <Field id={`${prefix}-name`} label="Connection name" optional hint={`Defaults to "${provider.label}".`}>
         <input
           id={`${prefix}-name`}
+          type="text"
           value={name}
           onChange={(e) => setName(e.target.value)}
           aria-describedby={`${prefix}-name-hint`}

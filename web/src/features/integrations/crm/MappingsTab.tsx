@@ -89,11 +89,6 @@ export function MappingsTab({ connection, provider }: { connection: CrmConnectio
     setSavedNotice(false);
     setDraft((d) => (d ? change(d) : d));
   };
-  const vendorAnswer =
-    refreshError instanceof ApiError && typeof refreshError.details?.vendor_message === "string"
-      ? refreshError.details.vendor_message
-      : null;
-
   return (
     <>
       <Section
@@ -110,11 +105,8 @@ export function MappingsTab({ connection, provider }: { connection: CrmConnectio
         {refreshError !== null && (
           <ErrorState
             title={`${provider.label} did not answer with its fields`}
-            error={
-              vendorAnswer
-                ? new Error(`${errorText(refreshError)} — the CRM said: ${vendorAnswer}`)
-                : refreshError
-            }
+            // The message carries the CRM's own words (`LawRuler refused (auth): …`).
+            error={refreshError}
           />
         )}
         {stale.length > 0 && (
@@ -188,5 +180,3 @@ export function MappingsTab({ connection, provider }: { connection: CrmConnectio
     </>
   );
 }
-
-const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
