@@ -11,6 +11,7 @@ import {
   staleOfDetails,
   stateBadge,
 } from "../../web/src/features/integrations/crm/logic.js";
+import { targetApi, targetPath } from "../../web/src/features/targets/paths.js";
 
 describe("platform fields a mapping may name", () => {
   it("are the domain's lists (copied to keep TypeBox out of the bundle)", () => {
@@ -159,5 +160,15 @@ describe("state badges", () => {
     expect(stateBadge("syncing").className).toContain("badge-pending");
     expect(stateBadge("failing").className).toContain("badge-failed");
     expect(stateBadge("paused").label).toBe("Paused");
+  });
+});
+
+describe("a CRM connection as a delivery target", () => {
+  it("links to its page and reads its deliveries from the CRM connection routes", () => {
+    expect(targetPath("crm_01ABC")).toBe("/integrations/crm/crm_01ABC");
+    expect(targetApi("crm_01ABC")).toBe("/v1/crm/connections/crm_01ABC");
+    // Webhooks and destinations are unchanged.
+    expect(targetApi("wh_1")).toBe("/v1/webhooks/wh_1");
+    expect(targetApi("dst_1")).toBe("/v1/destinations/dst_1");
   });
 });
