@@ -233,6 +233,20 @@ describe.skipIf(!hasChromium)("CRM dashboard (Chromium)", { timeout: 60_000 }, (
     await runs.locator("tbody tr").first().waitFor({ timeout: 15_000 });
     await runs.locator("tbody tr").first().getByText("succeeded").waitFor({ timeout: 15_000 });
     await page.getByRole("heading", { name: "Recent deliveries" }).waitFor();
+
+    // A platform edit is pushed as a delivery; its attempt shows the request to LawRuler.
+    expect((await api("PATCH", `/v1/cases/${caseId}`, { title: "Rear-ended at a light" })).status).toBe(200);
+    const deliveries = page.locator("section.card", {
+      has: page.getByRole("heading", { name: "Recent deliveries" }),
+    });
+    const inspect = deliveries.getByRole("link", { name: /^Inspect delivery/ }).first();
+    for (let i = 0; i < 20 && !(await inspect.isVisible()); i++) {
+      await deliveries.getByRole("button", { name: "Refresh" }).click();
+      await page.waitForTimeout(250);
+    }
+    await inspect.click();
+    await page.getByRole("heading", { name: "Request" }).first().waitFor();
+    expect(new URL(page.url()).searchParams.get("delivery")).not.toBeNull();
     await shot(page, "crm-activity");
 
     // The firm rotates its key in LawRuler: a refresh and a test show LawRuler's refusal.

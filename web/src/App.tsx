@@ -222,7 +222,7 @@ function Page({ route }: { route: Route }) {
     case "integrations":
       return <IntegrationsPage />;
     case "crm-connection":
-      return <CrmConnectionPage id={route.id} tab={route.tab} />;
+      return <CrmConnectionPage id={route.id} tab={route.tab} delivery={route.delivery} />;
     case "not-found":
       return (
         <Empty title="Page not found">

@@ -22,7 +22,7 @@ export type Route =
   | { page: "settings" }
   | { page: "import" }
   | { page: "integrations" }
-  | { page: "crm-connection"; id: string; tab: string | null }
+  | { page: "crm-connection"; id: string; tab: string | null; delivery: string | null }
   | { page: "not-found"; path: string };
 
 export function parseRoute(pathname: string, search: string): Route {
@@ -39,7 +39,8 @@ export function parseRoute(pathname: string, search: string): Route {
   if (path === "/catalog") return { page: "catalog", type: query.get("type") };
   if (path === "/integrations") return { page: "integrations" };
   const crm = /^\/integrations\/crm\/(crm_[0-9A-Za-z]+)$/.exec(path);
-  if (crm?.[1]) return { page: "crm-connection", id: crm[1], tab: query.get("tab") };
+  if (crm?.[1])
+    return { page: "crm-connection", id: crm[1], tab: query.get("tab"), delivery: query.get("delivery") };
   const records = recordRoute(path, search, query);
   if (records) return records;
   const edit = /^\/webhooks\/(wh_[0-9A-Za-z]+)\/edit$/.exec(path);

@@ -1,16 +1,24 @@
 import { useEffect, useState } from "react";
 import type { Page } from "../../../api";
+import { navigate } from "../../../router";
 import { ErrorState, Loading, Notice } from "../../../ui/elements";
 import { Section } from "../../../ui/fields";
 import { useApi, useResource } from "../../../ui/hooks";
 import { DeliveriesTable } from "../../deliveries/DeliveriesTable";
+import { DeliveryInspector } from "../../deliveries/DeliveryInspector";
 import { stateBadge } from "./logic";
 import type { CrmConnection, CrmRun, CrmStatusAnswer } from "./types";
 
 const when = (iso: string | null): string => (iso ? new Date(iso).toLocaleString() : "—");
 
 /** The connection's status, "Sync now", its runs (with errors and conflicts) and its deliveries. */
-export function ActivityTab({ connection }: { connection: CrmConnection }) {
+export function ActivityTab({
+  connection,
+  delivery,
+}: {
+  connection: CrmConnection;
+  delivery: string | null;
+}) {
   const call = useApi();
   const base = `/v1/crm/connections/${connection.id}`;
   const [tick, setTick] = useState(0);
@@ -20,6 +28,7 @@ export function ActivityTab({ connection }: { connection: CrmConnection }) {
   const [runs, reloadRuns] = useResource(`crm-runs:${connection.id}:${tick}`, (signal) =>
     call<Page<CrmRun>>("GET", `${base}/runs?limit=20`, undefined, signal),
   );
+  const [deliveriesVersion, setDeliveriesVersion] = useState(0);
   const [syncError, setSyncError] = useState<unknown>(null);
   const [started, setStarted] = useState(false);
   const running = status.data?.state === "syncing" || runs.data?.data.some((r) => r.finished_at === null);
@@ -93,7 +102,15 @@ export function ActivityTab({ connection }: { connection: CrmConnection }) {
         {runs.data && runs.data.data.length === 0 && <p className="muted">No runs yet.</p>}
         {runs.data && runs.data.data.length > 0 && <RunsTable runs={runs.data.data} />}
       </Section>
-      <DeliveriesTable webhookId={connection.id} selected={null} version={0} />
+      <DeliveriesTable webhookId={connection.id} selected={delivery} version={deliveriesVersion} />
+      {delivery && (
+        <DeliveryInspector
+          key={delivery}
+          id={delivery}
+          onClose={() => navigate(`/integrations/crm/${connection.id}?tab=activity`, { replace: true })}
+          onChanged={() => setDeliveriesVersion((v) => v + 1)}
+        />
+      )}
     </>
   );
 }

@@ -16,7 +16,16 @@ type Tab = (typeof TABS)[number]["id"];
 const tabOf = (value: string | null): Tab => TABS.find((t) => t.id === value)?.id ?? "configuration";
 
 /** One CRM connection (`/integrations/crm/crm_…`): configuration, mappings and activity tabs. */
-export function CrmConnectionPage({ id, tab }: { id: string; tab: string | null }) {
+export function CrmConnectionPage({
+  id,
+  tab,
+  delivery,
+}: {
+  id: string;
+  tab: string | null;
+  /** A delivery to inspect (the deliveries table's "Inspect" links here): shown on the Activity tab. */
+  delivery: string | null;
+}) {
   const call = useApi();
   const [loaded, reload, replace] = useResource(`crm-connection:${id}`, async (signal) => {
     const [connection, providers] = await Promise.all([
@@ -25,7 +34,7 @@ export function CrmConnectionPage({ id, tab }: { id: string; tab: string | null 
     ]);
     return { connection, provider: providers.data.find((p) => p.name === connection.provider) ?? null };
   });
-  const current = tabOf(tab);
+  const current = delivery && !tab ? "activity" : tabOf(tab);
   if (loaded.state === "error") {
     return <ErrorState title="Could not load the CRM connection" error={loaded.error} onRetry={reload} />;
   }
@@ -67,7 +76,7 @@ export function CrmConnectionPage({ id, tab }: { id: string; tab: string | null 
           />
         )}
         {current === "mappings" && <MappingsTab connection={connection} provider={provider} />}
-        {current === "activity" && <ActivityTab connection={connection} />}
+        {current === "activity" && <ActivityTab connection={connection} delivery={delivery} />}
       </div>
     </section>
   );
