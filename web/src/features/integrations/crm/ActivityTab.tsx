@@ -30,24 +30,31 @@ export function ActivityTab({
   );
   const [deliveriesVersion, setDeliveriesVersion] = useState(0);
   const [syncError, setSyncError] = useState<unknown>(null);
-  const [started, setStarted] = useState(false);
-  const running = status.data?.state === "syncing" || runs.data?.data.some((r) => r.finished_at === null);
+  // The run "Sync now" started (its 202 answer), until the runs list shows it finished.
+  const [awaiting, setAwaiting] = useState<string | null>(null);
+  const awaitedRun = runs.data?.data.find((r) => r.id === awaiting);
+  const awaitedDone = runs.state === "ready" && awaitedRun !== undefined && awaitedRun.finished_at !== null;
+  const running =
+    status.data?.state === "syncing" ||
+    runs.data?.data.some((r) => r.finished_at === null) ||
+    (awaiting !== null && !awaitedDone);
 
-  // While a sync runs, look again every couple of seconds.
+  // While a sync runs, look again every couple of seconds (each look schedules the next).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: tick re-arms the timer after each look.
   useEffect(() => {
-    if (!running && !started) return;
+    if (!running) return;
     const timer = setTimeout(() => setTick((t) => t + 1), 1500);
     return () => clearTimeout(timer);
-  }, [running, started]);
+  }, [running, tick]);
   useEffect(() => {
-    if (started && !running && runs.data && runs.data.data.length > 0) setStarted(false);
-  }, [started, running, runs.data]);
+    if (awaitedDone) setAwaiting(null);
+  }, [awaitedDone]);
 
   const syncNow = async () => {
     setSyncError(null);
     try {
-      await call("POST", `${base}/sync`, {});
-      setStarted(true);
+      const run = await call<CrmRun>("POST", `${base}/sync`, {});
+      setAwaiting(run.id);
       setTick((t) => t + 1);
     } catch (error) {
       setSyncError(error);
@@ -90,7 +97,7 @@ export function ActivityTab({
           </dl>
         )}
         {syncError !== null && <ErrorState title="The sync did not start" error={syncError} />}
-        {started && <Notice kind="info">Sync started.</Notice>}
+        {awaiting && <Notice kind="info">Sync started; the run appears below when it finishes.</Notice>}
         <button type="button" className="button button-primary" onClick={() => void syncNow()}>
           Sync now
         </button>
