@@ -4,9 +4,9 @@
  * connection, map fields and a status, save (a stale row refused at its row first), preview a
  * sample case, sync now and see the run.
  *
+ * The dashboard is built by test/global-setup.ts when its sources are newer than web/dist.
  * Screenshots go to a temp directory, or to docs/screenshots/ with UPDATE_SCREENSHOTS=1.
  */
-import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,7 +14,6 @@ import { fileURLToPath } from "node:url";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LawRulerFake, startLawRulerFake } from "../../fakes/lawruler.js";
-import { DASHBOARD_DIR } from "../../src/api/dashboard.js";
 import { startTestServer, type TestServer } from "../helpers/server.js";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -48,9 +47,6 @@ describe.skipIf(!hasChromium)("CRM dashboard (Chromium)", { timeout: 60_000 }, (
     sb.call(method, path, { key: tenant.key, body });
 
   beforeAll(async () => {
-    if (!existsSync(join(DASHBOARD_DIR, "index.html"))) {
-      execFileSync("npm", ["run", "build:web", "--silent"], { cwd: ROOT, stdio: "inherit" });
-    }
     mkdirSync(SCREENSHOTS, { recursive: true });
     const { chromium } = await import("playwright-core");
     browser = await chromium.launch({

@@ -10,6 +10,7 @@ import { ClientList } from "./features/clients/ClientList";
 import { DestinationDetail } from "./features/destinations/DestinationDetail";
 import { DestinationForm } from "./features/destinations/DestinationForm";
 import { DestinationList } from "./features/destinations/DestinationList";
+import { EnrichmentPage } from "./features/enrichment/EnrichmentPage";
 import { ImportPage } from "./features/imports/ImportPage";
 import { CrmConnectionPage } from "./features/integrations/crm/CrmConnectionPage";
 import { IntegrationsPage } from "./features/integrations/IntegrationsPage";
@@ -44,6 +45,7 @@ const TITLES: Record<Route["page"], string> = {
   import: "Import",
   integrations: "Integrations",
   "crm-connection": "CRM connection",
+  enrichment: "Enrichment",
   "not-found": "Not found",
 };
 
@@ -150,6 +152,9 @@ export function App() {
             >
               Integrations
             </Link>
+            <Link href="/enrichment" aria-current={route.page === "enrichment" ? "page" : undefined}>
+              Enrichment
+            </Link>
             <Link href="/settings" aria-current={route.page === "settings" ? "page" : undefined}>
               Settings
             </Link>
@@ -223,6 +228,8 @@ function Page({ route }: { route: Route }) {
       return <IntegrationsPage />;
     case "crm-connection":
       return <CrmConnectionPage id={route.id} tab={route.tab} delivery={route.delivery} />;
+    case "enrichment":
+      return <EnrichmentPage />;
     case "not-found":
       return (
         <Empty title="Page not found">

@@ -23,6 +23,7 @@ export type Route =
   | { page: "import" }
   | { page: "integrations" }
   | { page: "crm-connection"; id: string; tab: string | null; delivery: string | null }
+  | { page: "enrichment" }
   | { page: "not-found"; path: string };
 
 export function parseRoute(pathname: string, search: string): Route {
@@ -41,6 +42,7 @@ export function parseRoute(pathname: string, search: string): Route {
   const crm = /^\/integrations\/crm\/(crm_[0-9A-Za-z]+)$/.exec(path);
   if (crm?.[1])
     return { page: "crm-connection", id: crm[1], tab: query.get("tab"), delivery: query.get("delivery") };
+  if (path === "/enrichment") return { page: "enrichment" };
   const records = recordRoute(path, search, query);
   if (records) return records;
   const edit = /^\/webhooks\/(wh_[0-9A-Za-z]+)\/edit$/.exec(path);
