@@ -12,6 +12,7 @@ import { DestinationForm } from "./features/destinations/DestinationForm";
 import { DestinationList } from "./features/destinations/DestinationList";
 import { EnrichmentPage } from "./features/enrichment/EnrichmentPage";
 import { ImportPage } from "./features/imports/ImportPage";
+import { CrmConnectionPage } from "./features/integrations/crm/CrmConnectionPage";
 import { IntegrationsPage } from "./features/integrations/IntegrationsPage";
 import { SignIn } from "./features/session/SignIn";
 import { SettingsPage } from "./features/settings/SettingsPage";
@@ -43,6 +44,7 @@ const TITLES: Record<Route["page"], string> = {
   settings: "Records settings",
   import: "Import",
   integrations: "Integrations",
+  "crm-connection": "CRM connection",
   enrichment: "Enrichment",
   "not-found": "Not found",
 };
@@ -144,7 +146,10 @@ export function App() {
             <Link href="/import" aria-current={route.page === "import" ? "page" : undefined}>
               Import
             </Link>
-            <Link href="/integrations" aria-current={route.page === "integrations" ? "page" : undefined}>
+            <Link
+              href="/integrations"
+              aria-current={["integrations", "crm-connection"].includes(route.page) ? "page" : undefined}
+            >
               Integrations
             </Link>
             <Link href="/enrichment" aria-current={route.page === "enrichment" ? "page" : undefined}>
@@ -221,6 +226,8 @@ function Page({ route }: { route: Route }) {
       return <ImportPage />;
     case "integrations":
       return <IntegrationsPage />;
+    case "crm-connection":
+      return <CrmConnectionPage id={route.id} tab={route.tab} delivery={route.delivery} />;
     case "enrichment":
       return <EnrichmentPage />;
     case "not-found":

@@ -22,6 +22,7 @@ export type Route =
   | { page: "settings" }
   | { page: "import" }
   | { page: "integrations" }
+  | { page: "crm-connection"; id: string; tab: string | null; delivery: string | null }
   | { page: "enrichment" }
   | { page: "not-found"; path: string };
 
@@ -38,6 +39,9 @@ export function parseRoute(pathname: string, search: string): Route {
   if (destination?.[1]) return { page: "destination", id: destination[1], delivery: query.get("delivery") };
   if (path === "/catalog") return { page: "catalog", type: query.get("type") };
   if (path === "/integrations") return { page: "integrations" };
+  const crm = /^\/integrations\/crm\/(crm_[0-9A-Za-z]+)$/.exec(path);
+  if (crm?.[1])
+    return { page: "crm-connection", id: crm[1], tab: query.get("tab"), delivery: query.get("delivery") };
   if (path === "/enrichment") return { page: "enrichment" };
   const records = recordRoute(path, search, query);
   if (records) return records;

@@ -4,8 +4,10 @@
  * link back to its page.
  */
 export function targetPath(id: string): string {
+  if (id.startsWith("crm_")) return `/integrations/crm/${id}`;
   return id.startsWith("dst_") ? `/destinations/${id}` : `/webhooks/${id}`;
 }
 
 /** The target's API resource (`/v1/webhooks/wh_…`, `/v1/destinations/dst_…`). */
-export const targetApi = (id: string): string => `/v1${targetPath(id)}`;
+export const targetApi = (id: string): string =>
+  id.startsWith("crm_") ? `/v1/crm/connections/${id}` : `/v1${targetPath(id)}`;
