@@ -224,6 +224,35 @@ export interface CredentialField {
   required: boolean;
 }
 
+/**
+ * A CRM that connects through an OAuth 2.0 authorization-code flow (Clio). The engine owns the
+ * routes, the signed `state` and the storage; the provider knows its authorize URL, its token
+ * requests and which credentials hold the tokens.
+ */
+export interface CrmOAuth {
+  /** The credentials that hold tokens: not required when the connection will be authorized instead. */
+  readonly tokenCredentials: readonly string[];
+  /** Whether these credentials name an app (client id and secret) the flow can start with. */
+  canStart(credentials: Record<string, string>): boolean;
+  /** Whether these credentials can be refreshed (a refresh token and the app's id and secret). */
+  canRefresh(credentials: Record<string, string>): boolean;
+  /** When the access token expires (epoch ms), when known. */
+  expiresAt(credentials: Record<string, string>): number | null;
+  authorizeUrl(options: {
+    baseUrl: string;
+    credentials: Record<string, string>;
+    redirectUri: string;
+    state: string;
+  }): string;
+  /** Trades a code for tokens: the credentials to merge into the connection's. Throws `auth` when refused. */
+  exchangeCode(
+    context: ConnectorContext,
+    options: { code: string; redirectUri: string },
+  ): Promise<Record<string, string>>;
+  /** Refreshes the access token now; the new credentials go to `onCredentialsChanged`. */
+  refresh(context: ConnectorContext): Promise<void>;
+}
+
 /** One CRM product: what `GET /v1/crm/providers` lists, and how to build its connector. */
 export interface CrmProvider {
   /** `lawruler`, `smartadvocate`, `clio`, `filevine`. */
@@ -233,5 +262,7 @@ export interface CrmProvider {
   /** Whether a connection must name its base URL (a per-firm host) or may use the default. */
   readonly baseUrl: { required: boolean; default: string | null };
   readonly capabilities: CrmCapabilities;
+  /** Present when the CRM connects through OAuth (`POST …/oauth/start`). */
+  readonly oauth?: CrmOAuth;
   connect(context: ConnectorContext): Connector;
 }

@@ -4,6 +4,7 @@ import {
   type CrmCapabilities,
   type CrmCreated,
   CrmError,
+  type CrmOAuth,
   type CrmObject,
   type CrmPage,
   type CrmProvider,
@@ -26,7 +27,7 @@ import {
   writeToContact,
   writeToMatter,
 } from "./map.js";
-import { API_PATH, CLIO_REGIONS } from "./oauth.js";
+import { API_PATH, authorizeUrl, CLIO_REGIONS, codeExchangeForm, requestTokens } from "./oauth.js";
 import { readClioNotification, webhookBody } from "./webhooks.js";
 
 /** Clio's documented default: 50 requests a minute per access token (peak hours). */
@@ -335,6 +336,34 @@ export async function createClioWebhook(
   };
 }
 
+/** Clio's side of the Connect flow (the engine keeps `state` and the tokens). */
+export const clioOAuth: CrmOAuth = {
+  tokenCredentials: ["access_token", "refresh_token", "expires_at"],
+  canStart: (c) => Boolean(c.client_id && c.client_secret),
+  canRefresh: (c) => Boolean(c.refresh_token && c.client_id && c.client_secret),
+  expiresAt: (c) => {
+    const at = Date.parse(c.expires_at ?? "");
+    return Number.isNaN(at) ? null : at;
+  },
+  authorizeUrl: ({ baseUrl, credentials, redirectUri, state }) =>
+    authorizeUrl({ baseUrl, clientId: credentials.client_id ?? "", redirectUri, state }),
+  async exchangeCode(context, { code, redirectUri }) {
+    const { client_id, client_secret } = context.credentials;
+    if (!client_id || !client_secret) {
+      throw new CrmError("auth", "the Clio connection has no app key and secret (client_id, client_secret)");
+    }
+    const tokens = await requestTokens(
+      context,
+      codeExchangeForm({ clientId: client_id, clientSecret: client_secret, code, redirectUri }),
+    );
+    const out: Record<string, string> = { access_token: tokens.access_token };
+    if (tokens.refresh_token) out.refresh_token = tokens.refresh_token;
+    if (tokens.expires_at) out.expires_at = tokens.expires_at;
+    return out;
+  },
+  refresh: (context) => new ClioClient(context).refresh(),
+};
+
 export const clioProvider: CrmProvider = {
   name: "clio",
   label: "Clio Manage",
@@ -360,5 +389,6 @@ export const clioProvider: CrmProvider = {
   // US by default; an EU, Canadian or Australian account names its region's host.
   baseUrl: { required: false, default: CLIO_REGIONS.us },
   capabilities,
+  oauth: clioOAuth,
   connect: (context) => new ClioConnector(context),
 };
