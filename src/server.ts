@@ -18,6 +18,11 @@ import { crmInitialSyncKind } from "./integrations/crm/sync/initial.js";
 import { CRM_INITIAL_SYNC_KIND, CRM_PULL_KIND, CRM_SYNC_KIND } from "./integrations/crm/sync/jobs.js";
 import { crmPullKind, crmSyncKind } from "./integrations/crm/sync/runs.js";
 import { crmKind } from "./integrations/crm/sync/target.js";
+import {
+  CRM_TOKEN_REFRESH_KIND,
+  crmTokenRefreshKind,
+  scheduleTokenRefresh,
+} from "./integrations/crm/sync/tokens.js";
 import { IMPORT_KIND, importKind } from "./jobs/import.js";
 import { JobKinds } from "./jobs/kinds.js";
 import { RETENTION_KIND, retentionKind, scheduleRetention } from "./jobs/retention.js";
@@ -158,7 +163,8 @@ export async function startServer(config: Config, role: Role, log: Logger): Prom
       .register(IMPORT_KIND, importKind(store, records, ingest, log))
       .register(CRM_PULL_KIND, crmPullKind(crm))
       .register(CRM_SYNC_KIND, crmSyncKind(crm))
-      .register(CRM_INITIAL_SYNC_KIND, crmInitialSyncKind(crm));
+      .register(CRM_INITIAL_SYNC_KIND, crmInitialSyncKind(crm))
+      .register(CRM_TOKEN_REFRESH_KIND, crmTokenRefreshKind(crm));
     jobs = new JobRunner(
       {
         owner: config.nodeId,
@@ -171,6 +177,7 @@ export async function startServer(config: Config, role: Role, log: Logger): Prom
       log,
     );
     await scheduleRetention(store.jobs, Date.now());
+    await scheduleTokenRefresh(store.jobs, config.crmTokenRefreshEveryMs, Date.now());
     jobs.start();
   }
   const workerState = (d: Dispatcher, j: JobRunner) => ({

@@ -45,10 +45,15 @@ export function crmRefused(provider: CrmProvider, error: unknown): DomainError {
   });
 }
 
-/** The credentials a provider needs, checked: every required one present, no unknown ones. */
+/**
+ * The credentials a provider needs, checked: every required one present, no unknown ones. An OAuth
+ * CRM's tokens are not required when its app (client id and secret) is given: they come from the
+ * Connect flow (`POST …/oauth/start`), and the refresh bookkeeping (`expires_at`) is known.
+ */
 function checkCredentials(provider: CrmProvider, credentials: Record<string, string>): void {
+  const tokens = provider.oauth?.tokenCredentials ?? [];
   for (const name of Object.keys(credentials)) {
-    if (!provider.credentials.some((f) => f.name === name)) {
+    if (!provider.credentials.some((f) => f.name === name) && !tokens.includes(name)) {
       const known = provider.credentials.map((f) => f.name).join(", ");
       throw invalid(
         `/body/credentials/${name}`,
@@ -56,7 +61,9 @@ function checkCredentials(provider: CrmProvider, credentials: Record<string, str
       );
     }
   }
+  const authorizesLater = provider.oauth?.canStart(credentials) ?? false;
   for (const field of provider.credentials) {
+    if (authorizesLater && tokens.includes(field.name)) continue;
     if (field.required && !(credentials[field.name] ?? "").trim()) {
       throw invalid(
         `/body/credentials/${field.name}`,
@@ -135,6 +142,10 @@ export async function crmRoutes(app: App, ctx: ApiContext): Promise<void> {
         base_url: baseUrlOf(provider, input.base_url, ctx.config.allowPrivateTargets),
         credentials: input.credentials,
       };
+      // An OAuth CRM named by its app alone waits for someone to authorize it (`…/oauth/start`).
+      if (provider.oauth && !provider.oauth.tokenCredentials.some((name) => input.credentials[name])) {
+        config.oauth = { status: "awaiting_authorization", message: null, at: Date.now() };
+      }
       const settings = applySettings(DEFAULT_CRM_SETTINGS, input.settings);
       const now = Date.now();
       const id = generateId("crm_");
