@@ -169,6 +169,23 @@ export async function startClioFake(options: FakeOptions = {}): Promise<ClioFake
     return json(400, { error: "unsupported_grant_type", error_description: `grant_type ${grantType}` });
   };
 
+  /**
+   * The authorize page, as if the person signed in and clicked Allow: back to `redirect_uri` with a
+   * one-time code and the `state` untouched (an unknown app is refused on the page, as Clio does).
+   */
+  const authorize = (request: FakeRequest): FakeAnswer => {
+    const q = request.url.searchParams;
+    const redirectUri = q.get("redirect_uri") ?? "";
+    if (q.get("response_type") !== "code" || q.get("client_id") !== CLIO_CLIENT.client_id || !redirectUri)
+      return json(400, { error: "invalid_request", error_description: "Unknown app or redirect_uri" });
+    const code = token();
+    codes.set(code, redirectUri);
+    const back = new URL(redirectUri);
+    back.searchParams.set("code", code);
+    back.searchParams.set("state", q.get("state") ?? "");
+    return json(302, {}, { location: back.toString() });
+  };
+
   const list = (request: FakeRequest, all: Json[], view: (r: Json) => Json = (r) => r): FakeAnswer => {
     const q = request.url.searchParams;
     let rows = all;
@@ -310,6 +327,7 @@ export async function startClioFake(options: FakeOptions = {}): Promise<ClioFake
       const path = request.url.pathname;
       let answer: FakeAnswer;
       if (request.method === "POST" && path === "/oauth/token") answer = tokenEndpoint(request);
+      else if (request.method === "GET" && path === "/oauth/authorize") answer = authorize(request);
       else if (path.startsWith(`${API}/`)) {
         answer = api(request, path.slice(API.length));
         answer.headers = { ...rateHeaders(), ...(answer.headers ?? {}) };

@@ -76,6 +76,15 @@ function checkCredentials(provider: CrmProvider, credentials: Record<string, str
   }
 }
 
+/**
+ * The target's whole-requests-per-second limit from the CRM's documented rate: Clio's 50 a minute
+ * (0.83/s) cannot be stored as a whole number, so it is 1/s and Clio's 429 Retry-After does the rest.
+ */
+function defaultRateLimit(provider: CrmProvider): number | null {
+  const rate = provider.capabilities.rateLimitPerSecond;
+  return rate === null ? null : Math.max(1, Math.floor(rate));
+}
+
 function baseUrlOf(provider: CrmProvider, given: string | undefined, allowPrivate: boolean): string {
   const url = given ?? provider.baseUrl.default;
   if (!url)
@@ -173,7 +182,7 @@ export async function crmRoutes(app: App, ctx: ApiContext): Promise<void> {
         retry: input.retry ?? {},
         success: {},
         max_in_flight: input.max_in_flight ?? DEFAULT_MAX_IN_FLIGHT,
-        rate_limit_per_s: input.rate_limit_per_s ?? provider.capabilities.rateLimitPerSecond,
+        rate_limit_per_s: input.rate_limit_per_s ?? defaultRateLimit(provider),
         signature_header: null,
         hold: null,
         secret: ctx.cipher.encrypt(generateId("crmsec_")),
