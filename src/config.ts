@@ -53,6 +53,8 @@ export interface Config {
   publicUrl: string | null;
   /** How often the CRM token refresh job looks for access tokens about to expire. */
   crmTokenRefreshEveryMs: number;
+  /** How often CRM change-notification subscriptions (Clio webhooks) are checked and renewed. */
+  crmWebhookRenewalEveryMs: number;
 }
 
 export class ConfigError extends Error {
@@ -153,6 +155,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     publicUrl: publicUrl(env),
     crmTokenRefreshEveryMs: integer(env, "SWITCHBOARD_CRM_TOKEN_REFRESH_MS", 300_000, 100, 3_600_000),
+    crmWebhookRenewalEveryMs: integer(env, "SWITCHBOARD_CRM_WEBHOOK_RENEWAL_MS", 3_600_000, 100, 86_400_000),
   };
 }
 

@@ -8,6 +8,7 @@ import {
 import { DomainError, notFound } from "../domain/errors.js";
 import type { CrmOAuth } from "../integrations/crm/connector.js";
 import type { LoadedConnection } from "../integrations/crm/sync/connections.js";
+import { subscribeNow } from "../integrations/crm/sync/subscriptions.js";
 import { tenantOf } from "./auth.js";
 import type { ApiContext, App } from "./context.js";
 import { crmRefused } from "./crm.js";
@@ -163,6 +164,7 @@ export async function crmOAuthCallbackRoutes(app: App, ctx: ApiContext): Promise
       // A reconnect ends the failing streak the refused token started.
       await ctx.store.crm.update(loaded.connection.id, { consecutive_failures: 0 }, now);
       await ctx.crm.scheduleFor(loaded.connection, { initial: false });
+      await subscribeNow(ctx.crm, claims.tenant_id, loaded.connection.id, ctx.config.publicUrl);
       if (request.headers.accept?.includes("application/json")) {
         return { connected: true as const, connection_id: loaded.connection.id };
       }

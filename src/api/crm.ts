@@ -18,6 +18,7 @@ import {
   ConnectionSchema,
   ProviderSchema,
 } from "../integrations/crm/sync/schema-api.js";
+import { subscribeNow } from "../integrations/crm/sync/subscriptions.js";
 import { CRM_RECORD_EVENTS } from "../integrations/crm/sync/target.js";
 import type { CrmConnectionRecord, WebhookPatch, WebhookRecord } from "../store/index.js";
 import { tenantOf } from "./auth.js";
@@ -208,8 +209,9 @@ export async function crmRoutes(app: App, ctx: ApiContext): Promise<void> {
       };
       await ctx.store.crm.create(target, connection);
       await crm.scheduleFor(connection, { initial: true });
+      await subscribeNow(crm, tenantId, id, ctx.config.publicUrl);
       reply.status(201);
-      return present(crm.connectors.loaded(target, connection));
+      return present((await crm.connectors.load(tenantId, id)) ?? crm.connectors.loaded(target, connection));
     },
   );
 
@@ -308,7 +310,10 @@ export async function crmRoutes(app: App, ctx: ApiContext): Promise<void> {
         input.settings?.initial_sync !== undefined &&
         input.settings.initial_sync !== current.connection.settings.initial_sync;
       await crm.scheduleFor(connection, { initial: initialChanged });
-      return present(crm.connectors.loaded(target, connection));
+      await subscribeNow(crm, tenantId, connection.id, ctx.config.publicUrl);
+      return present(
+        (await crm.connectors.load(tenantId, connection.id)) ?? crm.connectors.loaded(target, connection),
+      );
     },
   );
 

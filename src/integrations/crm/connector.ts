@@ -253,6 +253,33 @@ export interface CrmOAuth {
   refresh(context: ConnectorContext): Promise<void>;
 }
 
+/** A CRM's subscription to change notifications for one object, as the engine keeps it. */
+export interface CrmSubscription {
+  object: CrmObject;
+  id: string;
+  /** ISO-8601; null when the CRM does not say. */
+  expiresAt: string | null;
+}
+
+/**
+ * How a CRM that posts change notifications (Clio) is subscribed: the engine calls these when a
+ * connection reads from the CRM in realtime and the deployment has a public URL, and again from
+ * its renewal job before the subscriptions expire.
+ */
+export interface CrmNotifications {
+  /** The header of the CRM's activation handshake, echoed back by the hook route (`x-hook-secret`). */
+  readonly handshakeHeader: string | null;
+  /** The credential the subscription's signing secret is stored as. */
+  readonly secretCredential: string;
+  subscribe(
+    context: ConnectorContext,
+    options: { url: string; object: CrmObject },
+  ): Promise<CrmSubscription & { secret: string | null }>;
+  /** Extends a subscription before it expires. */
+  renew(context: ConnectorContext, subscription: CrmSubscription): Promise<CrmSubscription>;
+  needsRenewal(subscription: CrmSubscription, now: number): boolean;
+}
+
 /** One CRM product: what `GET /v1/crm/providers` lists, and how to build its connector. */
 export interface CrmProvider {
   /** `lawruler`, `smartadvocate`, `clio`, `filevine`. */
@@ -264,5 +291,7 @@ export interface CrmProvider {
   readonly capabilities: CrmCapabilities;
   /** Present when the CRM connects through OAuth (`POST …/oauth/start`). */
   readonly oauth?: CrmOAuth;
+  /** Present when the CRM can be subscribed to change notifications. */
+  readonly notifications?: CrmNotifications;
   connect(context: ConnectorContext): Connector;
 }

@@ -3,7 +3,7 @@ import { createGuardedLookup } from "../../../delivery/guarded-lookup.js";
 import { MAX_TIMEOUT_MS } from "../../../domain/webhook.js";
 import type { SecretCipher } from "../../../secrets/cipher.js";
 import type { CrmConnectionRecord, Store, WebhookRecord } from "../../../store/index.js";
-import type { Connector, ConnectorContext, CrmExchange, CrmProvider } from "../connector.js";
+import type { Connector, ConnectorContext, CrmExchange, CrmProvider, CrmSubscription } from "../connector.js";
 import { crmProvider } from "../providers.js";
 
 /** What a CRM connection's target row keeps encrypted in `target_config`. */
@@ -13,6 +13,8 @@ export interface CrmTargetConfig {
   credentials: Record<string, string>;
   /** Where an OAuth connection stands (absent for one made with direct credentials). */
   oauth?: CrmOAuthState;
+  /** The CRM's change-notification subscriptions pointing at our hook route (Clio's webhooks). */
+  subscriptions?: CrmSubscription[];
 }
 
 /**
@@ -142,21 +144,32 @@ export class CrmConnectors {
     credentials: Record<string, string>,
     oauth?: CrmOAuthState,
   ): Promise<boolean> {
+    return this.updateConfig(tenantId, id, (current) => ({
+      ...current,
+      credentials: { ...current.credentials, ...credentials },
+      ...(oauth && (current.oauth || oauth.status !== "connected") ? { oauth } : {}),
+    }));
+  }
+
+  /**
+   * Applies `change` to the connection's stored config atomically: read, change, compare-and-swap,
+   * again on a lost race (so a concurrent edit is never overwritten). False when the connection is gone.
+   */
+  async updateConfig(
+    tenantId: string,
+    id: string,
+    change: (current: CrmTargetConfig) => CrmTargetConfig,
+  ): Promise<boolean> {
     for (let attempt = 0; attempt < SWAP_ATTEMPTS; attempt++) {
       const target = await this.store.targets.get(tenantId, id);
       if (!target || target.target_config === null) return false;
-      const current = decryptCrmConfig(this.cipher, target.target_config);
-      const next: CrmTargetConfig = {
-        ...current,
-        credentials: { ...current.credentials, ...credentials },
-        ...(oauth && (current.oauth || oauth.status !== "connected") ? { oauth } : {}),
-      };
+      const next = change(decryptCrmConfig(this.cipher, target.target_config));
       const stored = this.cipher.encrypt(JSON.stringify(next));
       if (await this.store.targets.swapConfig(tenantId, id, target.target_config, stored, Date.now())) {
         return true;
       }
     }
-    throw new Error(`the CRM connection ${id} kept changing while its credentials were saved`);
+    throw new Error(`the CRM connection ${id} kept changing while its configuration was saved`);
   }
 
   async close(): Promise<void> {
