@@ -14,9 +14,16 @@ import { Id } from "./schemas.js";
  */
 export async function crmHookRoutes(app: App, ctx: ApiContext): Promise<void> {
   // The signature covers the bytes as sent: keep them, whatever the content type.
-  app.addContentTypeParser("*", { parseAs: "buffer", bodyLimit: 1_048_576 }, (_request, body, done) => {
-    done(null, body);
-  });
+  // JSON included: the API's JSON parser would hand the route an object, and the bytes are gone;
+  // Clio's handshake is also an empty POST that the JSON parser would refuse.
+  app.removeContentTypeParser("application/json");
+  app.addContentTypeParser(
+    ["application/json", "*"],
+    { parseAs: "buffer", bodyLimit: 1_048_576 },
+    (_request, body, done) => {
+      done(null, body);
+    },
+  );
   app.post(
     "/v1/crm/hooks/:id",
     {
