@@ -273,18 +273,18 @@ export async function crmRoutes(app: App, ctx: ApiContext): Promise<void> {
       const settings = applySettings(current.connection.settings, input.settings);
       const patch: WebhookPatch = {};
       if (input.credentials !== undefined || input.base_url !== undefined) {
-        const credentials = { ...current.config.credentials, ...(input.credentials ?? {}) };
-        checkCredentials(provider, credentials);
-        const config: CrmTargetConfig = {
-          ...current.config,
-          credentials,
-          base_url:
-            input.base_url === undefined
-              ? current.config.base_url
-              : baseUrlOf(provider, input.base_url, ctx.config.allowPrivateTargets),
-        };
-        patch.target_config = encrypt(config);
-        patch.url = config.base_url;
+        checkCredentials(provider, { ...current.config.credentials, ...(input.credentials ?? {}) });
+        const baseUrl =
+          input.base_url === undefined
+            ? current.config.base_url
+            : baseUrlOf(provider, input.base_url, ctx.config.allowPrivateTargets);
+        // Merged into the stored config by compare-and-swap: a token refreshed meanwhile is kept.
+        await crm.connectors.updateConfig(tenantId, current.target.id, (stored: CrmTargetConfig) => ({
+          ...stored,
+          credentials: { ...stored.credentials, ...(input.credentials ?? {}) },
+          base_url: baseUrl,
+        }));
+        patch.url = baseUrl;
       }
       if (input.name !== undefined) patch.description = input.name;
       if (input.timeout_ms !== undefined) patch.timeout_ms = input.timeout_ms;
