@@ -1,9 +1,14 @@
 import { startCalcomFake } from "./calcom.js";
 import { startClioFake } from "./clio.js";
+import { startEnformionFake } from "./enformion.js";
+import type { VendorFake } from "./enrichment-fake.js";
 import { startFilevineFake } from "./filevine.js";
 import { startLawRulerFake } from "./lawruler.js";
+import { startPdlFake } from "./pdl.js";
 import type { FakeOptions } from "./shared.js";
 import { startSmartAdvocateFake } from "./smartadvocate.js";
+import { startTrestleFake } from "./trestle.js";
+import { startTwilioLookupFake } from "./twilio-lookup.js";
 
 /**
  * Every vendor fake `switchboard sandbox` can run, by name. Adding one (the Cal.com or enrichment
@@ -98,4 +103,32 @@ export const FAKES: SandboxFake[] = [
       };
     },
   },
+  ...(
+    [
+      ["pdl", "People Data Labs", startPdlFake],
+      ["enformion", "EnformionGO", startEnformionFake],
+      ["trestle", "Trestle", startTrestleFake],
+      ["twilio_lookup", "Twilio Lookup", startTwilioLookupFake],
+    ] as const
+  ).map(
+    ([name, label, startFake]): SandboxFake => ({
+      name,
+      label,
+      async start(options) {
+        // Every number or email looked up is "found", so a sandbox shows enrichment working.
+        const fake: VendorFake<Record<string, string>> = await startFake({
+          matchAny: true,
+          ...(options.port !== undefined ? { port: options.port } : {}),
+          ...(options.latencyMs !== undefined ? { latencyMs: options.latencyMs } : {}),
+        });
+        return {
+          url: fake.url,
+          credentials: fake.credentials,
+          // PUT /v1/enrichment/providers/{name}
+          connection: { credentials: fake.credentials, enabled: true, base_url: fake.url },
+          close: () => fake.close(),
+        };
+      },
+    }),
+  ),
 ];

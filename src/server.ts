@@ -11,6 +11,11 @@ import { HttpSender, type Sender } from "./delivery/sender.js";
 import { WebhookTester } from "./delivery/tester.js";
 import { ThreadedSender } from "./delivery/threaded-sender.js";
 import { generateApiKey } from "./domain/ids.js";
+import { ProviderBreakers } from "./enrichment/breakers.js";
+import { EnrichmentEngine } from "./enrichment/engine.js";
+import { ENRICHMENT_KIND, enqueueImportRuns } from "./enrichment/runs.js";
+import { Enrichment } from "./enrichment/service.js";
+import { allFollowUps, enrichmentFollowUps } from "./enrichment/triggers.js";
 import { EventIngest } from "./events/ingest.js";
 import { CrmConnectors } from "./integrations/crm/sync/connections.js";
 import { CrmSync } from "./integrations/crm/sync/index.js";
@@ -28,6 +33,7 @@ import {
   crmTokenRefreshKind,
   scheduleTokenRefresh,
 } from "./integrations/crm/sync/tokens.js";
+import { enrichmentKind } from "./jobs/enrichment.js";
 import { IMPORT_KIND, importKind } from "./jobs/import.js";
 import { JobKinds } from "./jobs/kinds.js";
 import { RETENTION_KIND, retentionKind, scheduleRetention } from "./jobs/retention.js";
@@ -49,6 +55,8 @@ export type Role = "api" | "worker" | "all";
 const PER_WEBHOOK_IN_FLIGHT = 10;
 /** Jobs run at once per worker process: jobs are long and few; deliveries keep the rest. */
 const JOB_CONCURRENCY = 2;
+/** Enrichment runs at once per worker process: each mostly waits on a vendor's answer. */
+const ENRICHMENT_CONCURRENCY = 16;
 
 export interface RunningServer {
   store: Store;
@@ -108,6 +116,8 @@ export async function startServer(config: Config, role: Role, log: Logger): Prom
   };
   let dispatcher: Dispatcher | null = null;
   let jobs: JobRunner | null = null;
+  let enrichmentJobs: JobRunner | null = null;
+  let enrichmentEngine: EnrichmentEngine | null = null;
   let stopListening: (() => Promise<void>) | undefined;
   if (role !== "api") {
     if (store.dialect === "sqlite") {
@@ -156,7 +166,10 @@ export async function startServer(config: Config, role: Role, log: Logger): Prom
     dispatcher,
     wake,
     (count) => metrics.eventsAccepted.inc(count),
-    intakeFollowUps(settings),
+    allFollowUps(
+      intakeFollowUps(settings),
+      enrichmentFollowUps(store, (tenantId) => settings.region(tenantId)),
+    ),
   );
   const records = createRecords(store, ingest, settings);
   const crm = new CrmSync(store, crmConnectors, records, emit);
@@ -165,7 +178,12 @@ export async function startServer(config: Config, role: Role, log: Logger): Prom
     const kinds = new JobKinds()
       .register(RETENTION_KIND, retentionKind(store.events, config.retentionDays, log))
       .register(INTAKE_KIND, intakeKind(store, records))
-      .register(IMPORT_KIND, importKind(store, records, ingest, log))
+      .register(
+        IMPORT_KIND,
+        importKind(store, records, ingest, log, async (tenantId, importId, clientIds) => {
+          if ((await enqueueImportRuns(store, tenantId, importId, clientIds)) > 0) enrichmentJobs?.wake();
+        }),
+      )
       .register(CRM_PULL_KIND, crmPullKind(crm))
       .register(CRM_SYNC_KIND, crmSyncKind(crm))
       .register(CRM_INITIAL_SYNC_KIND, crmInitialSyncKind(crm))
@@ -177,15 +195,41 @@ export async function startServer(config: Config, role: Role, log: Logger): Prom
         pollIntervalMs: config.worker.pollIntervalMs,
         leaseMs: config.worker.leaseMs,
         concurrency: JOB_CONCURRENCY,
+        kinds: { except: [ENRICHMENT_KIND] },
       },
       store.jobs,
       kinds,
+      log,
+    );
+    enrichmentEngine = new EnrichmentEngine(
+      store,
+      cipher,
+      records,
+      ingest,
+      new ProviderBreakers(),
+      log,
+      config.allowPrivateTargets,
+    );
+    // Enrichment runs are short and wait on vendors, not on this machine: their own runner, so
+    // they neither queue behind a long import nor hold its slots. Measured (bench enrichment,
+    // SQLite, 50 ms fakes): 29.6 lookups/s sharing the 2 job slots.
+    enrichmentJobs = new JobRunner(
+      {
+        owner: config.nodeId,
+        pollIntervalMs: config.worker.pollIntervalMs,
+        leaseMs: config.worker.leaseMs,
+        concurrency: ENRICHMENT_CONCURRENCY,
+        kinds: { only: [ENRICHMENT_KIND] },
+      },
+      store.jobs,
+      new JobKinds().register(ENRICHMENT_KIND, enrichmentKind(store, enrichmentEngine)),
       log,
     );
     await scheduleRetention(store.jobs, Date.now());
     await scheduleTokenRefresh(store.jobs, config.crmTokenRefreshEveryMs, Date.now());
     await scheduleWebhookRenewal(store.jobs, config.crmWebhookRenewalEveryMs, Date.now());
     jobs.start();
+    enrichmentJobs.start();
   }
   const workerState = (d: Dispatcher, j: JobRunner) => ({
     lastPollAt: () => d.lastPollAt(),
@@ -210,6 +254,7 @@ export async function startServer(config: Config, role: Role, log: Logger): Prom
         listen,
         metrics,
         readiness,
+        enrichment: new Enrichment(store, cipher, destinations, () => enrichmentJobs?.wake()),
         wake,
         crm,
       },
@@ -232,6 +277,8 @@ export async function startServer(config: Config, role: Role, log: Logger): Prom
         await stopListening?.();
         await dispatcher?.stop();
         await jobs?.stop();
+        await enrichmentJobs?.stop();
+        await enrichmentEngine?.close();
         await targets.close();
         await store.close();
       })();

@@ -17,6 +17,7 @@ import { crmSyncRoutes } from "./crm-sync.js";
 import { registerDashboard } from "./dashboard.js";
 import { deliveryRoutes } from "./deliveries.js";
 import { destinationRoutes } from "./destinations.js";
+import { enrichmentRoutes } from "./enrichment.js";
 import { handleClientError, handleError } from "./errors.js";
 import { eventTypeRoutes } from "./event-types.js";
 import { eventRoutes } from "./events.js";
@@ -137,6 +138,7 @@ export async function buildApp(ctx: ApiContext, logger: Logger): Promise<App> {
       timelineRoutes,
       listenRoutes,
       exportRoutes,
+      enrichmentRoutes,
     ]) {
       await routes(v1 as unknown as App, ctx);
     }

@@ -4,6 +4,7 @@ import type { FastifyBaseLogger, FastifyInstance, RawServerDefault } from "fasti
 import type { Config } from "../config.js";
 import type { Metrics } from "../delivery/metrics.js";
 import type { WebhookTester } from "../delivery/tester.js";
+import type { Enrichment } from "../enrichment/service.js";
 import type { EventIngest } from "../events/ingest.js";
 import type { CrmSync } from "../integrations/crm/sync/index.js";
 import type { ListenHub } from "../listen/hub.js";
@@ -36,6 +37,8 @@ export interface ApiContext {
   metrics: Metrics;
   /** `/readyz`: store, migrations and (with the worker role) the worker. */
   readiness: ReadinessProbe;
+  /** Enrichment providers, settings, manual runs and history. */
+  enrichment: Enrichment;
   /** Wakes the local dispatcher (after a retry or replay made deliveries due). */
   wake: () => void;
   /** CRM connections: connectors, links, runs and their jobs. */

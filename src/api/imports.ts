@@ -57,6 +57,12 @@ const ImportRequest = Type.Object(
         description: "Check every row first; any bad row fails the import, nothing written.",
       }),
     ),
+    enrich: Type.Optional(
+      Type.Boolean({
+        default: false,
+        description: "Enrich each client the import creates (needs the enrichment import trigger on).",
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -136,7 +142,7 @@ async function uploadAsBody(request: FastifyRequest): Promise<void> {
   const decoded = decodeUpload(file);
   if (!decoded.ok) throw invalid("/body/file", decoded.message, { code: "bad_encoding" });
   const body: Record<string, unknown> = { ...rest, data: decoded.text };
-  for (const flag of ["dry_run", "emit_events", "all_or_nothing"]) {
+  for (const flag of ["dry_run", "emit_events", "all_or_nothing", "enrich"]) {
     const value = body[flag];
     if (value === "true" || value === "false") body[flag] = value === "true";
   }
@@ -202,6 +208,9 @@ export async function importRoutes(app: App, ctx: ApiContext): Promise<void> {
       if (scanned.rows === 0) throw invalid("/body/data", "the file has no data rows", { code: "no_rows" });
       const mapping = mapColumns(body.object, scanned.headers, body.columns);
       if (!mapping.ok) throw invalid(`/body${mapping.problem.path}`, mapping.problem.message);
+      if (body.enrich && !(await ctx.enrichment.settings(tenantId)).triggers.import) {
+        throw invalid("/body/enrich", "the enrichment import trigger is off (PUT /v1/enrichment/settings)");
+      }
       const now = Date.now();
       const record: ImportRecord = {
         id: generateId("imp_"),
@@ -215,6 +224,7 @@ export async function importRoutes(app: App, ctx: ApiContext): Promise<void> {
           emit_events: body.emit_events ?? true,
           all_or_nothing: body.all_or_nothing ?? false,
           connection: body.connection ?? "import",
+          ...(body.enrich ? { enrich: true } : {}),
         },
         status: "queued",
         total: scanned.rows,

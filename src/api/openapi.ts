@@ -147,6 +147,7 @@ const TAGS: Record<string, string> = {
   listen: "Forwarding deliveries to a local server (`switchboard listen`).",
   scheduling:
     "Appointments with Cal.com: the connection, agents' booking settings, availability and bookings.",
+  enrichment: "Phone, email, address and demographics from enrichment providers, with cost and budgets.",
 };
 
 /** The first path segment after /v1 names the tag, unless the route names its own. */

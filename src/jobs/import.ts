@@ -14,8 +14,14 @@ export const IMPORT_MAX_ATTEMPTS = 5;
  * Runs imports (POST /v1/imports). The import's own row holds where it stands, written with each
  * chunk, so the job's checkpoint is not used: a new attempt asks the import.
  */
-export function importKind(store: Store, records: Records, ingest: EventIngest, log: Logger): JobKind {
-  const importer = new Importer(store, records, ingest, log);
+export function importKind(
+  store: Store,
+  records: Records,
+  ingest: EventIngest,
+  log: Logger,
+  enrichCreated?: (tenantId: string, importId: string, clientIds: string[]) => Promise<void>,
+): JobKind {
+  const importer = new Importer(store, records, ingest, log, enrichCreated);
   return {
     async run({ job, signal }) {
       const importId = job.payload.import_id;

@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import type { JobRecord, JobRepository } from "../store/index.js";
+import type { JobKindFilter, JobRecord, JobRepository } from "../store/index.js";
 import { type JobContext, type JobKinds, JobLostError, type JobResult, PermanentJobError } from "./kinds.js";
 
 export interface JobRunnerOptions {
@@ -11,6 +11,8 @@ export interface JobRunnerOptions {
   leaseMs: number;
   /** Jobs run at once in this process: few, jobs are long and deliveries come first. */
   concurrency: number;
+  /** The kinds this runner claims (default: every kind). */
+  kinds?: JobKindFilter;
 }
 
 /**
@@ -57,7 +59,13 @@ export class JobRunner {
     const room = this.options.concurrency - this.running.size;
     if (room <= 0) return;
     const now = Date.now();
-    const claimed = await this.jobs.claim(this.options.owner, now, now + this.options.leaseMs, room);
+    const claimed = await this.jobs.claim(
+      this.options.owner,
+      now,
+      now + this.options.leaseMs,
+      room,
+      this.options.kinds,
+    );
     for (const job of claimed) this.launch(job);
   }
 

@@ -1,8 +1,8 @@
 import type { Kysely, Transaction } from "kysely";
+import type { CaseRecord, CaseRepository, RecordOutbox } from "./index.js";
 import { writeEvents } from "./ingest.js";
 import { page } from "./rows.js";
 import type { CaseTable, Database } from "./schema.js";
-import type { CaseRecord, CaseRepository, RecordOutbox } from "./store.js";
 
 /** Case rows: one function per operation. */
 type Db = Kysely<Database>;

@@ -2,9 +2,9 @@ import type { Kysely, Transaction } from "kysely";
 import type { MatchKind } from "../domain/records/merge.js";
 import { chunks } from "./chunks.js";
 import { clientFromRow, clientToRow, replaceContacts } from "./clients.js";
+import type { ClientDuplicate, ClientMergeRepository, ClientMergeWrite, RecordOutbox } from "./index.js";
 import { writeEvents } from "./ingest.js";
 import type { Database } from "./schema.js";
-import type { ClientDuplicate, ClientMergeRepository, ClientMergeWrite, RecordOutbox } from "./store.js";
 
 type Db = Kysely<Database>;
 

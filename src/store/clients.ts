@@ -1,9 +1,9 @@
 import { type Kysely, sql, type Transaction } from "kysely";
 import type { ClientFields } from "../domain/records/client.js";
+import type { ClientRecord, ClientRepository, RecordOutbox } from "./index.js";
 import { writeEvents } from "./ingest.js";
 import { page } from "./rows.js";
 import type { ClientContactTable, ClientTable, Database } from "./schema.js";
-import type { ClientRecord, ClientRepository, RecordOutbox } from "./store.js";
 
 /** Client rows and their phone/email lookup rows: one function per operation. */
 type Db = Kysely<Database>;

@@ -4,8 +4,11 @@ import { openSqliteStore } from "./sqlite/index.js";
 import type { Store } from "./store.js";
 
 export type * from "./crm/repository.js";
+export type * from "./enrichment/repository.js";
 export type * from "./imports/repository.js";
 export type * from "./jobs/repository.js";
+export type * from "./queue/repository.js";
+export type * from "./records-repository.js";
 export type * from "./scheduling/repository.js";
 export type * from "./store.js";
 

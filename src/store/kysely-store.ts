@@ -5,17 +5,11 @@ import { clientRepository } from "./clients.js";
 import { crmRepository } from "./crm/index.js";
 import type { CrmRepository } from "./crm/repository.js";
 import { deliveryRepository } from "./deliveries.js";
+import { enrichmentRepository } from "./enrichment/index.js";
+import type { EnrichmentRepository } from "./enrichment/repository.js";
 import { eventRepository } from "./events.js";
 import { importRepository } from "./imports/index.js";
 import type { ImportRepository } from "./imports/repository.js";
-import { KyselyJobRepository } from "./jobs/index.js";
-import type { JobRepository } from "./jobs/repository.js";
-import { migrationProvider } from "./migrations/index.js";
-import { queueRepository } from "./queue/index.js";
-import { schedulingRepository } from "./scheduling/index.js";
-import type { SchedulingRepository } from "./scheduling/repository.js";
-import type { Database } from "./schema.js";
-import { settingRepository } from "./settings.js";
 import type {
   CaseRepository,
   ClientMergeRepository,
@@ -30,7 +24,15 @@ import type {
   TenantRepository,
   TenantSettingsRepository,
   TimelineRepository,
-} from "./store.js";
+} from "./index.js";
+import { KyselyJobRepository } from "./jobs/index.js";
+import type { JobRepository } from "./jobs/repository.js";
+import { migrationProvider } from "./migrations/index.js";
+import { queueRepository } from "./queue/index.js";
+import { schedulingRepository } from "./scheduling/index.js";
+import type { SchedulingRepository } from "./scheduling/repository.js";
+import type { Database } from "./schema.js";
+import { settingRepository } from "./settings.js";
 import { tenantSettingsRepository } from "./tenant-settings.js";
 import { tenantRepository } from "./tenants.js";
 import { timelineRepository } from "./timeline.js";
@@ -53,6 +55,7 @@ export class KyselyStore implements Store {
   readonly imports: ImportRepository;
   readonly crm: CrmRepository;
   readonly scheduling: SchedulingRepository;
+  readonly enrichment: EnrichmentRepository;
 
   constructor(
     readonly db: Kysely<Database>,
@@ -76,6 +79,7 @@ export class KyselyStore implements Store {
     this.imports = importRepository(db, dialect);
     this.crm = crmRepository(db);
     this.scheduling = schedulingRepository(db);
+    this.enrichment = enrichmentRepository(db, dialect);
   }
 
   async migrate(): Promise<void> {

@@ -5,6 +5,15 @@
  */
 import type { DeliveryStatus } from "../domain/delivery-state.js";
 import type { JobState } from "../domain/jobs.js";
+import type {
+  EnrichmentAttemptTable,
+  EnrichmentCacheTable,
+  EnrichmentFieldTable,
+  EnrichmentLookupTable,
+  EnrichmentProviderTable,
+  EnrichmentRunTable,
+  EnrichmentSettingsTable,
+} from "./enrichment/tables.js";
 
 export interface TenantTable {
   id: string;
@@ -286,6 +295,13 @@ export interface Database {
   scheduling_connections: SchedulingConnectionTable;
   scheduling_agents: SchedulingAgentTable;
   scheduling_bookings: SchedulingBookingTable;
+  enrichment_providers: EnrichmentProviderTable;
+  enrichment_settings: EnrichmentSettingsTable;
+  enrichment_runs: EnrichmentRunTable;
+  enrichment_lookups: EnrichmentLookupTable;
+  enrichment_cache: EnrichmentCacheTable;
+  enrichment_attempts: EnrichmentAttemptTable;
+  enrichment_fields: EnrichmentFieldTable;
 }
 
 /** Imports of clients or cases from a file (migration 0014); JSON text where noted. */
@@ -426,3 +442,4 @@ export interface SchedulingBookingTable {
   created_at: number;
   updated_at: number;
 }
+export type * from "./enrichment/tables.js";

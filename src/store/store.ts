@@ -1,6 +1,3 @@
-import type { CaseFields } from "../domain/records/case.js";
-import type { ClientFields } from "../domain/records/client.js";
-import type { MatchKind } from "../domain/records/merge.js";
 import type { SigningScheme } from "../domain/signing.js";
 import type {
   HttpMethod,
@@ -11,10 +8,19 @@ import type {
   WebhookHold,
 } from "../domain/webhook.js";
 import type { CrmRepository } from "./crm/repository.js";
+import type { EnrichmentRepository } from "./enrichment/repository.js";
 import type { ImportRepository } from "./imports/repository.js";
 import type { JobRepository, NewJob } from "./jobs/repository.js";
+import type { DueSignal, QueueRepository, WebhookHealth } from "./queue/repository.js";
+import type {
+  CaseRepository,
+  ClientMergeRepository,
+  ClientRepository,
+  TenantSettingsRepository,
+  TimelineRepository,
+} from "./records-repository.js";
 import type { SchedulingRepository } from "./scheduling/repository.js";
-import type { DeliveryStatus, WebhookHealthTable } from "./schema.js";
+import type { DeliveryStatus } from "./schema.js";
 
 export type { DeliveryStatus } from "./schema.js";
 
@@ -245,52 +251,6 @@ export interface ListOptions {
   limit: number;
 }
 
-/** How a dispatcher finishes an attempt: the attempt row and the delivery's new state. */
-export interface AttemptOutcome {
-  attempt: AttemptRecord;
-  delivery: {
-    id: string;
-    status: DeliveryStatus;
-    next_attempt_at: number;
-    last_status_code: number | null;
-    last_error: string | null;
-    appended?: string | null;
-  };
-}
-
-/** A webhook's health as the dispatcher last recorded it (the row as it is). */
-export type WebhookHealth = WebhookHealthTable;
-
-/** One webhook's share of a targeted claim. */
-export interface WebhookClaim {
-  webhookId: string;
-  limit: number;
-}
-
-/** Webhooks found with due deliveries, and where the next scan goes on (null: from the start). */
-export interface DueWebhooks {
-  webhookIds: string[];
-  resumeAfter: string | null;
-}
-
-/** The backlog as metrics report it; counts stop at the cap they were asked with. */
-export interface DueStats {
-  /** Pending deliveries due now, not counting those held by an open circuit. */
-  due: number;
-  /** Pending deliveries due now whose webhook's circuit is open: they wait for its probe. */
-  held: number;
-  /** When the oldest due delivery (not held) became due; null when none is. */
-  oldestDueAt: number | null;
-}
-
-/** How nodes tell each other that deliveries became due (PostgreSQL LISTEN/NOTIFY). */
-export interface DueSignal {
-  /** Tells every listening node that deliveries are due. */
-  notify(): Promise<void>;
-  /** Calls `onDue` whenever any node notifies; resolves to a function that stops listening. */
-  listen(onDue: () => void, onError: (error: unknown) => void): Promise<() => Promise<void>>;
-}
-
 /** Named settings of the installation (the admin key hash, …). */
 export interface SettingRepository {
   get(name: string): Promise<string | null>;
@@ -419,197 +379,6 @@ export interface DeliveryRepository {
   recordTest(event: EventRecord, delivery: DeliveryRecord, attempt: AttemptRecord): Promise<void>;
 }
 
-/** The delivery table as the queue: the dispatcher's claims, leases and outcomes (src/store/queue/). */
-export interface QueueRepository {
-  /**
-   * Claims up to `limit` due deliveries for `owner` until `leaseUntil`, passing over deliveries
-   * to `skipWebhookIds` (webhooks whose local lanes are full). With `sharedCap` (PostgreSQL), no
-   * webhook ends up with more claimed deliveries across all nodes than its `max_in_flight`
-   * (or `sharedCap` when unset).
-   */
-  claimDue(
-    owner: string,
-    now: number,
-    leaseUntil: number,
-    limit: number,
-    skipWebhookIds?: string[],
-    sharedCap?: number | null,
-  ): Promise<DeliveryRecord[]>;
-  /**
-   * Claims, for each listed webhook, up to its `limit` due deliveries in due order (first
-   * attempts and retries alike), for `owner` until `leaseUntil`; the cost does not depend on
-   * what other webhooks have due.
-   */
-  claimForTargets(
-    owner: string,
-    now: number,
-    leaseUntil: number,
-    wants: WebhookClaim[],
-  ): Promise<DeliveryRecord[]>;
-  /** Webhooks with deliveries due at `now`, visiting at most `scan` webhooks after `afterId`. */
-  listDueTargets(now: number, afterId: string | null, scan: number): Promise<DueWebhooks>;
-  /**
-   * Records finished attempts and the deliveries' new states in one transaction. A delivery is
-   * updated (and its attempt kept) only while `owner` still holds its claim; returns the ids
-   * whose outcome was recorded.
-   */
-  recordAttempts(owner: string, outcomes: AttemptOutcome[], now: number): Promise<Set<string>>;
-  /** Gives claims back (shutdown): the deliveries become due at `dueAt`. */
-  release(owner: string, ids: string[], dueAt: number): Promise<void>;
-  /** Extends this owner's claims on these deliveries until `leaseUntil` (long local queues). */
-  renew(owner: string, ids: string[], leaseUntil: number): Promise<void>;
-  /**
-   * Gives back claims on deliveries whose webhook turned out to be disabled: they wait, out of
-   * the due index, until it is enabled (or are due now if it was enabled meanwhile).
-   */
-  park(owner: string, ids: string[], now: number): Promise<void>;
-  /** Cancels claimed deliveries whose webhook was deleted. */
-  cancel(owner: string, ids: string[], reason: string, now: number): Promise<void>;
-  /**
-   * Makes every claimed pending delivery due now. Only for the embedded store at start, where
-   * this process is the only node and any claim left behind belongs to a previous run.
-   */
-  resetClaims(now: number): Promise<number>;
-  /** Due, held and the oldest due delivery's time, each count read up to `cap` rows at most. */
-  dueStats(now: number, cap: number): Promise<DueStats>;
-}
-
-/** A record as stored: its fields, its tenant, its version and times (ms). */
-export type StoredRecord<T> = T & {
-  id: string;
-  tenant_id: string;
-  version: number;
-  created_at: number;
-  updated_at: number;
-};
-export type ClientRecord = StoredRecord<ClientFields>;
-export type CaseRecord = StoredRecord<CaseFields>;
-
-/** The events a record change causes, written with it in its transaction (the outbox). */
-export interface RecordOutbox {
-  events: NewEvent[];
-  claimFor: IngestClaim | null;
-}
-
-/**
- * Writes to records are compare-and-swap on `version`: the caller read the record, computed
- * the new one and its events, and the write lands only if nobody wrote in between (null
- * otherwise, also when the record is gone). Each write stores the record and its events in one
- * transaction, so a change is never saved without its event or the other way round.
- */
-export interface RecordRepository<T, Filter> {
-  create(record: T, outbox: RecordOutbox): Promise<IngestResult[]>;
-  /** Undeleted records only. */
-  get(tenantId: string, id: string): Promise<T | null>;
-  /** Newest first. */
-  list(tenantId: string, options: ListOptions & Filter): Promise<Page<T>>;
-  update(record: T, expectedVersion: number, outbox: RecordOutbox): Promise<IngestResult[] | null>;
-  /** Soft delete; bumps the version like any write. */
-  delete(
-    tenantId: string,
-    id: string,
-    expectedVersion: number,
-    now: number,
-    outbox: RecordOutbox,
-  ): Promise<IngestResult[] | null>;
-}
-
-export interface ClientFilter {
-  /** E.164. */
-  phone?: string;
-  /** Lower-cased. */
-  email?: string;
-  /** Part of the name, any case. */
-  q?: string;
-  updatedSince?: number;
-}
-
-export interface CaseFilter {
-  clientId?: string;
-  status?: string;
-  caseType?: string;
-  updatedSince?: number;
-}
-
-export type ClientRepository = RecordRepository<ClientRecord, ClientFilter>;
-/** How many of a tenant's cases have one case type and status. */
-export interface CaseUsage {
-  case_type: string | null;
-  status: string;
-  count: number;
-}
-
-export interface CaseRepository extends RecordRepository<CaseRecord, CaseFilter> {
-  /** Undeleted cases counted by (case type, status): what a vocabulary change would strand. */
-  countByTypeAndStatus(tenantId: string): Promise<CaseUsage[]>;
-  /** The oldest undeleted case opened by this call, if any. */
-  findByCallId(tenantId: string, callId: string): Promise<CaseRecord | null>;
-}
-
-/** A tenant's settings document as stored; `version` 0 means nothing is stored yet. */
-export interface StoredTenantSettings {
-  document: unknown;
-  version: number;
-}
-
-/** One settings document per tenant (vocabularies, custom fields, records settings). */
-export interface TenantSettingsRepository {
-  /** The stored document, or `{document: null, version: 0}` when the tenant never saved any. */
-  get(tenantId: string): Promise<StoredTenantSettings>;
-  /**
-   * Stores `document` as version `expectedVersion + 1` only if the stored version is still
-   * `expectedVersion` (0: none stored); false when another write got there first.
-   */
-  put(tenantId: string, document: unknown, expectedVersion: number, now: number): Promise<boolean>;
-}
-
-/** Another client of the tenant that shares a phone number or an email with the one asked about. */
-export interface ClientDuplicate {
-  client: ClientRecord;
-  matched_on: MatchKind[];
-}
-
-/**
- * One merge as the store writes it, every part compare-and-swap on the version the caller read:
- * the target as it becomes, the sources to delete, and the sources' cases moved to the target.
- */
-export interface ClientMergeWrite {
-  target: ClientRecord;
-  expectedVersion: number;
-  sources: Array<{ id: string; version: number }>;
-  cases: Array<{ record: CaseRecord; expectedVersion: number }>;
-}
-
-/** Duplicate clients: finding them by shared contacts, and merging them into one. */
-export interface ClientMergeRepository {
-  /** Up to `limit` other undeleted clients sharing a phone or email with `client`, newest first. */
-  duplicates(
-    tenantId: string,
-    client: Pick<ClientRecord, "id" | "phones" | "emails">,
-    limit: number,
-  ): Promise<ClientDuplicate[]>;
-  /**
-   * Writes the merge and its events in one transaction; null (and nothing written) when any
-   * record moved past the version read, or a source gained a case that is not being moved.
-   */
-  merge(write: ClientMergeWrite, outbox: RecordOutbox): Promise<IngestResult[] | null>;
-}
-
-/**
- * Events linked to a record (src/domain/records/event-links.ts), newest first by id, and their
- * deliveries: what a client's or case's timeline shows.
- */
-export interface TimelineRepository {
-  /** Events naming the client, or whose counterpart phone is one of `phones`. */
-  forClient(
-    tenantId: string,
-    link: { clientId: string; phones: string[] },
-    options: ListOptions,
-  ): Promise<Page<EventRecord>>;
-  forCase(tenantId: string, caseId: string, options: ListOptions): Promise<Page<EventRecord>>;
-  deliveriesOf(tenantId: string, eventIds: string[]): Promise<DeliveryRecord[]>;
-}
-
 /**
  * The store: one repository per aggregate, over SQLite or PostgreSQL. Each repository's
  * operations are one function each in its module (src/store/<aggregate>.ts, src/store/queue/,
@@ -646,4 +415,6 @@ export interface Store {
   readonly crm: CrmRepository;
   /** Scheduling: the provider connection, agents' booking settings, bookings made through us. */
   readonly scheduling: SchedulingRepository;
+  /** Enrichment providers, settings, runs, lookups (the spend ledger), cache and provenance. */
+  readonly enrichment: EnrichmentRepository;
 }

@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
+import type { TenantSettingsRepository } from "./index.js";
 import type { Database } from "./schema.js";
-import type { TenantSettingsRepository } from "./store.js";
 
 /** Tenant settings documents: read, and compare-and-set on the version. */
 export function tenantSettingsRepository(db: Kysely<Database>): TenantSettingsRepository {

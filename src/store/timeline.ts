@@ -1,8 +1,8 @@
 import type { Kysely } from "kysely";
 import { chunks } from "./chunks.js";
+import type { DeliveryRecord, EventRecord, ListOptions, TimelineRepository } from "./index.js";
 import { deliveryFromRow, eventFromRow, page } from "./rows.js";
 import type { Database } from "./schema.js";
-import type { DeliveryRecord, EventRecord, ListOptions, TimelineRepository } from "./store.js";
 
 type Db = Kysely<Database>;
 type LinkColumn = "client_id" | "case_id" | "phone";

@@ -1,7 +1,5 @@
 import { type Kysely, sql } from "kysely";
 import { chunks } from "./chunks.js";
-import { HELD_UNTIL_ENABLED, page, webhookFromRow, webhookToRow } from "./rows.js";
-import type { Database } from "./schema.js";
 import type {
   ListOptions,
   Page,
@@ -9,7 +7,9 @@ import type {
   WebhookHealth,
   WebhookPatch,
   WebhookRecord,
-} from "./store.js";
+} from "./index.js";
+import { HELD_UNTIL_ENABLED, page, webhookFromRow, webhookToRow } from "./rows.js";
+import type { Database } from "./schema.js";
 
 /** Webhook rows and their health: one function per operation, used by KyselyStore. */
 type Db = Kysely<Database>;

@@ -29,6 +29,7 @@ const EXPECTED: Record<string, string[]> = {
   ],
   "records-export": ["export rows/s", "export server RSS growth (peak − before)"],
   scheduling: ["availability p99", "Cal.com slot requests (misses + refreshes)"],
+  enrichment: ["lookups/s", "runs/s"],
 };
 
 const stores = process.env.SWITCHBOARD_TEST_DATABASE_URL ? ["sqlite", "postgres"] : ["sqlite"];

@@ -60,20 +60,18 @@ describe("switchboard sandbox", () => {
           api_key?: string;
         },
     );
-    expect(connections.map((c) => c.provider)).toEqual([
-      "lawruler",
-      "smartadvocate",
-      "clio",
-      "filevine",
-      "calcom",
-    ]);
+    // CRM and Cal.com connections name their provider; enrichment ones are the body of
+    // PUT /v1/enrichment/providers/{name}.
+    const crm = connections.filter((c) => c.provider !== undefined && c.provider !== "calcom");
+    expect(crm.map((c) => c.provider)).toEqual(["lawruler", "smartadvocate", "clio", "filevine"]);
+    expect(connections.filter((c) => c.provider === undefined)).toHaveLength(4);
     const calcom = connections.find((c) => c.provider === "calcom");
     const account = await new CalcomProvider({
       apiKey: calcom?.api_key ?? "",
       baseUrl: calcom?.base_url ?? "",
     }).me();
     expect(account.email).toContain("@");
-    for (const connection of connections.filter((c) => c.provider !== "calcom")) {
+    for (const connection of crm) {
       const provider = crmProvider(connection.provider);
       const connector = provider?.connect({
         baseUrl: connection.base_url,
@@ -99,7 +97,9 @@ describe("switchboard sandbox", () => {
     expect(await only.exited).toBe(0);
 
     const wrong = runSandbox(["--only", "salesforce"], /unknown fake/);
-    expect(await wrong.ready).toContain("known: lawruler, smartadvocate, clio, filevine, calcom");
+    expect(await wrong.ready).toContain(
+      "known: lawruler, smartadvocate, clio, filevine, calcom, pdl, enformion, trestle, twilio_lookup",
+    );
     expect(await wrong.exited).toBe(2);
   });
 });

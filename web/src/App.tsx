@@ -10,6 +10,7 @@ import { ClientList } from "./features/clients/ClientList";
 import { DestinationDetail } from "./features/destinations/DestinationDetail";
 import { DestinationForm } from "./features/destinations/DestinationForm";
 import { DestinationList } from "./features/destinations/DestinationList";
+import { EnrichmentPage } from "./features/enrichment/EnrichmentPage";
 import { ImportPage } from "./features/imports/ImportPage";
 import { IntegrationsPage } from "./features/integrations/IntegrationsPage";
 import { SignIn } from "./features/session/SignIn";
@@ -42,6 +43,7 @@ const TITLES: Record<Route["page"], string> = {
   settings: "Records settings",
   import: "Import",
   integrations: "Integrations",
+  enrichment: "Enrichment",
   "not-found": "Not found",
 };
 
@@ -145,6 +147,9 @@ export function App() {
             <Link href="/integrations" aria-current={route.page === "integrations" ? "page" : undefined}>
               Integrations
             </Link>
+            <Link href="/enrichment" aria-current={route.page === "enrichment" ? "page" : undefined}>
+              Enrichment
+            </Link>
             <Link href="/settings" aria-current={route.page === "settings" ? "page" : undefined}>
               Settings
             </Link>
@@ -216,6 +221,8 @@ function Page({ route }: { route: Route }) {
       return <ImportPage />;
     case "integrations":
       return <IntegrationsPage />;
+    case "enrichment":
+      return <EnrichmentPage />;
     case "not-found":
       return (
         <Empty title="Page not found">

@@ -22,6 +22,7 @@ export type Route =
   | { page: "settings" }
   | { page: "import" }
   | { page: "integrations" }
+  | { page: "enrichment" }
   | { page: "not-found"; path: string };
 
 export function parseRoute(pathname: string, search: string): Route {
@@ -37,6 +38,7 @@ export function parseRoute(pathname: string, search: string): Route {
   if (destination?.[1]) return { page: "destination", id: destination[1], delivery: query.get("delivery") };
   if (path === "/catalog") return { page: "catalog", type: query.get("type") };
   if (path === "/integrations") return { page: "integrations" };
+  if (path === "/enrichment") return { page: "enrichment" };
   const records = recordRoute(path, search, query);
   if (records) return records;
   const edit = /^\/webhooks\/(wh_[0-9A-Za-z]+)\/edit$/.exec(path);

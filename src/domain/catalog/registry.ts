@@ -3,6 +3,7 @@ import { campaignEvents } from "./campaigns.js";
 import { caseEvents } from "./cases.js";
 import { conversationEvents } from "./conversations.js";
 import { crmEvents } from "./crm.js";
+import { enrichmentEvents } from "./enrichment.js";
 import { messageEvents } from "./messaging.js";
 import { platformEvents } from "./platform.js";
 import type { EventTypeDefinition } from "./types.js";
@@ -18,6 +19,7 @@ function deepFreeze<T>(value: T): T {
 
 const definitions = [
   ...caseEvents,
+  ...enrichmentEvents,
   ...callEvents,
   ...conversationEvents,
   ...messageEvents,

@@ -30,6 +30,12 @@ export class Importer implements PlanSources {
     readonly records: Records,
     private readonly ingest: EventIngest,
     private readonly log: Logger,
+    /** Told of the clients each committed chunk created, when the import asked to enrich them. */
+    private readonly enrichCreated: (
+      tenantId: string,
+      importId: string,
+      clientIds: string[],
+    ) => Promise<void> = async () => {},
   ) {}
 
   async run(importId: string, job: { id: string; owner: string }, signal: AbortSignal): Promise<void> {
@@ -126,6 +132,13 @@ export class Importer implements PlanSources {
       });
       if (result.ok) {
         this.ingest.committed(routed, result.results);
+        if (imp.options.enrich && plan.clients.create.length > 0) {
+          await this.enrichCreated(
+            imp.tenant_id,
+            imp.id,
+            plan.clients.create.map((c) => c.id),
+          );
+        }
         return progress;
       }
       if (result.reason === "lost") throw new ImportLost("the import's job is no longer held by this worker");

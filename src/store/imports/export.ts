@@ -1,8 +1,8 @@
 import { type Kysely, sql } from "kysely";
 import { caseFromRow } from "../cases.js";
 import { clientFromRow, escapeLike } from "../clients.js";
+import type { CaseFilter, CaseRecord, ClientFilter, ClientRecord } from "../index.js";
 import type { Database } from "../schema.js";
-import type { CaseFilter, CaseRecord, ClientFilter, ClientRecord } from "../store.js";
 
 /** Creation-time bounds an export adds to the list filters: since inclusive, until exclusive (ms). */
 export interface CreatedRange {

@@ -3,11 +3,11 @@ import type { ImportObject, MappedColumn } from "../../domain/records/import-col
 import { caseFromRow, caseToRow } from "../cases.js";
 import { chunks } from "../chunks.js";
 import { clientFromRow, clientToRow, replaceContacts } from "../clients.js";
+import type { CaseRecord, ClientRecord } from "../index.js";
 import { writeEvents } from "../ingest.js";
 import { newJobRow } from "../jobs/rows.js";
 import { page } from "../rows.js";
 import type { ClientContactTable, Database, ImportTable } from "../schema.js";
-import type { CaseRecord, ClientRecord } from "../store.js";
 import { exportCasesPage, exportClientsPage } from "./export.js";
 import type {
   ImportOptions,

@@ -1,5 +1,4 @@
 import type { ImportObject, MappedColumn } from "../../domain/records/import-columns.js";
-import type { NewJob } from "../jobs/repository.js";
 import type {
   CaseFilter,
   CaseRecord,
@@ -9,7 +8,8 @@ import type {
   ListOptions,
   Page,
   RecordOutbox,
-} from "../store.js";
+} from "../index.js";
+import type { NewJob } from "../jobs/repository.js";
 import type { CreatedRange } from "./export.js";
 
 export type { CreatedRange } from "./export.js";
@@ -23,6 +23,8 @@ export interface ImportOptions {
   all_or_nothing: boolean;
   /** The connection an `external_id` column belongs to (`external_ids.<connection>`). */
   connection: string;
+  /** Enrich the clients it creates (absent on imports stored before enrichment existed). */
+  enrich?: boolean;
 }
 
 /** A row the import could not take: its number (data rows from 1), the column and why. */

@@ -1,6 +1,6 @@
 import { type Kysely, sql } from "kysely";
 import type { Database, JobTable } from "../schema.js";
-import type { JobRecord } from "./repository.js";
+import type { JobKindFilter, JobRecord } from "./repository.js";
 import { jobFromRow } from "./rows.js";
 
 /**
@@ -18,7 +18,10 @@ export async function claimJobs(
   now: number,
   leaseUntil: number,
   limit: number,
+  kinds: JobKindFilter = {},
 ): Promise<JobRecord[]> {
+  const only = kinds.only?.length ? sql`and kind in (${sql.join(kinds.only)})` : sql``;
+  const except = kinds.except?.length ? sql`and kind not in (${sql.join(kinds.except)})` : sql``;
   const lock = dialect === "postgres" ? sql`for update skip locked` : sql``;
   const result = await sql<JobTable>`
     update jobs
@@ -26,7 +29,7 @@ export async function claimJobs(
         attempts = attempts + 1, started_at = coalesce(started_at, ${now}), updated_at = ${now}
     where id in (
       select id from jobs
-      where state in ('queued', 'running') and coalesce(lease_until, run_at) <= ${now}
+      where state in ('queued', 'running') and coalesce(lease_until, run_at) <= ${now} ${only} ${except}
       order by coalesce(lease_until, run_at)
       limit ${limit}
       ${lock}

@@ -10,7 +10,14 @@ import { saveJobProgress } from "./progress.js";
 import { getJob, listJobs } from "./read.js";
 import { releaseJob } from "./release.js";
 import { renewJobLease } from "./renew.js";
-import type { JobFailureReport, JobProgress, JobRecord, JobRepository, NewJob } from "./repository.js";
+import type {
+  JobFailureReport,
+  JobKindFilter,
+  JobProgress,
+  JobRecord,
+  JobRepository,
+  NewJob,
+} from "./repository.js";
 import { resetJobLeases } from "./reset.js";
 
 export type * from "./repository.js";
@@ -38,8 +45,14 @@ export class KyselyJobRepository implements JobRepository {
     return listJobs(this.db, tenantId, options);
   }
 
-  claim(owner: string, now: number, leaseUntil: number, limit: number): Promise<JobRecord[]> {
-    return claimJobs(this.db, this.dialect, owner, now, leaseUntil, limit);
+  claim(
+    owner: string,
+    now: number,
+    leaseUntil: number,
+    limit: number,
+    kinds?: JobKindFilter,
+  ): Promise<JobRecord[]> {
+    return claimJobs(this.db, this.dialect, owner, now, leaseUntil, limit, kinds);
   }
 
   renewLease(id: string, owner: string, now: number, leaseUntil: number): Promise<boolean> {

@@ -40,6 +40,12 @@ export interface NewJob {
   schedule: JobSchedule | null;
 }
 
+/** Which kinds a claim takes: a runner of short jobs (enrichment) apart from the long ones. */
+export interface JobKindFilter {
+  only?: string[];
+  except?: string[];
+}
+
 export interface JobProgress {
   done: number;
   total: number | null;
@@ -75,7 +81,13 @@ export interface JobRepository {
    * (running, `lease_until <= now`: takeover), oldest due first, for `owner` until `leaseUntil`.
    * Each claim counts one attempt.
    */
-  claim(owner: string, now: number, leaseUntil: number, limit: number): Promise<JobRecord[]>;
+  claim(
+    owner: string,
+    now: number,
+    leaseUntil: number,
+    limit: number,
+    kinds?: JobKindFilter,
+  ): Promise<JobRecord[]>;
   /** Extends the lease; false when `owner` no longer holds it. */
   renewLease(id: string, owner: string, now: number, leaseUntil: number): Promise<boolean>;
   /** Saves progress (and the checkpoint, when given); false when `owner` no longer holds the lease. */

@@ -15,6 +15,7 @@ import * as m0013 from "./0013_event_links.js";
 import * as m0014 from "./0014_imports.js";
 import * as m0015 from "./0015_webhook_signing_keys.js";
 import * as m0016 from "./0016_crm.js";
+import * as m0017 from "./0017_enrichment.js";
 import * as m0018 from "./0018_scheduling.js";
 import * as m0019 from "./0019_event_test_flag.js";
 
@@ -36,6 +37,7 @@ const migrations: Record<string, Migration> = {
   "0014_imports": m0014,
   "0015_webhook_signing_keys": m0015,
   "0016_crm": m0016,
+  "0017_enrichment": m0017,
   "0018_scheduling": m0018,
   "0019_event_test_flag": m0019,
 };

@@ -1,5 +1,5 @@
 import pg from "pg";
-import type { DueSignal } from "../store.js";
+import type { DueSignal } from "../index.js";
 
 /** Notifications are coalesced: at most one per this many ms, however many commits ask. */
 const COALESCE_MS = 5;

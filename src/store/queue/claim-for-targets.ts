@@ -1,7 +1,7 @@
 import { type Kysely, sql } from "kysely";
+import type { DeliveryRecord, WebhookClaim } from "../index.js";
 import { deliveryFromRow } from "../rows.js";
 import type { Database, DeliveryTable } from "../schema.js";
-import type { DeliveryRecord, WebhookClaim } from "../store.js";
 
 type Db = Kysely<Database>;
 

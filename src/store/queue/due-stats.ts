@@ -1,6 +1,6 @@
 import { type Kysely, type RawBuilder, sql } from "kysely";
+import type { DueStats } from "../index.js";
 import type { Database } from "../schema.js";
-import type { DueStats } from "../store.js";
 
 /** The two due lanes, each answered from its own partial index (0004_due_lanes). */
 const LANES = [sql`attempts = 0`, sql`attempts > 0`];

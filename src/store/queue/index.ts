@@ -24,8 +24,8 @@
  * Figures: docs/benchmarks.md and docs/scaling.md.
  */
 import type { Kysely } from "kysely";
+import type { QueueRepository } from "../index.js";
 import type { Database } from "../schema.js";
-import type { QueueRepository } from "../store.js";
 import { cancelDeliveries } from "./cancel.js";
 import { claimDueDeliveries } from "./claim-due.js";
 import { claimDueForWebhooks } from "./claim-for-targets.js";

@@ -1,6 +1,6 @@
 import { type Kysely, sql } from "kysely";
+import type { DueWebhooks } from "../index.js";
 import type { Database } from "../schema.js";
-import type { DueWebhooks } from "../store.js";
 
 /**
  * Which webhooks have due deliveries: a loose index scan of `deliveries_due_webhook` (one seek per

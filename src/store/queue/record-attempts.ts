@@ -1,8 +1,8 @@
 import { type Kysely, sql } from "kysely";
 import { chunks } from "../chunks.js";
+import type { AttemptOutcome } from "../index.js";
 import { attemptToRow } from "../rows.js";
 import type { Database } from "../schema.js";
-import type { AttemptOutcome } from "../store.js";
 
 /**
  * Records finished attempts and their deliveries' new states in one transaction, one UPDATE per

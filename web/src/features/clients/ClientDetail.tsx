@@ -6,6 +6,7 @@ import { clearFlash, peekFlash } from "../../ui/flash";
 import { formatTime } from "../../ui/format";
 import { useApi, useResource } from "../../ui/hooks";
 import { CaseTable } from "../cases/CaseTable";
+import { ClientEnrichment } from "../enrichment/ClientEnrichment";
 import { CustomFieldList } from "../records/CustomFieldList";
 import { DeleteRecord } from "../records/DeleteRecord";
 import { useCaseTypes, useCustomFields } from "../records/settings";
@@ -140,6 +141,7 @@ export function ClientDetail({ id }: { id: string }) {
           setShowFlash(false);
         }}
       />
+      <ClientEnrichment clientId={c.id} onEnriched={reload} />
       <Timeline path={`/v1/clients/${c.id}`} version={c.version} />
     </>
   );
