@@ -78,6 +78,9 @@ describe.each(storeKinds())("Clio webhooks through the engine on %s", (kind) => 
     const matterHook = hookOf(id, "matter");
     expect(matterHook).toBeDefined();
     expect(hookOf(id, "contact")).toBeDefined();
+    // Subscribed once, though the create and the renewal job both look.
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    expect(fake.webhooks.filter((w) => w.url === matterHook?.url)).toHaveLength(2);
     expect(matterHook?.fields).toContain("display_number");
     const got = await call("GET", `/v1/crm/connections/${id}`);
     // The webhook's shared secret is kept, encrypted, and shown masked.

@@ -41,12 +41,45 @@ export async function scheduleWebhookRenewal(
 }
 
 /**
+ * One subscribing pass per connection at a time in this process: two passes reading the same
+ * config would both subscribe, and the second secret stored would not verify the first webhook's
+ * notifications. (Several API nodes can still race on a brand-new connection; the renewal job
+ * keeps the stored webhook, and the other one expires unrenewed.)
+ */
+const passes = new Map<string, Promise<unknown>>();
+
+async function oneAtATime<T>(connectionId: string, work: () => Promise<T>): Promise<T> {
+  const before = passes.get(connectionId) ?? Promise.resolve();
+  const mine = before.then(work, work);
+  const tail = mine.catch(() => undefined);
+  passes.set(connectionId, tail);
+  try {
+    return await mine;
+  } finally {
+    if (passes.get(connectionId) === tail) passes.delete(connectionId);
+  }
+}
+
+/**
  * Subscribes each of the CRM's objects that has no subscription yet, and renews those due; the
  * subscription's signing secret is stored (encrypted) as the provider's secret credential and
  * the subscriptions in the connection's config. Polling goes on beside them: a missed
  * notification is still pulled. Returns the subscriptions held afterwards.
  */
 export async function ensureSubscriptions(
+  sync: CrmSync,
+  given: LoadedConnection,
+  publicUrl: string | null,
+  now: number,
+): Promise<CrmSubscription[]> {
+  return oneAtATime(given.connection.id, async () => {
+    // Read again inside the pass: the one before may have just subscribed.
+    const loaded = await sync.connectors.load(given.connection.tenant_id, given.connection.id);
+    return loaded ? subscribe(sync, loaded, publicUrl, now) : [];
+  });
+}
+
+async function subscribe(
   sync: CrmSync,
   loaded: LoadedConnection,
   publicUrl: string | null,
