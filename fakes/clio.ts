@@ -46,6 +46,8 @@ export interface ClioFake extends RunningFake<ClioRecords> {
   issueCode(redirectUri: string): string;
   /** The webhooks created, with their shared secrets. */
   webhooks: Json[];
+  /** When set, a new webhook expires this soon whatever it asked (to test renewals). */
+  webhookLifetimeMs: number | null;
 }
 
 const API = "/api/v4";
@@ -167,6 +169,23 @@ export async function startClioFake(options: FakeOptions = {}): Promise<ClioFake
       return json(200, { token_type: "bearer", access_token: grant(), expires_in: 2_592_000 });
     }
     return json(400, { error: "unsupported_grant_type", error_description: `grant_type ${grantType}` });
+  };
+
+  /**
+   * The authorize page, as if the person signed in and clicked Allow: back to `redirect_uri` with a
+   * one-time code and the `state` untouched (an unknown app is refused on the page, as Clio does).
+   */
+  const authorize = (request: FakeRequest): FakeAnswer => {
+    const q = request.url.searchParams;
+    const redirectUri = q.get("redirect_uri") ?? "";
+    if (q.get("response_type") !== "code" || q.get("client_id") !== CLIO_CLIENT.client_id || !redirectUri)
+      return json(400, { error: "invalid_request", error_description: "Unknown app or redirect_uri" });
+    const code = token();
+    codes.set(code, redirectUri);
+    const back = new URL(redirectUri);
+    back.searchParams.set("code", code);
+    back.searchParams.set("state", q.get("state") ?? "");
+    return json(302, {}, { location: back.toString() });
   };
 
   const list = (request: FakeRequest, all: Json[], view: (r: Json) => Json = (r) => r): FakeAnswer => {
@@ -291,7 +310,13 @@ export async function startClioFake(options: FakeOptions = {}): Promise<ClioFake
         model: data.model,
         fields: data.fields,
         events: data.events ?? ["created", "updated", "deleted"],
-        expires_at: new Date(Number.isNaN(expires) ? Date.now() + 3 * 86_400_000 : expires).toISOString(),
+        expires_at: new Date(
+          fake.webhookLifetimeMs !== null
+            ? Date.now() + fake.webhookLifetimeMs
+            : Number.isNaN(expires)
+              ? Date.now() + 3 * 86_400_000
+              : expires,
+        ).toISOString(),
         status: "pending",
         shared_secret: randomBytes(20).toString("hex"),
         created_at: new Date().toISOString(),
@@ -299,6 +324,20 @@ export async function startClioFake(options: FakeOptions = {}): Promise<ClioFake
       };
       webhooks.push(webhook);
       return one(request, webhook, 201);
+    }
+    const webhookId = path.match(/^\/webhooks\/(\d+)\.json$/)?.[1];
+    const webhook = webhooks.find((w) => String(w.id) === webhookId);
+    if (method === "PATCH" && webhookId) {
+      if (!webhook) return error(404, "NotFound", "The requested resource was not found");
+      const data = body(request);
+      const expires = Date.parse(String(data?.expires_at ?? ""));
+      if (Number.isNaN(expires)) return error(422, "UnprocessableEntity", "Expires at is invalid");
+      if (expires > Date.now() + 31 * 86_400_000)
+        return error(422, "UnprocessableEntity", "Expires at must be within 31 days");
+      webhook.expires_at = new Date(expires).toISOString();
+      webhook.updated_at = new Date().toISOString();
+      webhook.etag = `"w${webhook.id}-${Date.now()}"`;
+      return one(request, webhook);
     }
     return error(404, "NotFound", `No route ${method} ${path}`);
   };
@@ -310,6 +349,7 @@ export async function startClioFake(options: FakeOptions = {}): Promise<ClioFake
       const path = request.url.pathname;
       let answer: FakeAnswer;
       if (request.method === "POST" && path === "/oauth/token") answer = tokenEndpoint(request);
+      else if (request.method === "GET" && path === "/oauth/authorize") answer = authorize(request);
       else if (path.startsWith(`${API}/`)) {
         answer = api(request, path.slice(API.length));
         answer.headers = { ...rateHeaders(), ...(answer.headers ?? {}) };
@@ -354,6 +394,7 @@ export async function startClioFake(options: FakeOptions = {}): Promise<ClioFake
     log,
     refreshes: 0,
     webhooks,
+    webhookLifetimeMs: null,
     setRateLimit: server.setRateLimit,
     close: server.close,
     expireAccessTokens() {

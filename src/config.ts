@@ -45,6 +45,16 @@ export interface Config {
     /** Enforce `max_in_flight` across all nodes through PostgreSQL (costs throughput). */
     sharedLimits: boolean;
   };
+  /**
+   * Where people and vendors reach this deployment (`https://switchboard.firm.example`): the OAuth
+   * redirect URI and CRM webhook URLs are built on it. Null: OAuth redirects go to the address the
+   * request came in on.
+   */
+  publicUrl: string | null;
+  /** How often the CRM token refresh job looks for access tokens about to expire. */
+  crmTokenRefreshEveryMs: number;
+  /** How often CRM change-notification subscriptions (Clio webhooks) are checked and renewed. */
+  crmWebhookRenewalEveryMs: number;
 }
 
 export class ConfigError extends Error {
@@ -143,5 +153,23 @@ export function loadConfig(env: Env = process.env): Config {
       breakerOpenMs: integer(env, "SWITCHBOARD_BREAKER_OPEN_S", 30, 1, 3_600) * 1000,
       sharedLimits: flag(env, "SWITCHBOARD_SHARED_ENDPOINT_LIMITS"),
     },
+    publicUrl: publicUrl(env),
+    crmTokenRefreshEveryMs: integer(env, "SWITCHBOARD_CRM_TOKEN_REFRESH_MS", 300_000, 100, 3_600_000),
+    crmWebhookRenewalEveryMs: integer(env, "SWITCHBOARD_CRM_WEBHOOK_RENEWAL_MS", 3_600_000, 100, 86_400_000),
   };
+}
+
+function publicUrl(env: Env): string | null {
+  const raw = env.SWITCHBOARD_PUBLIC_URL?.trim();
+  if (!raw) return null;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError("SWITCHBOARD_PUBLIC_URL", "not a valid URL (expected https://host)");
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw new ConfigError("SWITCHBOARD_PUBLIC_URL", `unsupported scheme "${url.protocol}"`);
+  }
+  return raw.replace(/\/+$/, "");
 }

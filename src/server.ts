@@ -22,7 +22,17 @@ import { CrmSync } from "./integrations/crm/sync/index.js";
 import { crmInitialSyncKind } from "./integrations/crm/sync/initial.js";
 import { CRM_INITIAL_SYNC_KIND, CRM_PULL_KIND, CRM_SYNC_KIND } from "./integrations/crm/sync/jobs.js";
 import { crmPullKind, crmSyncKind } from "./integrations/crm/sync/runs.js";
+import {
+  CRM_WEBHOOK_RENEWAL_KIND,
+  crmWebhookRenewalKind,
+  scheduleWebhookRenewal,
+} from "./integrations/crm/sync/subscriptions.js";
 import { crmKind } from "./integrations/crm/sync/target.js";
+import {
+  CRM_TOKEN_REFRESH_KIND,
+  crmTokenRefreshKind,
+  scheduleTokenRefresh,
+} from "./integrations/crm/sync/tokens.js";
 import { enrichmentKind } from "./jobs/enrichment.js";
 import { IMPORT_KIND, importKind } from "./jobs/import.js";
 import { JobKinds } from "./jobs/kinds.js";
@@ -176,7 +186,9 @@ export async function startServer(config: Config, role: Role, log: Logger): Prom
       )
       .register(CRM_PULL_KIND, crmPullKind(crm))
       .register(CRM_SYNC_KIND, crmSyncKind(crm))
-      .register(CRM_INITIAL_SYNC_KIND, crmInitialSyncKind(crm));
+      .register(CRM_INITIAL_SYNC_KIND, crmInitialSyncKind(crm))
+      .register(CRM_TOKEN_REFRESH_KIND, crmTokenRefreshKind(crm))
+      .register(CRM_WEBHOOK_RENEWAL_KIND, crmWebhookRenewalKind(crm, config.publicUrl));
     jobs = new JobRunner(
       {
         owner: config.nodeId,
@@ -214,6 +226,8 @@ export async function startServer(config: Config, role: Role, log: Logger): Prom
       log,
     );
     await scheduleRetention(store.jobs, Date.now());
+    await scheduleTokenRefresh(store.jobs, config.crmTokenRefreshEveryMs, Date.now());
+    await scheduleWebhookRenewal(store.jobs, config.crmWebhookRenewalEveryMs, Date.now());
     jobs.start();
     enrichmentJobs.start();
   }

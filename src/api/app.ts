@@ -12,6 +12,7 @@ import { clientRoutes } from "./clients.js";
 import type { ApiContext, App } from "./context.js";
 import { crmRoutes } from "./crm.js";
 import { crmHookRoutes } from "./crm-hooks.js";
+import { crmOAuthCallbackRoutes, crmOAuthStartRoutes } from "./crm-oauth.js";
 import { crmSyncRoutes } from "./crm-sync.js";
 import { registerDashboard } from "./dashboard.js";
 import { deliveryRoutes } from "./deliveries.js";
@@ -95,6 +96,8 @@ export async function buildApp(ctx: ApiContext, logger: Logger): Promise<App> {
 
   // CRMs post their change notifications without our API key: signature-checked, outside /v1's auth.
   await app.register(async (hooks) => crmHookRoutes(hooks as unknown as App, ctx));
+  // The CRM's OAuth callback comes from a person's browser without our key: the signed state vouches.
+  await app.register(async (callback) => crmOAuthCallbackRoutes(callback as unknown as App, ctx));
 
   await app.register(async (v1) => {
     // Per key (or per address without one), counted in this node's memory.
@@ -123,6 +126,7 @@ export async function buildApp(ctx: ApiContext, logger: Logger): Promise<App> {
       targetDeliveryRoutes(WEBHOOKS),
       targetDeliveryRoutes(DESTINATIONS),
       crmRoutes,
+      crmOAuthStartRoutes,
       crmSyncRoutes,
       targetDeliveryRoutes(CRM_CONNECTIONS),
       deliveryRoutes,

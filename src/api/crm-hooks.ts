@@ -14,9 +14,16 @@ import { Id } from "./schemas.js";
  */
 export async function crmHookRoutes(app: App, ctx: ApiContext): Promise<void> {
   // The signature covers the bytes as sent: keep them, whatever the content type.
-  app.addContentTypeParser("*", { parseAs: "buffer", bodyLimit: 1_048_576 }, (_request, body, done) => {
-    done(null, body);
-  });
+  // JSON included: the API's JSON parser would hand the route an object, and the bytes are gone;
+  // Clio's handshake is also an empty POST that the JSON parser would refuse.
+  app.removeContentTypeParser("application/json");
+  app.addContentTypeParser(
+    ["application/json", "*"],
+    { parseAs: "buffer", bodyLimit: 1_048_576 },
+    (_request, body, done) => {
+      done(null, body);
+    },
+  );
   app.post(
     "/v1/crm/hooks/:id",
     {
@@ -26,6 +33,10 @@ export async function crmHookRoutes(app: App, ctx: ApiContext): Promise<void> {
         params: Type.Object({ id: Id("crm") }),
         security: [],
         response: {
+          200: Type.Object({
+            /** The activation handshake: nothing changed. */
+            accepted: Type.Literal(false),
+          }),
           202: Type.Object({
             /** False when the CRM's notification named no record change. */
             accepted: Type.Boolean(),
@@ -46,6 +57,16 @@ export async function crmHookRoutes(app: App, ctx: ApiContext): Promise<void> {
         const headers: Record<string, string> = {};
         for (const [name, value] of Object.entries(request.headers)) {
           if (typeof value === "string") headers[name] = value;
+        }
+        // The CRM proving the URL as it subscribes (Clio's X-Hook-Secret): 200 with the secret
+        // echoed. Nothing is stored from it: the signing secret comes from the subscription's answer,
+        // never from an unauthenticated request.
+        const handshake = loaded.provider.notifications?.handshakeHeader;
+        const echoed = handshake ? headers[handshake]?.trim() : undefined;
+        if (handshake && echoed) {
+          reply.header(handshake, echoed);
+          reply.status(200);
+          return { accepted: false };
         }
         const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
         let change: ReturnType<NonNullable<typeof connector.readNotification>>;

@@ -4,7 +4,7 @@ import { type CrmMappings, staleMappings } from "../domain/crm/mappings.js";
 import { invalid, notFound } from "../domain/errors.js";
 import { iso } from "../domain/time.js";
 import type { CrmExchange, CrmObject } from "../integrations/crm/connector.js";
-import type { LoadedConnection } from "../integrations/crm/sync/connections.js";
+import type { CrmOAuthState, LoadedConnection } from "../integrations/crm/sync/connections.js";
 import { newRun } from "../integrations/crm/sync/index.js";
 import { enqueueSync } from "../integrations/crm/sync/jobs.js";
 import { presentLink, presentRun } from "../integrations/crm/sync/present.js";
@@ -288,12 +288,14 @@ export async function crmSyncRoutes(app: App, ctx: ApiContext): Promise<void> {
           enabled: connection.settings.enabled,
           running,
           consecutiveFailures: connection.consecutive_failures,
+          authRefused: loaded.config.oauth?.status === "refused",
         }),
         last_sync_at: iso(connection.last_sync_at),
         records_synced: records,
         pending,
         errors: failed + runErrors,
         consecutive_failures: connection.consecutive_failures,
+        message: oauthMessage(loaded.config.oauth, loaded.provider.label),
       };
     },
   );
@@ -442,4 +444,12 @@ async function countDeliveries(
     cursor = page.next_cursor;
   }
   return Math.min(count, COUNT_CAP);
+}
+
+/** The status route's word on an OAuth connection that is not (or no longer) authorized. */
+function oauthMessage(oauth: CrmOAuthState | undefined, label: string): string | null {
+  if (oauth?.status === "refused") return oauth.message ?? `${label} refused the authorization: reconnect`;
+  if (oauth?.status === "awaiting_authorization")
+    return `waiting for someone to connect the ${label} account`;
+  return null;
 }

@@ -18,6 +18,7 @@ import {
   ConnectionSchema,
   ProviderSchema,
 } from "../integrations/crm/sync/schema-api.js";
+import { subscribeNow } from "../integrations/crm/sync/subscriptions.js";
 import { CRM_RECORD_EVENTS } from "../integrations/crm/sync/target.js";
 import type { CrmConnectionRecord, WebhookPatch, WebhookRecord } from "../store/index.js";
 import { tenantOf } from "./auth.js";
@@ -45,10 +46,15 @@ export function crmRefused(provider: CrmProvider, error: unknown): DomainError {
   });
 }
 
-/** The credentials a provider needs, checked: every required one present, no unknown ones. */
+/**
+ * The credentials a provider needs, checked: every required one present, no unknown ones. An OAuth
+ * CRM's tokens are not required when its app (client id and secret) is given: they come from the
+ * Connect flow (`POST …/oauth/start`), and the refresh bookkeeping (`expires_at`) is known.
+ */
 function checkCredentials(provider: CrmProvider, credentials: Record<string, string>): void {
+  const tokens = provider.oauth?.tokenCredentials ?? [];
   for (const name of Object.keys(credentials)) {
-    if (!provider.credentials.some((f) => f.name === name)) {
+    if (!provider.credentials.some((f) => f.name === name) && !tokens.includes(name)) {
       const known = provider.credentials.map((f) => f.name).join(", ");
       throw invalid(
         `/body/credentials/${name}`,
@@ -56,7 +62,9 @@ function checkCredentials(provider: CrmProvider, credentials: Record<string, str
       );
     }
   }
+  const authorizesLater = provider.oauth?.canStart(credentials) ?? false;
   for (const field of provider.credentials) {
+    if (authorizesLater && tokens.includes(field.name)) continue;
     if (field.required && !(credentials[field.name] ?? "").trim()) {
       throw invalid(
         `/body/credentials/${field.name}`,
@@ -67,6 +75,15 @@ function checkCredentials(provider: CrmProvider, credentials: Record<string, str
       );
     }
   }
+}
+
+/**
+ * The target's whole-requests-per-second limit from the CRM's documented rate: Clio's 50 a minute
+ * (0.83/s) cannot be stored as a whole number, so it is 1/s and Clio's 429 Retry-After does the rest.
+ */
+function defaultRateLimit(provider: CrmProvider): number | null {
+  const rate = provider.capabilities.rateLimitPerSecond;
+  return rate === null ? null : Math.max(1, Math.floor(rate));
 }
 
 function baseUrlOf(provider: CrmProvider, given: string | undefined, allowPrivate: boolean): string {
@@ -135,6 +152,10 @@ export async function crmRoutes(app: App, ctx: ApiContext): Promise<void> {
         base_url: baseUrlOf(provider, input.base_url, ctx.config.allowPrivateTargets),
         credentials: input.credentials,
       };
+      // An OAuth CRM named by its app alone waits for someone to authorize it (`…/oauth/start`).
+      if (provider.oauth && !provider.oauth.tokenCredentials.some((name) => input.credentials[name])) {
+        config.oauth = { status: "awaiting_authorization", message: null, at: Date.now() };
+      }
       const settings = applySettings(DEFAULT_CRM_SETTINGS, input.settings);
       const now = Date.now();
       const id = generateId("crm_");
@@ -162,7 +183,7 @@ export async function crmRoutes(app: App, ctx: ApiContext): Promise<void> {
         retry: input.retry ?? {},
         success: {},
         max_in_flight: input.max_in_flight ?? DEFAULT_MAX_IN_FLIGHT,
-        rate_limit_per_s: input.rate_limit_per_s ?? provider.capabilities.rateLimitPerSecond,
+        rate_limit_per_s: input.rate_limit_per_s ?? defaultRateLimit(provider),
         signature_header: null,
         hold: null,
         secret: ctx.cipher.encrypt(generateId("crmsec_")),
@@ -188,8 +209,9 @@ export async function crmRoutes(app: App, ctx: ApiContext): Promise<void> {
       };
       await ctx.store.crm.create(target, connection);
       await crm.scheduleFor(connection, { initial: true });
+      await subscribeNow(crm, tenantId, id, ctx.config.publicUrl);
       reply.status(201);
-      return present(crm.connectors.loaded(target, connection));
+      return present((await crm.connectors.load(tenantId, id)) ?? crm.connectors.loaded(target, connection));
     },
   );
 
@@ -251,18 +273,18 @@ export async function crmRoutes(app: App, ctx: ApiContext): Promise<void> {
       const settings = applySettings(current.connection.settings, input.settings);
       const patch: WebhookPatch = {};
       if (input.credentials !== undefined || input.base_url !== undefined) {
-        const credentials = { ...current.config.credentials, ...(input.credentials ?? {}) };
-        checkCredentials(provider, credentials);
-        const config: CrmTargetConfig = {
-          ...current.config,
-          credentials,
-          base_url:
-            input.base_url === undefined
-              ? current.config.base_url
-              : baseUrlOf(provider, input.base_url, ctx.config.allowPrivateTargets),
-        };
-        patch.target_config = encrypt(config);
-        patch.url = config.base_url;
+        checkCredentials(provider, { ...current.config.credentials, ...(input.credentials ?? {}) });
+        const baseUrl =
+          input.base_url === undefined
+            ? current.config.base_url
+            : baseUrlOf(provider, input.base_url, ctx.config.allowPrivateTargets);
+        // Merged into the stored config by compare-and-swap: a token refreshed meanwhile is kept.
+        await crm.connectors.updateConfig(tenantId, current.target.id, (stored: CrmTargetConfig) => ({
+          ...stored,
+          credentials: { ...stored.credentials, ...(input.credentials ?? {}) },
+          base_url: baseUrl,
+        }));
+        patch.url = baseUrl;
       }
       if (input.name !== undefined) patch.description = input.name;
       if (input.timeout_ms !== undefined) patch.timeout_ms = input.timeout_ms;
@@ -288,7 +310,10 @@ export async function crmRoutes(app: App, ctx: ApiContext): Promise<void> {
         input.settings?.initial_sync !== undefined &&
         input.settings.initial_sync !== current.connection.settings.initial_sync;
       await crm.scheduleFor(connection, { initial: initialChanged });
-      return present(crm.connectors.loaded(target, connection));
+      await subscribeNow(crm, tenantId, connection.id, ctx.config.publicUrl);
+      return present(
+        (await crm.connectors.load(tenantId, connection.id)) ?? crm.connectors.loaded(target, connection),
+      );
     },
   );
 

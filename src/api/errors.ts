@@ -15,6 +15,7 @@ const STATUS: Record<ErrorCode, number> = {
   in_use: 409,
   precondition_failed: 412,
   rate_limited: 429,
+  invalid_oauth_state: 400,
   crm_refused: 422,
   credentials_refused: 422,
   provider_refused: 422,

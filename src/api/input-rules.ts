@@ -68,6 +68,8 @@ export function installNoBodyRule(app: FastifyInstance): void {
     if (request.body === undefined || !/^application\/json\b/i.test(request.headers["content-type"] ?? ""))
       return;
     const body = request.body;
+    // Raw bytes a route's own parser kept on purpose (a CRM's signed notification) are its business.
+    if (Buffer.isBuffer(body)) return;
     if (typeof body === "object" && body !== null && !Array.isArray(body)) {
       const [field] = Object.keys(body);
       if (field === undefined) return;

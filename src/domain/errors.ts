@@ -25,6 +25,8 @@ export type ErrorCode =
   | "precondition_failed"
   /** Too many requests for this key; `details.retry_after_s` says when to try again. */
   | "rate_limited"
+  /** An OAuth callback's `state` is missing, forged, altered or expired: nothing was connected. */
+  | "invalid_oauth_state"
   /** A CRM refused what we asked of it (credentials, a record); `details` carry its stage and message. */
   | "crm_refused"
   /** A vendor (Cal.com, …) refused the credentials; `details.vendor_message` is its reason. */

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from "node:crypto";
 
 /**
  * AES-256-GCM for secrets at rest (signing secrets, auth credentials, app keys).
@@ -19,6 +19,14 @@ export class SecretCipher {
     const cipher = createCipheriv("aes-256-gcm", this.key, iv);
     const body = Buffer.concat([cipher.update(plain, "utf8"), cipher.final()]);
     return PREFIX + Buffer.concat([iv, cipher.getAuthTag(), body]).toString("base64");
+  }
+
+  /**
+   * A 32-byte key for one purpose (signing OAuth `state`, …), derived with HKDF-SHA256: a key that
+   * signs things never doubles as the key that encrypts secrets.
+   */
+  deriveKey(purpose: string): Buffer {
+    return Buffer.from(hkdfSync("sha256", this.key, Buffer.alloc(0), `switchboard:${purpose}`, 32));
   }
 
   decrypt(stored: string): string {

@@ -283,6 +283,11 @@ export interface TargetRepository {
   /** Enabled, undeleted webhooks of a tenant: the candidates for routing. */
   listEnabled(tenantId: string): Promise<WebhookRecord[]>;
   update(tenantId: string, id: string, patch: WebhookPatch, now: number): Promise<WebhookRecord | null>;
+  /**
+   * Replaces `target_config` only while it still holds `expected` (compare-and-swap): a writer that
+   * read, merged and writes back never loses a change saved in between. False when it moved on.
+   */
+  swapConfig(tenantId: string, id: string, expected: string, next: string, now: number): Promise<boolean>;
   rotateSecret(
     tenantId: string,
     id: string,

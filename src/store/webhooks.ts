@@ -119,6 +119,25 @@ export async function updateWebhook(
   });
 }
 
+export async function swapTargetConfig(
+  db: Db,
+  tenantId: string,
+  id: string,
+  expected: string,
+  next: string,
+  now: number,
+): Promise<boolean> {
+  const result = await db
+    .updateTable("webhooks")
+    .set({ target_config: next, updated_at: now })
+    .where("tenant_id", "=", tenantId)
+    .where("id", "=", id)
+    .where("deleted_at", "is", null)
+    .where("target_config", "=", expected)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
 export async function rotateWebhookSecret(
   db: Db,
   tenantId: string,
@@ -260,6 +279,8 @@ export function targetRepository(db: Db): TargetRepository {
     listOfKind: (kind) => listTargetsOfKind(db, kind),
     listEnabled: (tenantId) => listEnabledWebhooks(db, tenantId),
     update: (tenantId, id, patch, now) => updateWebhook(db, tenantId, id, patch, now),
+    swapConfig: (tenantId, id, expected, next, now) =>
+      swapTargetConfig(db, tenantId, id, expected, next, now),
     rotateSecret: (tenantId, id, rotation, now) => rotateWebhookSecret(db, tenantId, id, rotation, now),
     reencryptSecrets: (reencrypt) => reencryptSecrets(db, reencrypt),
     delete: (tenantId, id, now) => deleteWebhook(db, tenantId, id, now),

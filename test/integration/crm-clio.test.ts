@@ -1,7 +1,7 @@
 import { Agent } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ClioFake, startClioFake } from "../../fakes/clio.js";
-import { clioProvider, createClioWebhook } from "../../src/integrations/crm/clio/index.js";
+import { clioProvider, createClioWebhook, renewClioWebhook } from "../../src/integrations/crm/clio/index.js";
 import {
   authorizeUrl,
   CLIO_REGIONS,
@@ -400,9 +400,13 @@ describe.skipIf(!hasVendorSpec("clio-v4-openapi.json"))(
         await connector.search({ object: "client", externalId: "c1" });
         await connector.listChanged("case", new Date(Date.now() - 60_000).toISOString(), null);
         await connector.listChanged("client", null, null);
-        await createClioWebhook(
+        const hook = await createClioWebhook(
           { ...context(), baseUrl: tour.url, credentials: tour.credentials },
           { url: "https://sb.example/h", object: "case" },
+        );
+        await renewClioWebhook(
+          { ...context(), baseUrl: tour.url, credentials: tour.credentials },
+          { id: hook.id },
         );
         await connector
           .create({

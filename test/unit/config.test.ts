@@ -59,6 +59,19 @@ describe("loadConfig", () => {
     expect(config.allowPrivateTargets).toBe(true);
   });
 
+  it("reads the public URL without its trailing slash, and refuses one that is not a URL", () => {
+    expect(loadConfig({}).publicUrl).toBeNull();
+    expect(loadConfig({ SWITCHBOARD_PUBLIC_URL: "https://sb.example/" }).publicUrl).toBe(
+      "https://sb.example",
+    );
+    expect(() => loadConfig({ SWITCHBOARD_PUBLIC_URL: "sb.example" })).toThrow(/SWITCHBOARD_PUBLIC_URL/);
+    expect(() => loadConfig({ SWITCHBOARD_PUBLIC_URL: "ftp://sb.example" })).toThrow(
+      /SWITCHBOARD_PUBLIC_URL/,
+    );
+    expect(loadConfig({}).crmTokenRefreshEveryMs).toBe(300_000);
+    expect(loadConfig({}).crmWebhookRenewalEveryMs).toBe(3_600_000);
+  });
+
   it("refuses a port that is not a number, naming SWITCHBOARD_PORT", () => {
     const error = configError({ SWITCHBOARD_PORT: "abc" });
     expect(error.variable).toBe("SWITCHBOARD_PORT");

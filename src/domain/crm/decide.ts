@@ -101,9 +101,11 @@ export function connectionState(facts: {
   running: boolean;
   /** Consecutive failed runs, or failed pushes since the last success. */
   consecutiveFailures: number;
+  /** The CRM refused the connection's authorization (a revoked refresh token): it needs reconnecting. */
+  authRefused?: boolean;
 }): ConnectionState {
   if (!facts.enabled) return "paused";
-  if (facts.consecutiveFailures >= FAILING_AFTER) return "failing";
+  if (facts.authRefused || facts.consecutiveFailures >= FAILING_AFTER) return "failing";
   if (facts.running) return "syncing";
   return "idle";
 }

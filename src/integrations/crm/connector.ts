@@ -224,6 +224,62 @@ export interface CredentialField {
   required: boolean;
 }
 
+/**
+ * A CRM that connects through an OAuth 2.0 authorization-code flow (Clio). The engine owns the
+ * routes, the signed `state` and the storage; the provider knows its authorize URL, its token
+ * requests and which credentials hold the tokens.
+ */
+export interface CrmOAuth {
+  /** The credentials that hold tokens: not required when the connection will be authorized instead. */
+  readonly tokenCredentials: readonly string[];
+  /** Whether these credentials name an app (client id and secret) the flow can start with. */
+  canStart(credentials: Record<string, string>): boolean;
+  /** Whether these credentials can be refreshed (a refresh token and the app's id and secret). */
+  canRefresh(credentials: Record<string, string>): boolean;
+  /** When the access token expires (epoch ms), when known. */
+  expiresAt(credentials: Record<string, string>): number | null;
+  authorizeUrl(options: {
+    baseUrl: string;
+    credentials: Record<string, string>;
+    redirectUri: string;
+    state: string;
+  }): string;
+  /** Trades a code for tokens: the credentials to merge into the connection's. Throws `auth` when refused. */
+  exchangeCode(
+    context: ConnectorContext,
+    options: { code: string; redirectUri: string },
+  ): Promise<Record<string, string>>;
+  /** Refreshes the access token now; the new credentials go to `onCredentialsChanged`. */
+  refresh(context: ConnectorContext): Promise<void>;
+}
+
+/** A CRM's subscription to change notifications for one object, as the engine keeps it. */
+export interface CrmSubscription {
+  object: CrmObject;
+  id: string;
+  /** ISO-8601; null when the CRM does not say. */
+  expiresAt: string | null;
+}
+
+/**
+ * How a CRM that posts change notifications (Clio) is subscribed: the engine calls these when a
+ * connection reads from the CRM in realtime and the deployment has a public URL, and again from
+ * its renewal job before the subscriptions expire.
+ */
+export interface CrmNotifications {
+  /** The header of the CRM's activation handshake, echoed back by the hook route (`x-hook-secret`). */
+  readonly handshakeHeader: string | null;
+  /** The credential the subscription's signing secret is stored as. */
+  readonly secretCredential: string;
+  subscribe(
+    context: ConnectorContext,
+    options: { url: string; object: CrmObject },
+  ): Promise<CrmSubscription & { secret: string | null }>;
+  /** Extends a subscription before it expires. */
+  renew(context: ConnectorContext, subscription: CrmSubscription): Promise<CrmSubscription>;
+  needsRenewal(subscription: CrmSubscription, now: number): boolean;
+}
+
 /** One CRM product: what `GET /v1/crm/providers` lists, and how to build its connector. */
 export interface CrmProvider {
   /** `lawruler`, `smartadvocate`, `clio`, `filevine`. */
@@ -233,5 +289,9 @@ export interface CrmProvider {
   /** Whether a connection must name its base URL (a per-firm host) or may use the default. */
   readonly baseUrl: { required: boolean; default: string | null };
   readonly capabilities: CrmCapabilities;
+  /** Present when the CRM connects through OAuth (`POST …/oauth/start`). */
+  readonly oauth?: CrmOAuth;
+  /** Present when the CRM can be subscribed to change notifications. */
+  readonly notifications?: CrmNotifications;
   connect(context: ConnectorContext): Connector;
 }

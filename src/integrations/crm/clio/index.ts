@@ -4,6 +4,8 @@ import {
   type CrmCapabilities,
   type CrmCreated,
   CrmError,
+  type CrmNotifications,
+  type CrmOAuth,
   type CrmObject,
   type CrmPage,
   type CrmProvider,
@@ -26,8 +28,13 @@ import {
   writeToContact,
   writeToMatter,
 } from "./map.js";
-import { API_PATH, CLIO_REGIONS } from "./oauth.js";
-import { readClioNotification, webhookBody } from "./webhooks.js";
+import { API_PATH, authorizeUrl, CLIO_REGIONS, codeExchangeForm, requestTokens } from "./oauth.js";
+import {
+  readClioNotification,
+  WEBHOOK_MAX_LIFETIME_MS,
+  webhookBody,
+  webhookNeedsRenewal,
+} from "./webhooks.js";
 
 /** Clio's documented default: 50 requests a minute per access token (peak hours). */
 const capabilities: CrmCapabilities = {
@@ -335,6 +342,74 @@ export async function createClioWebhook(
   };
 }
 
+/**
+ * Extends a webhook with `PATCH /webhooks/{id}.json` to at most 31 days from now: the webhook and
+ * its shared secret stay, so notifications keep verifying across the renewal.
+ */
+export async function renewClioWebhook(
+  context: ConnectorContext,
+  options: { id: string; lifetimeMs?: number },
+): Promise<{ id: string; expiresAt: string | null }> {
+  if (!isId(options.id)) throw new CrmError("validation", "not a Clio webhook id");
+  const lifetime = Math.min(options.lifetimeMs ?? WEBHOOK_MAX_LIFETIME_MS, WEBHOOK_MAX_LIFETIME_MS);
+  const client = new ClioClient(context);
+  const answer = object(
+    await client.json("PATCH", `/webhooks/${options.id}.json`, {
+      query: { fields: "id,etag,expires_at,status" },
+      // Clio refuses an expiry past 31 days: stay a minute inside it against clock skew.
+      body: { data: { expires_at: new Date(Date.now() + lifetime - 60_000).toISOString() } },
+    }),
+  );
+  const data = object(answer.data);
+  return {
+    id: String(data.id ?? options.id),
+    expiresAt: typeof data.expires_at === "string" ? data.expires_at : null,
+  };
+}
+
+/** Clio's webhooks as the engine subscribes and renews them (one per model). */
+export const clioNotifications: CrmNotifications = {
+  handshakeHeader: "x-hook-secret",
+  secretCredential: "webhook_secret",
+  async subscribe(context, { url, object: kind }) {
+    const created = await createClioWebhook(context, { url, object: kind });
+    return { object: kind, id: created.id, expiresAt: created.expiresAt, secret: created.sharedSecret };
+  },
+  async renew(context, subscription) {
+    const renewed = await renewClioWebhook(context, { id: subscription.id });
+    return { ...subscription, expiresAt: renewed.expiresAt };
+  },
+  needsRenewal: (subscription, now) => webhookNeedsRenewal(subscription.expiresAt, now),
+};
+
+/** Clio's side of the Connect flow (the engine keeps `state` and the tokens). */
+export const clioOAuth: CrmOAuth = {
+  tokenCredentials: ["access_token", "refresh_token", "expires_at"],
+  canStart: (c) => Boolean(c.client_id && c.client_secret),
+  canRefresh: (c) => Boolean(c.refresh_token && c.client_id && c.client_secret),
+  expiresAt: (c) => {
+    const at = Date.parse(c.expires_at ?? "");
+    return Number.isNaN(at) ? null : at;
+  },
+  authorizeUrl: ({ baseUrl, credentials, redirectUri, state }) =>
+    authorizeUrl({ baseUrl, clientId: credentials.client_id ?? "", redirectUri, state }),
+  async exchangeCode(context, { code, redirectUri }) {
+    const { client_id, client_secret } = context.credentials;
+    if (!client_id || !client_secret) {
+      throw new CrmError("auth", "the Clio connection has no app key and secret (client_id, client_secret)");
+    }
+    const tokens = await requestTokens(
+      context,
+      codeExchangeForm({ clientId: client_id, clientSecret: client_secret, code, redirectUri }),
+    );
+    const out: Record<string, string> = { access_token: tokens.access_token };
+    if (tokens.refresh_token) out.refresh_token = tokens.refresh_token;
+    if (tokens.expires_at) out.expires_at = tokens.expires_at;
+    return out;
+  },
+  refresh: (context) => new ClioClient(context).refresh(),
+};
+
 export const clioProvider: CrmProvider = {
   name: "clio",
   label: "Clio Manage",
@@ -360,5 +435,7 @@ export const clioProvider: CrmProvider = {
   // US by default; an EU, Canadian or Australian account names its region's host.
   baseUrl: { required: false, default: CLIO_REGIONS.us },
   capabilities,
+  oauth: clioOAuth,
+  notifications: clioNotifications,
   connect: (context) => new ClioConnector(context),
 };

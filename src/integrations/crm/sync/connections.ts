@@ -3,7 +3,7 @@ import { createGuardedLookup } from "../../../delivery/guarded-lookup.js";
 import { MAX_TIMEOUT_MS } from "../../../domain/webhook.js";
 import type { SecretCipher } from "../../../secrets/cipher.js";
 import type { CrmConnectionRecord, Store, WebhookRecord } from "../../../store/index.js";
-import type { Connector, CrmExchange, CrmProvider } from "../connector.js";
+import type { Connector, ConnectorContext, CrmExchange, CrmProvider, CrmSubscription } from "../connector.js";
 import { crmProvider } from "../providers.js";
 
 /** What a CRM connection's target row keeps encrypted in `target_config`. */
@@ -11,7 +11,26 @@ export interface CrmTargetConfig {
   provider: string;
   base_url: string;
   credentials: Record<string, string>;
+  /** Where an OAuth connection stands (absent for one made with direct credentials). */
+  oauth?: CrmOAuthState;
+  /** The CRM's change-notification subscriptions pointing at our hook route (Clio's webhooks). */
+  subscriptions?: CrmSubscription[];
 }
+
+/**
+ * An OAuth connection's standing: waiting for someone to authorize it, connected, or refused by
+ * the CRM (a revoked refresh token): then `message` says why, in the CRM's words, and the
+ * connection shows `failing` until it is connected again.
+ */
+export interface CrmOAuthState {
+  status: "awaiting_authorization" | "connected" | "refused";
+  message: string | null;
+  /** Epoch ms of the last change. */
+  at: number;
+}
+
+/** Attempts of a compare-and-swap credentials write before giving up (each lost race re-reads). */
+const SWAP_ATTEMPTS = 8;
 
 /** A connection with everything needed to talk to its CRM. */
 export interface LoadedConnection {
@@ -84,23 +103,73 @@ export class CrmConnectors {
     loaded: Pick<LoadedConnection, "target" | "config" | "provider">,
     onExchange?: (exchange: CrmExchange) => void,
   ): Connector {
+    return loaded.provider.connect(this.context(loaded, onExchange));
+  }
+
+  /** What a connector (or the provider's OAuth helpers) is built with; refreshed tokens are saved. */
+  context(
+    loaded: Pick<LoadedConnection, "target" | "config">,
+    onExchange?: (exchange: CrmExchange) => void,
+  ): ConnectorContext {
     const { config, target } = loaded;
-    return loaded.provider.connect({
+    return {
       baseUrl: config.base_url,
       credentials: config.credentials,
       dispatcher: this.agent,
       timeoutMs: target.timeout_ms,
       ...(onExchange ? { onExchange } : {}),
       onCredentialsChanged: async (credentials) => {
-        const next: CrmTargetConfig = { ...config, credentials: { ...config.credentials, ...credentials } };
-        await this.store.targets.update(
-          target.tenant_id,
-          target.id,
-          { target_config: this.cipher.encrypt(JSON.stringify(next)) },
-          Date.now(),
-        );
+        // Only what changed is merged into the stored config: a concurrent edit of anything else stays.
+        const changed: Record<string, string> = {};
+        for (const [name, value] of Object.entries(credentials)) {
+          if (config.credentials[name] !== value) changed[name] = value;
+        }
+        await this.saveCredentials(target.tenant_id, target.id, changed, {
+          status: "connected",
+          message: null,
+          at: Date.now(),
+        });
       },
-    });
+    };
+  }
+
+  /**
+   * Merges `credentials` (and the OAuth standing, when given) into the connection's stored config,
+   * atomically: read, merge, compare-and-swap, again on a lost race. False when the connection is gone.
+   * A connection without OAuth standing keeps none (a direct token's refresh is not a connect).
+   */
+  async saveCredentials(
+    tenantId: string,
+    id: string,
+    credentials: Record<string, string>,
+    oauth?: CrmOAuthState,
+  ): Promise<boolean> {
+    return this.updateConfig(tenantId, id, (current) => ({
+      ...current,
+      credentials: { ...current.credentials, ...credentials },
+      ...(oauth && (current.oauth || oauth.status !== "connected") ? { oauth } : {}),
+    }));
+  }
+
+  /**
+   * Applies `change` to the connection's stored config atomically: read, change, compare-and-swap,
+   * again on a lost race (so a concurrent edit is never overwritten). False when the connection is gone.
+   */
+  async updateConfig(
+    tenantId: string,
+    id: string,
+    change: (current: CrmTargetConfig) => CrmTargetConfig,
+  ): Promise<boolean> {
+    for (let attempt = 0; attempt < SWAP_ATTEMPTS; attempt++) {
+      const target = await this.store.targets.get(tenantId, id);
+      if (!target || target.target_config === null) return false;
+      const next = change(decryptCrmConfig(this.cipher, target.target_config));
+      const stored = this.cipher.encrypt(JSON.stringify(next));
+      if (await this.store.targets.swapConfig(tenantId, id, target.target_config, stored, Date.now())) {
+        return true;
+      }
+    }
+    throw new Error(`the CRM connection ${id} kept changing while its configuration was saved`);
   }
 
   async close(): Promise<void> {

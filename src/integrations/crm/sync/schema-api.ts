@@ -134,4 +134,8 @@ export const StatusSchema = Type.Object({
   pending: Type.Integer({ description: "Pushes waiting to be delivered." }),
   errors: Type.Integer({ description: "Failed pushes and run errors in the last 24 hours." }),
   consecutive_failures: Type.Integer(),
+  message: Type.Union([Type.String(), Type.Null()], {
+    description:
+      "Why the connection needs attention, when it does: the CRM refused its authorization (reconnect), or it waits to be authorized.",
+  }),
 });
