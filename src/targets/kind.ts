@@ -27,6 +27,31 @@ export interface ResolvedTarget {
   updated_at: number;
 }
 
+/**
+ * The fields every kind's resolved target takes from its stored row as they are: routing state,
+ * the delivery policy and limits. A kind adds its own settings (and credential header names).
+ */
+export function targetBase<K extends string>(
+  kind: K,
+  record: WebhookRecord & { deleted_at?: number | null },
+): ResolvedTarget & { kind: K } {
+  return {
+    kind,
+    id: record.id,
+    tenant_id: record.tenant_id,
+    enabled: record.enabled,
+    deleted: (record.deleted_at ?? null) !== null,
+    url: record.url,
+    timeout_ms: record.timeout_ms,
+    retry: record.retry,
+    success: record.success,
+    max_in_flight: record.max_in_flight,
+    rate_limit_per_s: record.rate_limit_per_s,
+    secretHeaderNames: [],
+    updated_at: record.updated_at,
+  };
+}
+
 /** What one attempt sent, as the attempt log keeps it (method `SMTP` for email, say). */
 export interface AttemptRequest {
   method: string;

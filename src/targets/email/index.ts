@@ -4,7 +4,13 @@ import { emailText, smtpReplyCode, subjectLine } from "../../domain/email-messag
 import { type CompileResult, compileTemplate, renderText } from "../../domain/template.js";
 import type { SecretCipher } from "../../secrets/cipher.js";
 import type { EventRecord, WebhookRecord } from "../../store/index.js";
-import type { AttemptRequest, Exchange, ResolvedTarget, TargetKind } from "../kind.js";
+import {
+  type AttemptRequest,
+  type Exchange,
+  type ResolvedTarget,
+  type TargetKind,
+  targetBase,
+} from "../kind.js";
 import type { EmailSettings } from "./schema.js";
 import { SmtpTransports } from "./transport.js";
 
@@ -37,19 +43,7 @@ export function emailKind(
     resolve(record: WebhookRecord & { deleted_at?: number | null }) {
       const settings = decryptEmailSettings(cipher, record.target_config);
       const target: ResolvedEmail = {
-        kind: "email",
-        id: record.id,
-        tenant_id: record.tenant_id,
-        enabled: record.enabled,
-        deleted: (record.deleted_at ?? null) !== null,
-        url: record.url,
-        timeout_ms: record.timeout_ms,
-        retry: record.retry,
-        success: record.success,
-        max_in_flight: record.max_in_flight,
-        rate_limit_per_s: record.rate_limit_per_s,
-        secretHeaderNames: [],
-        updated_at: record.updated_at,
+        ...targetBase("email", record),
         settings,
         subject: compileTemplate(settings.subject),
       };

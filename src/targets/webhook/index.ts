@@ -3,7 +3,7 @@ import type { Sender } from "../../delivery/sender.js";
 import type { SecretCipher } from "../../secrets/cipher.js";
 import type { EventRecord, WebhookRecord } from "../../store/index.js";
 import { decryptAuth } from "../../webhooks/present.js";
-import type { Exchange, TargetKind } from "../kind.js";
+import { type Exchange, type TargetKind, targetBase } from "../kind.js";
 
 /**
  * HTTP webhooks: a Standard Webhooks–signed request per attempt, sent by `sender` (keep-alive
@@ -28,20 +28,12 @@ export function webhookKind(sender: Sender, cipher: SecretCipher): TargetKind<Re
         signingKeys.push(cipher.decrypt(record.previous_signing_key));
       }
       const target: ResolvedWebhook = {
-        kind: "webhook",
-        id: record.id,
-        tenant_id: record.tenant_id,
-        enabled: record.enabled,
-        deleted: (record.deleted_at ?? null) !== null,
-        url: record.url,
+        ...targetBase("webhook", record),
         method: record.method,
         headers: record.headers,
         auth,
         app_key: record.app_key === null ? null : cipher.decrypt(record.app_key),
         body: record.body,
-        timeout_ms: record.timeout_ms,
-        retry: record.retry,
-        success: record.success,
         secrets,
         secretHeaderNames: [
           ...(auth.type === "api_key" ? [auth.header] : []),
@@ -50,9 +42,6 @@ export function webhookKind(sender: Sender, cipher: SecretCipher): TargetKind<Re
         signature_header: record.signature_header ?? null,
         signing_scheme: record.signing_scheme ?? "v1",
         signing_keys: signingKeys,
-        max_in_flight: record.max_in_flight,
-        rate_limit_per_s: record.rate_limit_per_s,
-        updated_at: record.updated_at,
       };
       // Signing with the rotated-out secret (or key) stops when its grace period ends.
       const validUntil = Math.min(

@@ -1,6 +1,12 @@
 import { sendsToCrm } from "../../../domain/crm/settings.js";
 import type { EventRecord, Store, WebhookRecord } from "../../../store/index.js";
-import type { AttemptRequest, Exchange, ResolvedTarget, TargetKind } from "../../../targets/kind.js";
+import {
+  type AttemptRequest,
+  type Exchange,
+  type ResolvedTarget,
+  type TargetKind,
+  targetBase,
+} from "../../../targets/kind.js";
 import { CrmError, type CrmExchange, type CrmObject } from "../connector.js";
 import { type CrmConnectors, type CrmTargetConfig, decryptCrmConfig } from "./connections.js";
 import { type PushOutcome, pushRecord } from "./push.js";
@@ -46,22 +52,7 @@ export function crmKind(store: Store, connectors: CrmConnectors): TargetKind<Res
     name: "crm",
     resolve(record: WebhookRecord & { deleted_at?: number | null }) {
       const config = decryptCrmConfig(connectors.cipher, record.target_config);
-      const target: ResolvedCrm = {
-        kind: "crm",
-        id: record.id,
-        tenant_id: record.tenant_id,
-        enabled: record.enabled,
-        deleted: (record.deleted_at ?? null) !== null,
-        url: record.url,
-        timeout_ms: record.timeout_ms,
-        retry: record.retry,
-        success: record.success,
-        max_in_flight: record.max_in_flight,
-        rate_limit_per_s: record.rate_limit_per_s,
-        secretHeaderNames: [],
-        updated_at: record.updated_at,
-        config,
-      };
+      const target: ResolvedCrm = { ...targetBase("crm", record), config };
       return { target, validUntil: Number.POSITIVE_INFINITY };
     },
     async exchange(target: ResolvedCrm, event: EventRecord): Promise<Exchange> {
