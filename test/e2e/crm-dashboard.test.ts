@@ -1,33 +1,17 @@
-/**
- * The CRM pages of the dashboard in a real browser (Debian's Chromium via playwright-core)
- * against a real server (SQLite) and the LawRuler fake: connect through the form, test the
- * connection, map fields and a status, save (a stale row refused at its row first), preview a
- * sample case, sync now and see the run.
- *
- * The dashboard is built by test/global-setup.ts when its sources are newer than web/dist.
- * Screenshots go to a temp directory, or to docs/screenshots/ with UPDATE_SCREENSHOTS=1.
- */
-import { existsSync, mkdirSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LawRulerFake, startLawRulerFake } from "../../fakes/lawruler.js";
+import {
+  hasChromium,
+  launchChromium,
+  pageErrors,
+  SCREENSHOTS,
+  warnWithoutChromium,
+} from "../helpers/browser.js";
 import { startTestServer, type TestServer } from "../helpers/server.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS
-  ? join(ROOT, "docs", "screenshots")
-  : join(tmpdir(), "switchboard-screenshots");
-const hasChromium = existsSync(CHROMIUM);
-
-if (!hasChromium) {
-  console.warn(
-    `CRM dashboard browser tests skipped: ${CHROMIUM} is missing (install Debian's chromium package)`,
-  );
-}
+warnWithoutChromium("CRM dashboard");
 
 const DESKTOP = { width: 1280, height: 900 };
 
@@ -47,20 +31,7 @@ describe.skipIf(!hasChromium)("CRM dashboard (Chromium)", { timeout: 60_000 }, (
     sb.call(method, path, { key: tenant.key, body });
 
   beforeAll(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    const { chromium } = await import("playwright-core");
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-      ],
-    });
+    browser = await launchChromium();
     sb = await startTestServer("sqlite");
     fake = await startLawRulerFake();
     tenant = await sb.tenant("Hale & Ortiz Injury Law");
@@ -106,11 +77,7 @@ describe.skipIf(!hasChromium)("CRM dashboard (Chromium)", { timeout: 60_000 }, (
     context = await browser.newContext({ viewport: DESKTOP });
     const page = await context.newPage();
     page.setDefaultTimeout(8_000);
-    const errors: string[] = [];
-    page.on("console", (message) => {
-      if (message.type() === "error") errors.push(message.text());
-    });
-    page.on("pageerror", (error) => errors.push(`uncaught: ${error.message}`));
+    const errors = pageErrors(page);
     // Confirmations (the real test send) are accepted.
     page.on("dialog", (dialog) => void dialog.accept());
     return { page, errors };

@@ -6,30 +6,22 @@
  * Screenshots of each page are written to a temp directory, or to docs/screenshots/ (referenced
  * from the README) with UPDATE_SCREENSHOTS=1, so a test run does not rewrite tracked files.
  */
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync } from "node:fs";
-import { tmpdir } from "node:os";
+
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DASHBOARD_DIR } from "../../src/api/dashboard.js";
+import {
+  hasChromium,
+  launchChromium,
+  pageErrors,
+  SCREENSHOTS,
+  warnWithoutChromium,
+} from "../helpers/browser.js";
 import { eventually, Receiver } from "../helpers/receiver.js";
 import { ADMIN_KEY, startTestServer, type TestServer } from "../helpers/server.js";
 import { MailServer } from "../helpers/smtp.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS
-  ? join(ROOT, "docs", "screenshots")
-  : join(tmpdir(), "switchboard-screenshots");
-const hasChromium = existsSync(CHROMIUM);
-
-if (!hasChromium) {
-  console.warn(
-    `dashboard browser tests skipped: ${CHROMIUM} is missing (install Debian's chromium package to run them)`,
-  );
-}
+warnWithoutChromium("dashboard");
 
 const DESKTOP = { width: 1280, height: 900 };
 const PHONE = { width: 390, height: 844 };
@@ -45,24 +37,7 @@ describe.skipIf(!hasChromium)("dashboard (Chromium)", () => {
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(join(DASHBOARD_DIR, "index.html"))) {
-      // `npm install` / `npm ci` build it (prepare → build); build it here when they did not.
-      execFileSync("npm", ["run", "build:web", "--silent"], { cwd: ROOT, stdio: "inherit" });
-    }
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    const { chromium } = await import("playwright-core");
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-      ],
-    });
+    browser = await launchChromium();
     receiver = await Receiver.start((request, response) => {
       if (request.url.startsWith("/failing") && failing) {
         response.writeHead(500, { "content-type": "application/json" });
@@ -91,11 +66,7 @@ describe.skipIf(!hasChromium)("dashboard (Chromium)", () => {
     contexts.push(context);
     const page = await context.newPage();
     page.setDefaultTimeout(15_000);
-    const errors: string[] = [];
-    page.on("console", (message) => {
-      if (message.type() === "error") errors.push(message.text());
-    });
-    page.on("pageerror", (error) => errors.push(`uncaught: ${error.message}`));
+    const errors = pageErrors(page);
     return { page, errors };
   }
 

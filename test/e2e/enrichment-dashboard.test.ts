@@ -1,22 +1,9 @@
-/**
- * The enrichment pages of the dashboard in a real browser (Debian's Chromium via playwright-core)
- * against a real server (SQLite) and the People Data Labs fake: credentials and settings saved
- * from the Enrichment page, then "Enrich now" on a client with its history and cost.
- */
-import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FAKE_PERSON, type VendorFake } from "../../fakes/enrichment-fake.js";
 import { startPdlFake } from "../../fakes/pdl.js";
-import { DASHBOARD_DIR } from "../../src/api/dashboard.js";
+import { hasChromium, launchChromium } from "../helpers/browser.js";
 import { startTestServer, type TestServer } from "../helpers/server.js";
-
-const CHROMIUM = "/usr/bin/chromium";
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const hasChromium = existsSync(CHROMIUM);
 
 describe.skipIf(!hasChromium)("enrichment dashboard (Chromium)", { timeout: 60_000 }, () => {
   let sb: TestServer;
@@ -25,20 +12,7 @@ describe.skipIf(!hasChromium)("enrichment dashboard (Chromium)", { timeout: 60_0
   let tenant: { id: string; key: string };
 
   beforeAll(async () => {
-    if (!existsSync(join(DASHBOARD_DIR, "index.html"))) {
-      execFileSync("npm", ["run", "build:web", "--silent"], { cwd: ROOT, stdio: "inherit" });
-    }
-    const { chromium } = await import("playwright-core");
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--no-first-run",
-      ],
-    });
+    browser = await launchChromium();
     sb = await startTestServer("sqlite");
     pdl = await startPdlFake();
     tenant = await sb.tenant("Hale & Ortiz Injury Law");

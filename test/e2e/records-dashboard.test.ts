@@ -1,32 +1,16 @@
-/**
- * The records pages of the dashboard in a real browser (Debian's Chromium via playwright-core)
- * against a real server (SQLite): clients and cases end to end, and the settings, import,
- * duplicates, timeline and export parts.
- *
- * Screenshots go to a temp directory, or to docs/screenshots/ with UPDATE_SCREENSHOTS=1.
- */
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DASHBOARD_DIR } from "../../src/api/dashboard.js";
+import {
+  hasChromium,
+  launchChromium,
+  pageErrors,
+  SCREENSHOTS,
+  warnWithoutChromium,
+} from "../helpers/browser.js";
 import { startTestServer, type TestServer } from "../helpers/server.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS
-  ? join(ROOT, "docs", "screenshots")
-  : join(tmpdir(), "switchboard-screenshots");
-const hasChromium = existsSync(CHROMIUM);
-
-if (!hasChromium) {
-  console.warn(
-    `records dashboard browser tests skipped: ${CHROMIUM} is missing (install Debian's chromium package)`,
-  );
-}
+warnWithoutChromium("records dashboard");
 
 const DESKTOP = { width: 1280, height: 900 };
 
@@ -43,23 +27,7 @@ describe.skipIf(!hasChromium)("records dashboard (Chromium)", { timeout: 60_000 
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(join(DASHBOARD_DIR, "index.html"))) {
-      execFileSync("npm", ["run", "build:web", "--silent"], { cwd: ROOT, stdio: "inherit" });
-    }
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    const { chromium } = await import("playwright-core");
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-      ],
-    });
+    browser = await launchChromium();
     sb = await startTestServer("sqlite");
     tenant = await sb.tenant("Hale & Ortiz Injury Law");
   }, 180_000);
@@ -75,11 +43,7 @@ describe.skipIf(!hasChromium)("records dashboard (Chromium)", { timeout: 60_000 
     contexts.push(context);
     const page = await context.newPage();
     page.setDefaultTimeout(8_000);
-    const errors: string[] = [];
-    page.on("console", (message) => {
-      if (message.type() === "error") errors.push(message.text());
-    });
-    page.on("pageerror", (error) => errors.push(`uncaught: ${error.message}`));
+    const errors = pageErrors(page);
     return { page, errors };
   }
 

@@ -1,32 +1,11 @@
-/**
- * The Integrations page's Scheduling card in a real browser (Debian's Chromium via playwright-core)
- * against a real server (SQLite) and the local Cal.com fake: connect (a wrong key shows Cal.com's
- * reason), the agents table (an unknown event type refused on save), find a slot, upcoming
- * bookings, disconnect.
- *
- * Screenshots go to a temp directory, or to docs/screenshots/ with UPDATE_SCREENSHOTS=1.
- */
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CalcomFake, startCalcomFake } from "../../fakes/calcom.js";
-import { DASHBOARD_DIR } from "../../src/api/dashboard.js";
+import { hasChromium, launchChromium, SCREENSHOTS, warnWithoutChromium } from "../helpers/browser.js";
 import { startTestServer, type TestServer } from "../helpers/server.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS
-  ? join(ROOT, "docs", "screenshots")
-  : join(tmpdir(), "switchboard-screenshots");
-const hasChromium = existsSync(CHROMIUM);
-
-if (!hasChromium) {
-  console.warn(`scheduling dashboard browser tests skipped: ${CHROMIUM} is missing`);
-}
+warnWithoutChromium("scheduling dashboard");
 
 /** The tests provoke 404, 409 and 422 on purpose; the browser logs each. */
 const unexpected = (errors: string[]) =>
@@ -44,23 +23,7 @@ describe.skipIf(!hasChromium)("scheduling dashboard (Chromium)", { timeout: 60_0
   const errors: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(join(DASHBOARD_DIR, "index.html"))) {
-      execFileSync("npm", ["run", "build:web", "--silent"], { cwd: ROOT, stdio: "inherit" });
-    }
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    const { chromium } = await import("playwright-core");
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-      ],
-    });
+    browser = await launchChromium();
     sb = await startTestServer("sqlite");
     fake = await startCalcomFake();
     tenant = await sb.tenant("Hale & Ortiz Injury Law");
