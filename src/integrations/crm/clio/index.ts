@@ -1,3 +1,4 @@
+import { changedClientFields } from "../client-fields.js";
 import {
   type Connector,
   type ConnectorContext,
@@ -249,7 +250,7 @@ class ClioConnector implements Connector {
    * shows are written there (else a mapped client phone would never reach Clio). True when it wrote.
    */
   private async updateCaseClient(update: CrmUpdate, record: CrmRecord): Promise<boolean> {
-    const changed = changedClientFields(update.fields, record.fields);
+    const changed = changedClientFields(update.fields, record.fields, CLIO_CONTACT_FIELDS);
     if (!record.clientId || Object.keys(changed).length === 0) return false;
     const existing = await this.read("client", record.clientId);
     if (!existing) return false;
@@ -292,25 +293,13 @@ class ClioConnector implements Connector {
   }
 }
 
-/** `client.first_name` … of a write that differ from the record's, as the contact's own field names. */
-export function changedClientFields(
-  wanted: Record<string, unknown>,
-  held: Record<string, unknown>,
-): Record<string, unknown> {
-  const names: Record<string, string> = {
-    "client.first_name": "first_name",
-    "client.last_name": "last_name",
-    "client.phone": "phone",
-    "client.email": "email",
-  };
-  const out: Record<string, unknown> = {};
-  for (const [from, to] of Object.entries(names)) {
-    if (!(from in wanted)) continue;
-    const value = wanted[from] ?? "";
-    if (String(value) !== String(held[from] ?? "")) out[to] = wanted[from];
-  }
-  return out;
-}
+/** Where a case's `client.*` fields live on the contact. */
+const CLIO_CONTACT_FIELDS: Readonly<Record<string, string>> = {
+  "client.first_name": "first_name",
+  "client.last_name": "last_name",
+  "client.phone": "phone",
+  "client.email": "email",
+};
 
 export interface ClioWebhook {
   id: string;

@@ -1,3 +1,4 @@
+import { changedClientFields } from "../client-fields.js";
 import {
   type Connector,
   type ConnectorContext,
@@ -284,7 +285,7 @@ class FilevineConnector implements Connector {
     if (Object.keys(body).length > 0) await this.client.call("PATCH", `/Projects/${update.id}`, { body });
     await this.writeForms(update.id, update);
     // The case's client.* fields belong to its client contact: write there the ones that changed.
-    const changed = changedClientFields(update.fields, before.fields);
+    const changed = changedClientFields(update.fields, before.fields, FILEVINE_CONTACT_FIELDS);
     if (before.clientId && Object.keys(changed).length > 0) {
       await this.client.call("PATCH", `/Contacts/${before.clientId}`, {
         body: writeToContact(changed, { create: false }),
@@ -334,23 +335,13 @@ class FilevineConnector implements Connector {
   }
 }
 
-/** `client.first_name` … of a write that differ from the record's, as the contact's field names. */
-export function changedClientFields(
-  wanted: Record<string, unknown>,
-  held: Record<string, unknown>,
-): Record<string, unknown> {
-  const names: Record<string, string> = {
-    "client.first_name": "FirstName",
-    "client.last_name": "LastName",
-    "client.phone": "phone",
-    "client.email": "email",
-  };
-  const out: Record<string, unknown> = {};
-  for (const [from, to] of Object.entries(names)) {
-    if (from in wanted && String(wanted[from] ?? "") !== String(held[from] ?? "")) out[to] = wanted[from];
-  }
-  return out;
-}
+/** Where a case's `client.*` fields live on the contact. */
+const FILEVINE_CONTACT_FIELDS: Readonly<Record<string, string>> = {
+  "client.first_name": "FirstName",
+  "client.last_name": "LastName",
+  "client.phone": "phone",
+  "client.email": "email",
+};
 
 export interface FilevineSubscription {
   id: string;
