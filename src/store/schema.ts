@@ -5,6 +5,7 @@
  */
 import type { DeliveryStatus } from "../domain/delivery-state.js";
 import type { JobState } from "../domain/jobs.js";
+import type { CrmCheckpointTable, CrmConnectionTable, CrmLinkTable, CrmRunTable } from "./crm/tables.js";
 import type {
   EnrichmentAttemptTable,
   EnrichmentCacheTable,
@@ -14,6 +15,11 @@ import type {
   EnrichmentRunTable,
   EnrichmentSettingsTable,
 } from "./enrichment/tables.js";
+import type {
+  SchedulingAgentTable,
+  SchedulingBookingTable,
+  SchedulingConnectionTable,
+} from "./scheduling/tables.js";
 
 export interface TenantTable {
   id: string;
@@ -333,113 +339,6 @@ export interface ImportTable {
   finished_at: number | null;
 }
 
-/** A CRM connection's own settings beside its target row (migration 0016); JSON text where noted. */
-export interface CrmConnectionTable {
-  id: string;
-  tenant_id: string;
-  provider: string;
-  name: string;
-  /** JSON: direction, frequency, conflict, initial_sync, enabled. */
-  settings: string;
-  /** JSON: send_mappings, fields, statuses, case_types. */
-  mappings: string;
-  /** JSON: the CrmSchema as last loaded; null before the first load. */
-  crm_schema: string | null;
-  schema_loaded_at: number | null;
-  /** The CRM's answer when the last load failed. */
-  schema_error: string | null;
-  consecutive_failures: number;
-  last_sync_at: number | null;
-  created_at: number;
-  updated_at: number;
-}
-
-/** Platform record ↔ CRM record of one connection (migration 0016). */
-export interface CrmLinkTable {
-  connection_id: string;
-  object: string;
-  platform_id: string;
-  crm_id: string;
-  platform_hash: string | null;
-  crm_hash: string | null;
-  synced_at: number;
-}
-
-/** Where the last pull of one (connection, object) got to (migration 0016). */
-export interface CrmCheckpointTable {
-  connection_id: string;
-  object: string;
-  since: string | null;
-  cursor: string | null;
-  updated_at: number;
-}
-
-/** One sync run (migration 0016); `errors` and `conflict_list` are JSON arrays. */
-export interface CrmRunTable {
-  id: string;
-  tenant_id: string;
-  connection_id: string;
-  mode: string;
-  status: string;
-  started_at: number;
-  finished_at: number | null;
-  pulled: number;
-  pushed: number;
-  conflicts: number;
-  total: number | null;
-  errors: string;
-  conflict_list: string;
-}
-/** A tenant's scheduling provider (migration 0018); `api_key` and `webhook_secret` encrypted. */
-export interface SchedulingConnectionTable {
-  tenant_id: string;
-  provider: string;
-  api_key: string;
-  base_url: string | null;
-  account_id: string;
-  account_name: string;
-  account_email: string;
-  /** The provider's id for our booking-webhook subscription; null if subscribing failed. */
-  webhook_id: string | null;
-  webhook_secret: string | null;
-  /** Why the subscription failed, shown on the connection. */
-  webhook_error: string | null;
-  connected_at: number;
-  updated_at: number;
-}
-
-/** An AI agent's booking settings (migration 0018). */
-export interface SchedulingAgentTable {
-  tenant_id: string;
-  agent_id: string;
-  booking_enabled: number;
-  event_type_id: number | null;
-  /** The event type as the provider described it when saved. */
-  event_type_title: string | null;
-  event_type_length: number | null;
-  updated_at: number;
-}
-
-/** A booking made through us (migration 0018); `attendee` is JSON. */
-export interface SchedulingBookingTable {
-  id: string;
-  tenant_id: string;
-  agent_id: string;
-  call_id: string | null;
-  client_id: string | null;
-  case_id: string | null;
-  provider: string;
-  /** Null while `pending` (asked, not yet answered). */
-  provider_uid: string | null;
-  provider_id: string | null;
-  status: string;
-  event_type_id: number;
-  start_at: number;
-  end_at: number;
-  attendee: string;
-  location: string | null;
-  title: string | null;
-  created_at: number;
-  updated_at: number;
-}
+export type * from "./crm/tables.js";
 export type * from "./enrichment/tables.js";
+export type * from "./scheduling/tables.js";
