@@ -316,10 +316,18 @@ describe.each(storeKinds())("CRM connections on %s", (kind) => {
       body: { first_name: "Cara", last_name: "Limit" },
     });
     fake.setRateLimit(3);
+    // Keep the portal's tokens spent until the push has met a 429, however long the server takes to
+    // send it (spending them once beforehand raced the bucket's refill on a loaded machine).
+    const spend = () => void fetch(`${fake.url}/api-legalcrmapp.aspx?Operation=GetCaseTypes`).catch(() => {});
+    const spender = setInterval(spend, 50);
     try {
-      // Spend the portal's tokens so the push meets a 429.
-      for (let i = 0; i < 6; i++) await fetch(`${fake.url}/api-legalcrmapp.aspx?Operation=GetCaseTypes`);
+      for (let i = 0; i < 6; i++) spend();
       const kase = await sb.call("POST", "/v1/cases", { key, body: { client_id: client.body.id } });
+      await eventually(async () => {
+        const pending = await sb.call("GET", `/v1/crm/connections/${id}/deliveries`, { key });
+        return pending.body.data.some((d: { last_status_code: number | null }) => d.last_status_code === 429);
+      });
+      clearInterval(spender);
       const link = await eventually(async () => {
         const links = await sb.call("GET", `/v1/crm/connections/${id}/links`, { key });
         return links.body.data.find((l: { platform_id: string }) => l.platform_id === kase.body.id);
@@ -341,6 +349,7 @@ describe.each(storeKinds())("CRM connections on %s", (kind) => {
       expect(limited[0].response.headers["retry-after"]).toMatch(/^\d+$/);
       expect(fake.stats.rateLimited).toBeGreaterThan(0);
     } finally {
+      clearInterval(spender);
       fake.setRateLimit(null);
     }
   });
