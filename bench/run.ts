@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- [--scenario throughput|ceiling|peer|latency|isolation|backlog|records|records-import|records-export|scheduling|enrichment|all]
+ * `npm run bench -- [--scenario throughput|ceiling|peer|latency|single|isolation|backlog|records|records-import|records-export|scheduling|enrichment|all]
  *   [--store sqlite|postgres] [--events N] [--endpoints N] [--rate N] [--duration S] [--backlog N] [--records N]
  *   [--json] [--smoke] [--out-dir DIR] [--cpu-prof]`
  *
@@ -22,6 +22,7 @@ import { records } from "./scenarios/records.js";
 import { recordsExport } from "./scenarios/records-export.js";
 import { recordsImport } from "./scenarios/records-import.js";
 import { scheduling } from "./scenarios/scheduling.js";
+import { single } from "./scenarios/single.js";
 import { throughput } from "./scenarios/throughput.js";
 
 const SCENARIOS: Record<string, Scenario> = {
@@ -29,6 +30,7 @@ const SCENARIOS: Record<string, Scenario> = {
   ceiling,
   peer,
   latency,
+  single,
   isolation,
   backlog,
   records,
@@ -42,6 +44,7 @@ const ORDER = [
   "ceiling",
   "peer",
   "latency",
+  "single",
   "isolation",
   "backlog",
   "records",
