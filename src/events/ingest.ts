@@ -16,6 +16,7 @@ import type {
   Store,
   WebhookRecord,
 } from "../store/index.js";
+import { GroupCommit } from "./group-commit.js";
 
 export interface EventInput {
   type: string;
@@ -52,6 +53,12 @@ export interface EventFollowUps {
   ): Promise<NewJob[][]>;
 }
 
+/**
+ * Group transactions written at once on PostgreSQL: each is a few round trips, and the pool has
+ * connections for other work (claims, record writes, API reads) too.
+ */
+const GROUPS_IN_FLIGHT_PG = 4;
+
 export interface IngestedEvent {
   id: string;
   type: string;
@@ -64,6 +71,8 @@ export interface IngestedEvent {
  * dispatcher so a healthy endpoint hears about the event within milliseconds.
  */
 export class EventIngest {
+  private readonly groups: GroupCommit;
+
   constructor(
     private readonly store: Store,
     private readonly handoff: DeliveryHandoff | null,
@@ -72,7 +81,10 @@ export class EventIngest {
     /** Told how many new events each commit stored (the accepted-events metric). */
     private readonly accepted: (count: number) => void = () => {},
     private readonly followUps: EventFollowUps | null = null,
-  ) {}
+  ) {
+    // SQLite has one writer: a second group in flight would only wait for the first's lock.
+    this.groups = new GroupCommit(store.events, store.dialect === "sqlite" ? 1 : GROUPS_IN_FLIGHT_PG);
+  }
 
   async ingest(
     tenantId: string,
@@ -89,7 +101,7 @@ export class EventIngest {
         if (mine && mine.length > 0) e.jobs = mine;
       });
     }
-    const results = await this.store.events.ingest(tenantId, routed.events, now, routed.claim);
+    const results = await this.groups.write({ tenantId, events: routed.events, now, claimFor: routed.claim });
     this.committed(routed, results);
     return Promise.all(
       results.map(async (r) => ({
@@ -136,8 +148,7 @@ export class EventIngest {
       handoff && accepted.size > 0
         ? { owner: handoff.owner, leaseUntil: now + handoff.leaseMs, perWebhook: accepted }
         : null;
-    const unclaimed = [...counts].some(([id, count]) => (accepted.get(id) ?? 0) < count);
-    return { events, claim, webhooks: byId, unclaimed };
+    return { events, claim, webhooks: byId };
   }
 
   /** After the events of `route` committed: hands claimed deliveries over and wakes the pollers. */
@@ -146,10 +157,21 @@ export class EventIngest {
     let stored = 0;
     for (const result of results) if (!result.duplicate) stored++;
     if (stored > 0) this.accepted(stored);
-    if (this.handoff && routed.claim) this.handoff.handoff(results, routed.webhooks);
+    // What the store did, not what routing asked: a group commit merges its requests' claims, so
+    // one request's delivery may be claimed on another's count (store/ingest.ts).
+    let claimed = false;
+    let unclaimed = false;
+    for (const result of results) {
+      if ((result.released ?? 0) > 0) unclaimed = true;
+      for (const delivery of result.deliveries) {
+        if (delivery.claimed) claimed = true;
+        else if (delivery.hold === null) unclaimed = true;
+      }
+    }
+    if (this.handoff && claimed) this.handoff.handoff(results, routed.webhooks);
     // Deliveries stored unclaimed (or released from a hold): wake the dispatchers (this node's
     // and, via NOTIFY, others').
-    if (routed.unclaimed || results.some((r) => (r.released ?? 0) > 0)) this.notify();
+    if (unclaimed) this.notify();
   }
 }
 
@@ -159,8 +181,6 @@ export interface RoutedEvents {
   /** Pre-claims for the local dispatcher; null → every delivery is stored unclaimed. */
   claim: IngestClaim | null;
   webhooks: Map<string, WebhookRecord>;
-  /** Some deliveries are stored unclaimed: the dispatchers must be woken after commit. */
-  unclaimed: boolean;
 }
 
 /** A webhook's routing settings, its `filters.match` compiled once per webhook version. */

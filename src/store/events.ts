@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import { chunks } from "./chunks.js";
 import { releaseHeld } from "./holds.js";
-import { ingestEvents } from "./ingest.js";
+import { ingestEventGroups, ingestEvents } from "./ingest.js";
 import { purgePayloads } from "./retention.js";
 import { eventFromRow, page } from "./rows.js";
 import type { Database } from "./schema.js";
@@ -10,6 +10,7 @@ import type { EventRecord, EventRepository } from "./store.js";
 export function eventRepository(db: Kysely<Database>): EventRepository {
   return {
     ingest: (tenantId, events, now, claimFor) => ingestEvents(db, tenantId, events, now, claimFor),
+    ingestGroups: (groups) => ingestEventGroups(db, groups),
     async releaseHeld(tenantId, release, now) {
       const counts = await db.transaction().execute((tx) => releaseHeld(tx, tenantId, [release], now));
       return counts.get(release.eventId) ?? 0;

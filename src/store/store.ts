@@ -226,6 +226,14 @@ export interface IngestClaim {
   perWebhook: ReadonlyMap<string, number>;
 }
 
+/** One caller's events in a group commit (`EventRepository.ingestGroups`). */
+export interface IngestGroup {
+  tenantId: string;
+  events: NewEvent[];
+  now: number;
+  claimFor: IngestClaim | null;
+}
+
 export interface IngestResult {
   event: EventRecord;
   /**
@@ -319,6 +327,11 @@ export interface EventRepository {
     now: number,
     claimFor: IngestClaim | null,
   ): Promise<IngestResult[]>;
+  /**
+   * Several callers' `ingest`s in one transaction (group commit): the results in the order of
+   * `groups`. All commit together or none does; each group keeps `ingest`'s rules.
+   */
+  ingestGroups(groups: IngestGroup[]): Promise<IngestResult[][]>;
   /**
    * Releases the tenant's held, never-attempted deliveries waiting for an event of `eventType`
    * with `data.call_id` = `key`: they become due now and merge `eventId`'s data when sent.
