@@ -13,7 +13,7 @@ import { ThreadedSender } from "./delivery/threaded-sender.js";
 import { generateApiKey } from "./domain/ids.js";
 import { ProviderBreakers } from "./enrichment/breakers.js";
 import { EnrichmentEngine } from "./enrichment/engine.js";
-import { ENRICHMENT_KIND, enqueueImportRuns } from "./enrichment/runs.js";
+import { ENRICHMENT_KIND, importJobs } from "./enrichment/runs.js";
 import { Enrichment } from "./enrichment/service.js";
 import { allFollowUps, enrichmentFollowUps } from "./enrichment/triggers.js";
 import { EventIngest } from "./events/ingest.js";
@@ -143,7 +143,6 @@ export async function startServer(config: Config, role: Role, log: Logger): Prom
       metrics,
       log,
     );
-    dispatcher.start();
     const local = dispatcher;
     stopListening = await store.dueSignal?.listen(
       () => local.wake(),
@@ -180,8 +179,9 @@ export async function startServer(config: Config, role: Role, log: Logger): Prom
       .register(INTAKE_KIND, intakeKind(store, records))
       .register(
         IMPORT_KIND,
-        importKind(store, records, ingest, log, async (tenantId, importId, clientIds) => {
-          if ((await enqueueImportRuns(store, tenantId, importId, clientIds)) > 0) enrichmentJobs?.wake();
+        importKind(store, records, ingest, log, {
+          jobsFor: (tenantId, importId, clientIds) => importJobs(store, tenantId, importId, clientIds),
+          stored: () => enrichmentJobs?.wake(),
         }),
       )
       .register(CRM_PULL_KIND, crmPullKind(crm))
@@ -228,8 +228,6 @@ export async function startServer(config: Config, role: Role, log: Logger): Prom
     await scheduleRetention(store.jobs, Date.now());
     await scheduleTokenRefresh(store.jobs, config.crmTokenRefreshEveryMs, Date.now());
     await scheduleWebhookRenewal(store.jobs, config.crmWebhookRenewalEveryMs, Date.now());
-    jobs.start();
-    enrichmentJobs.start();
   }
   const workerState = (d: Dispatcher, j: JobRunner) => ({
     lastPollAt: () => d.lastPollAt(),
@@ -262,6 +260,12 @@ export async function startServer(config: Config, role: Role, log: Logger): Prom
     );
     url = await app.listen({ host: config.host, port: config.port });
   }
+  // Work starts once the process listens: a backlog (thousands of jobs queued before a crash)
+  // must not hold the event loop while the app registers its plugins — under load that passed
+  // Fastify's 10 s plugin timeout and the restart failed.
+  dispatcher?.start();
+  jobs?.start();
+  enrichmentJobs?.start();
 
   let stopping: Promise<void> | null = null;
   return {

@@ -1,3 +1,4 @@
+import { setImmediate as yieldToOthers } from "node:timers/promises";
 import type { Logger } from "pino";
 import type { JobKindFilter, JobRecord, JobRepository } from "../store/index.js";
 import { type JobContext, type JobKinds, JobLostError, type JobResult, PermanentJobError } from "./kinds.js";
@@ -56,6 +57,12 @@ export class JobRunner {
   }
 
   private async poll(): Promise<void> {
+    // On SQLite every query answers synchronously, so a job that does no other I/O finishes, frees
+    // its slot and claims the next without the event loop ever turning: with a backlog of such
+    // jobs (enrichment after an import) HTTP, timers and logs starved — a restart never came up.
+    // One turn of the loop per claim keeps the process responsive.
+    await yieldToOthers();
+    if (this.stopping) return;
     const room = this.options.concurrency - this.running.size;
     if (room <= 0) return;
     const now = Date.now();
