@@ -174,7 +174,7 @@ describe.each(storeKinds())("scoped keys and portal sessions on %s", (kind) => {
       checked++;
     }
     expect(checked).toBe(table.filter((op) => !op.public).length);
-  });
+  }, 180_000);
 
   it("a portal session reaches only webhooks and delivery reads, on every route", async () => {
     const token = (await portalFor(tenantA)).body.token as string;
@@ -186,7 +186,7 @@ describe.each(storeKinds())("scoped keys and portal sessions on %s", (kind) => {
         expect([401, 403], name).not.toContain(answer.status);
       else expect(answer.status, name).toBe(403);
     }
-  });
+  }, 120_000);
 
   it("an area's wildcard opens every route of that area", async () => {
     const key = (await createKey(tenantA, { scopes: ["records:*"] })).key;
