@@ -130,16 +130,26 @@ describe.skipIf(!hasChromium)("embeddable portal (Chromium)", () => {
     expect(errors.filter((e) => !/404/.test(e))).toEqual([]);
   });
 
-  it("a link whose session has ended shows that, not the firm's data", async () => {
+  it("a session that ends while open, or a link opened too late, shows that, not the firm's data", async () => {
     const cipher = new SecretCipher(parseMasterKey(sb.config.masterKey ?? ""));
-    const token = signPortalToken(cipher.deriveKey(PORTAL_KEY_PURPOSE), firm.id, Date.now() + 4000);
+    const sign = (ms: number) =>
+      signPortalToken(cipher.deriveKey(PORTAL_KEY_PURPOSE), firm.id, Date.now() + ms);
+    // Long enough for the page to load on a busy machine before it ends.
+    const lifetime = 25_000;
+    const ends = Date.now() + lifetime;
+    const token = sign(lifetime);
     const { page } = await open();
     await page.goto(`${sb.url}/portal#token=${token}`);
-    await page.getByRole("link", { name: `${receiver.url}/crm` }).waitFor();
-    await new Promise((resolve) => setTimeout(resolve, 4200));
+    await page.getByRole("link", { name: `${receiver.url}/crm` }).waitFor({ timeout: lifetime });
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, ends - Date.now()) + 200));
     await page.reload();
     await page.getByText("This session has ended").waitFor();
     expect(await page.getByText(`${receiver.url}/crm`).count()).toBe(0);
     expect(await page.getByLabel("API key").count()).toBe(0);
-  });
+
+    const late = await open();
+    await late.page.goto(`${sb.url}/portal#token=${sign(-1000)}`);
+    await late.page.getByText("This session has ended").waitFor();
+    expect(await late.page.getByText(`${receiver.url}/crm`).count()).toBe(0);
+  }, 120_000);
 });
