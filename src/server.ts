@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import { buildApp } from "./api/app.js";
-import { Authenticator } from "./api/auth.js";
+import { Authenticator, PORTAL_KEY_PURPOSE } from "./api/auth.js";
 import type { App } from "./api/context.js";
 import { buildHealthApp } from "./api/health.js";
 import type { Config } from "./config.js";
@@ -82,7 +82,7 @@ export async function startServer(config: Config, role: Role, log: Logger): Prom
   const store = await openStore(config);
   await store.migrate();
   const cipher = loadSecretCipher(config.masterKey, config.dataDir);
-  const auth = new Authenticator(store);
+  const auth = new Authenticator(store, cipher.deriveKey(PORTAL_KEY_PURPOSE));
   const generatedAdminKey = await auth.ensureAdminKey(config.adminKey, () =>
     generateApiKey().replace(/^sk_/, "sk_admin_"),
   );

@@ -29,8 +29,10 @@ import { jobRoutes } from "./jobs.js";
 import { installJsonBodyParser } from "./json-body.js";
 import { listenRoutes } from "./listen.js";
 import { openApiOptions } from "./openapi.js";
+import { portalRoutes } from "./portal.js";
 import { requestIdOf } from "./request-id.js";
 import { schedulingHookRoutes, schedulingRoutes } from "./scheduling.js";
+import { checkScope, installScopes } from "./scope-check.js";
 import { settingsRoutes } from "./settings.js";
 import { CRM_CONNECTIONS, DESTINATIONS, targetDeliveryRoutes, WEBHOOKS } from "./target-routes.js";
 import { tenantRoutes } from "./tenants.js";
@@ -114,8 +116,10 @@ export async function buildApp(ctx: ApiContext, logger: Logger): Promise<App> {
           `rate limit of ${context.max} requests per second exceeded; retry after ${context.after}`,
         ),
     });
+    installScopes(v1 as unknown as FastifyInstance);
     v1.addHook("onRequest", async (request) => {
       request.principal = await ctx.auth.authenticate(request);
+      checkScope(request);
     });
     for (const routes of [
       tenantRoutes,
@@ -139,6 +143,7 @@ export async function buildApp(ctx: ApiContext, logger: Logger): Promise<App> {
       listenRoutes,
       exportRoutes,
       enrichmentRoutes,
+      portalRoutes,
     ]) {
       await routes(v1 as unknown as App, ctx);
     }

@@ -16,19 +16,23 @@ export const TenantSchema = Type.Object(
   { title: "Tenant" },
 );
 
-export const ApiKeySchema = Type.Object(
-  { id: Type.String(), prefix: Type.String(), created_at: Time, revoked_at: NullableTime },
-  { title: "ApiKey" },
-);
+const apiKeyFields = {
+  id: Type.String(),
+  prefix: Type.String(),
+  created_at: Time,
+  revoked_at: NullableTime,
+  scopes: Nullable(
+    Type.Array(Type.String(), {
+      description: "What the key may do (`webhooks:read`, `records:*`); null: no scopes, full power.",
+    }),
+  ),
+  expires_at: Nullable(Type.String({ format: "date-time", description: "When the key stops working." })),
+};
+
+export const ApiKeySchema = Type.Object(apiKeyFields, { title: "ApiKey" });
 
 export const CreatedApiKeySchema = Type.Object(
-  {
-    id: Type.String(),
-    prefix: Type.String(),
-    created_at: Time,
-    revoked_at: NullableTime,
-    key: Type.String({ description: "The key itself: shown once, never again." }),
-  },
+  { ...apiKeyFields, key: Type.String({ description: "The key itself: shown once, never again." }) },
   { title: "CreatedApiKey" },
 );
 

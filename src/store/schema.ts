@@ -36,6 +36,9 @@ export interface ApiKeyTable {
   prefix: string;
   created_at: number;
   revoked_at: number | null;
+  /** JSON array of scopes; null: no scopes, full power. */
+  scopes: string | null;
+  expires_at: number | null;
 }
 
 export interface SettingTable {

@@ -38,6 +38,10 @@ export interface ApiKey {
   prefix: string;
   created_at: number;
   revoked_at: number | null;
+  /** What the key may do (`webhooks:read`, `records:*`); null: no scopes, full power. */
+  scopes: string[] | null;
+  /** Epoch ms after which the key is refused; null: never. */
+  expires_at: number | null;
 }
 
 /**

@@ -15,6 +15,8 @@ export interface Session {
   admin: boolean;
   tenantId: string | null;
   tenantName: string | null;
+  /** An embedded portal session (`sbp_…` token): one tenant's webhooks and deliveries, nothing else. */
+  portal?: boolean;
 }
 
 const STORAGE_KEY = "switchboard.session";
@@ -30,6 +32,7 @@ export function loadSession(): Session | null {
       admin: parsed.admin === true,
       tenantId: typeof parsed.tenantId === "string" ? parsed.tenantId : null,
       tenantName: typeof parsed.tenantName === "string" ? parsed.tenantName : null,
+      portal: parsed.portal === true,
     };
   } catch {
     return null;
