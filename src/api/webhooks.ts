@@ -20,7 +20,7 @@ import {
 } from "../domain/webhook.js";
 import type { WebhookPatch, WebhookRecord } from "../store/index.js";
 import { presentWebhook } from "../webhooks/present.js";
-import { withPreset } from "../webhooks/preset.js";
+import { fillPresetFormat, withPreset } from "../webhooks/preset.js";
 import { canonicalRouting, validateWebhookInput } from "../webhooks/validate.js";
 import { tenantOf } from "./auth.js";
 import type { ApiContext, App } from "./context.js";
@@ -74,6 +74,11 @@ export async function webhookRoutes(app: App, ctx: ApiContext): Promise<void> {
   app.post(
     "/v1/webhooks",
     {
+      // With a preset, `body` may name only what it changes (`{"sign": true}`): the preset's
+      // format is filled in before the schema asks for one.
+      preValidation: async (request) => {
+        fillPresetFormat(request.body);
+      },
       schema: {
         tags: ["webhooks"],
         summary: "Create a webhook",

@@ -33,3 +33,12 @@ export function withPreset(input: WebhookCreate): WebhookCreate {
     retry: input.retry ?? defaults.retry,
   };
 }
+
+/** A raw create body's `body.format`, filled from its preset when it names a preset but no format. */
+export function fillPresetFormat(raw: unknown): void {
+  if (typeof raw !== "object" || raw === null) return;
+  const { preset: name, body } = raw as { preset?: unknown; body?: unknown };
+  if (typeof name !== "string" || typeof body !== "object" || body === null || "format" in body) return;
+  const preset = findPreset(name);
+  if (preset) (body as { format?: string }).format = preset.body.format;
+}
