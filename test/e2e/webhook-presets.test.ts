@@ -126,9 +126,11 @@ describe.skipIf(!hasChromium)("webhook preset gallery (Chromium)", () => {
       /^event_type=\{event_type\}&id=\{id\}/,
     );
     expect(await page.getByLabel("Retries").inputValue()).toBe("every_30m_for_7d");
-    // The preview renders Kaisa's formats from the catalog example of call.pre_connect (pre-call).
+    // The preview renders Kaisa's formats from the catalog example (call.ended: post-call).
     const preview = page.getByTestId("template-preview");
-    await expect.poll(() => preview.textContent()).toContain("event_type=2");
+    await expect.poll(() => preview.textContent()).toContain("event_type=0&id=call_7Hq2mX9kT4");
+    expect(await preview.textContent()).toContain("start=2025-06-10%2014%3A02%3A11");
+    expect(await preview.textContent()).toContain("answered=1");
 
     // "Blank" starts over; picking Kaisa again restores its settings.
     await gallery.getByRole("button", { name: /^Blank/ }).click();
