@@ -37,6 +37,7 @@ import { settingsRoutes } from "./settings.js";
 import { CRM_CONNECTIONS, DESTINATIONS, targetDeliveryRoutes, WEBHOOKS } from "./target-routes.js";
 import { tenantRoutes } from "./tenants.js";
 import { timelineRoutes } from "./timelines.js";
+import { webhookPresetRoutes } from "./webhook-presets.js";
 import { webhookRoutes } from "./webhooks.js";
 
 /** Builds the HTTP API: every route group with its schemas, one error envelope, OpenAPI 3.1. */
@@ -126,6 +127,7 @@ export async function buildApp(ctx: ApiContext, logger: Logger): Promise<App> {
       eventTypeRoutes,
       eventRoutes,
       webhookRoutes,
+      webhookPresetRoutes,
       destinationRoutes,
       targetDeliveryRoutes(WEBHOOKS),
       targetDeliveryRoutes(DESTINATIONS),

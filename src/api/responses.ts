@@ -1,4 +1,5 @@
 import { type TSchema, Type } from "@sinclair/typebox";
+import { WebhookPresetSchema } from "../domain/presets.js";
 
 /**
  * Named answers of the API: each `title` becomes a component of /openapi.json (see openapi.ts),
@@ -217,3 +218,23 @@ export const ListenerSchema = Type.Object(
 
 /** 204: nothing in the body. */
 export const NoContent = Type.Null({ description: "No content" });
+
+/** `GET /v1/webhook-presets`: the destination presets and the Kaisa macro catalog. */
+export const WebhookPresetCatalogSchema = Type.Object(
+  {
+    data: Type.Array(WebhookPresetSchema),
+    kaisa_macros: Type.Array(
+      Type.Object(
+        {
+          macro: Type.String(),
+          meaning: Type.String(),
+          source: Type.String({
+            description: "The envelope fields it is computed from, first present wins.",
+          }),
+        },
+        { title: "KaisaMacro" },
+      ),
+    ),
+  },
+  { title: "WebhookPresetCatalog" },
+);

@@ -84,6 +84,8 @@ export const WebhookBodySchema = Type.Object(
         Type.String({ minLength: 1, maxLength: 100_000 }),
       ]),
     ),
+    macros: Type.Optional(Type.Union([Type.Literal("standard"), Type.Literal("kaisa")])),
+    sign: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 );
@@ -91,6 +93,9 @@ export const WebhookBodySchema = Type.Object(
 /**
  * `template`: output field → Liquid template (nested objects allowed), or one string template
  * rendered as the whole body (form: the whole `a=…&b=…` text, outputs URL-encoded).
+ * `macros`: what single-brace macros mean — Switchboard's (`standard`, the default) or Kaisa's
+ * names and formats (`kaisa`, see domain/kaisa.ts). `sign`: Kaisa's signature option — the
+ * payload goes as the field `data` and its HMAC-SHA256 as `sign` (see domain/kaisa-sign.ts).
  */
 export type WebhookBody = Static<typeof WebhookBodySchema>;
 
@@ -121,6 +126,22 @@ export type WebhookSigning = Static<typeof WebhookSigningSchema>;
 
 /** A `whsec_` secret brought from another provider; checked by `checkWebhookSecret`. */
 export const WebhookSecretSchema = Type.String({ minLength: 1, maxLength: 200 });
+
+/** Destination presets a webhook can start from (see domain/presets.ts and `GET /v1/webhook-presets`). */
+export const PRESET_NAMES = [
+  "slack",
+  "teams",
+  "google_sheets",
+  "zapier",
+  "make",
+  "hubspot",
+  "kaisa",
+] as const;
+export type PresetName = (typeof PRESET_NAMES)[number];
+export const PresetNameSchema = Type.Union(
+  PRESET_NAMES.map((name) => Type.Literal(name)),
+  { title: "WebhookPresetName" },
+);
 
 /** Every field of the webhook contract (DESIGN.md); routing and policy fields serve every target kind. */
 export const fields = {
@@ -175,6 +196,8 @@ export const WebhookCreateSchema = Type.Object(
     signing: Type.Optional(fields.signing),
     /** Bring your own `whsec_` secret (moving from another provider); absent → one is generated. */
     secret: Type.Optional(WebhookSecretSchema),
+    /** Start from a destination preset: its method, headers, body, success (…) unless given here. */
+    preset: Type.Optional(PresetNameSchema),
   },
   {
     additionalProperties: false,
@@ -190,8 +213,11 @@ export const WebhookCreateSchema = Type.Object(
 );
 export type WebhookCreate = Static<typeof WebhookCreateSchema>;
 
-/** Every create field but `secret`, which changes only through rotate-secret (with its grace period). */
-export const WebhookPatchSchema = Type.Partial(Type.Omit(WebhookCreateSchema, ["secret"]), {
+/**
+ * Every create field but `secret`, which changes only through rotate-secret (with its grace
+ * period), and `preset`, which only fills in a new webhook.
+ */
+export const WebhookPatchSchema = Type.Partial(Type.Omit(WebhookCreateSchema, ["secret", "preset"]), {
   additionalProperties: false,
 });
 export type WebhookPatchInput = Static<typeof WebhookPatchSchema>;

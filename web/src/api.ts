@@ -163,6 +163,10 @@ export type Health = TargetHealth;
 /** A webhook as the API answers with it; `secret` only in the answer to create. */
 export type Webhook = WebhookAnswer & { secret?: string };
 
+export type { KaisaMacro } from "../../src/domain/kaisa.js";
+/** `GET /v1/webhook-presets`: destination presets for the new-webhook gallery. */
+export type { WebhookPreset } from "../../src/domain/presets.js";
+
 export type { DeliveryStateName, DeliveryStatus };
 
 export interface Delivery {

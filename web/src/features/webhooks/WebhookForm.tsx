@@ -15,9 +15,10 @@ import { BodySection } from "./form/BodySection";
 import { DeliverySection } from "./form/DeliverySection";
 import { DestinationSection } from "./form/DestinationSection";
 import { FIELD_INPUT, fieldOfPath } from "./form/field-paths";
+import { PresetGallery } from "./form/PresetGallery";
 import { toPayload } from "./form/payload";
 import { RequestSection } from "./form/RequestSection";
-import { emptyForm, type FormState, formFromWebhook } from "./form/state";
+import { emptyForm, type FormState, formFromPreset, formFromWebhook } from "./form/state";
 import { urlProblem } from "./form/validation";
 
 export function WebhookForm({ id }: { id: string | null }) {
@@ -146,6 +147,17 @@ function FormBody({
   return (
     <form className="webhook-form" onSubmit={submit} noValidate aria-describedby="form-status">
       <FormStatus noun="webhook" formError={formError} errorCount={Object.keys(errors).length} />
+
+      {!editing && (
+        <PresetGallery
+          chosen={state.preset?.name ?? null}
+          onChoose={(preset) => {
+            setState(preset ? formFromPreset(preset) : emptyForm());
+            setErrors({});
+            setUrlTouched(false);
+          }}
+        />
+      )}
 
       <DestinationSection
         state={state}

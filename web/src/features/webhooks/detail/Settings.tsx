@@ -26,7 +26,7 @@ export function Settings({ webhook: w }: { webhook: Webhook }) {
     ["App key", w.app_key ?? "None"],
     [
       "Body",
-      `${w.body.format === "json" ? "JSON" : "Form"}${w.body.template !== undefined ? ", templated" : ""}`,
+      `${w.body.format === "json" ? "JSON" : "Form"}${w.body.template !== undefined ? ", templated" : ""}${w.body.macros === "kaisa" ? ", Kaisa macros" : ""}${w.body.sign ? ", signed as data + sign" : ""}`,
     ],
     ["Timeout", formatDuration(w.timeout_ms)],
     ["Retries", retryText(w.retry)],

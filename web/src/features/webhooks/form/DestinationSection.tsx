@@ -22,7 +22,11 @@ export function DestinationSection({
         id="wh-url"
         label="Endpoint URL"
         error={urlError ?? undefined}
-        hint={urlHint(state.url, urlError)}
+        hint={
+          state.preset && !urlError
+            ? `${state.preset.title}: ${state.preset.setup}`
+            : urlHint(state.url, urlError)
+        }
       >
         <input
           id="wh-url"
@@ -30,7 +34,7 @@ export function DestinationSection({
           inputMode="url"
           autoComplete="off"
           spellCheck={false}
-          placeholder="https://hooks.example.com/switchboard"
+          placeholder={state.preset?.url_hint ?? "https://hooks.example.com/switchboard"}
           value={state.url}
           onChange={(e) => onUrlChange(e.target.value)}
           aria-invalid={urlError ? true : undefined}
