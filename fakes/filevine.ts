@@ -45,6 +45,8 @@ export interface FilevineFake extends RunningFake<FilevineRecords> {
   expireSessions(): void;
   /** Revokes the PAT (the user deleted it in Filevine). */
   revokePat(): void;
+  /** The PAT that works now (after a revocation: the one the user made next). */
+  currentPat(): string;
   /** The webhook subscriptions held (deleted ones leave). */
   subscriptions: Record<string, unknown>[];
   /**
@@ -463,6 +465,9 @@ export async function startFilevineFake(options: FakeOptions = {}): Promise<File
     revokePat() {
       pat = `fvpat_${randomBytes(12).toString("hex")}`;
       sessions.clear();
+    },
+    currentPat() {
+      return pat;
     },
     webhookToken(claims = {}, options = {}) {
       const now = Math.floor(Date.now() / 1000);

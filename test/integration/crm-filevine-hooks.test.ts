@@ -8,7 +8,8 @@ import { storeKinds } from "../helpers/stores.js";
  * Filevine's webhooks wired into the engine: a realtime connection reading from Filevine
  * subscribes its projects and contacts at the public URL, the renewal job re-asserts them, a
  * delivery with a token Filevine's identity service signed pulls that one project by id (a
- * repeat changes nothing: id + hash dedupe), and a bad token is 401 with nothing read.
+ * repeat changes nothing: id + hash dedupe), and a bad token is 401 with nothing read. And a PAT
+ * Filevine refuses turns the connection failing in Filevine's words until a new one is given.
  */
 
 const PUBLIC_URL = "https://sb.example";
@@ -144,5 +145,30 @@ describe.each(storeKinds())("Filevine webhooks through the engine on %s", (kind)
     );
     expect(note.status).toBe(202);
     expect(await note.json()).toEqual({ accepted: false });
+  });
+
+  it("a PAT Filevine refuses turns the connection failing in Filevine's words; a new PAT clears it", async () => {
+    const id = await connect();
+    fake.revokePat();
+    const started = await call("POST", `/v1/crm/connections/${id}/sync`, { mode: "incremental" });
+    expect(started.status).toBe(202);
+    const status = await eventually(async () => {
+      const now = await call("GET", `/v1/crm/connections/${id}/status`);
+      return now.body.state === "failing" ? now.body : undefined;
+    });
+    expect(status.message).toContain("Filevine refused the personal access token");
+    expect(status.message).toContain("The personal access token is invalid");
+    const patched = await call("PATCH", `/v1/crm/connections/${id}`, {
+      credentials: { pat: fake.currentPat() },
+    });
+    expect(patched.status).toBe(200);
+    const after = await call("GET", `/v1/crm/connections/${id}/status`);
+    expect(after.body.message).toBeNull();
+    const again = await call("POST", `/v1/crm/connections/${id}/sync`, { mode: "incremental" });
+    await eventually(async () => {
+      const runs = await call("GET", `/v1/crm/connections/${id}/runs`);
+      return runs.body.data.find((r: { id: string }) => r.id === again.body.id)?.status === "succeeded";
+    });
+    expect((await call("GET", `/v1/crm/connections/${id}/status`)).body.state).not.toBe("failing");
   });
 });

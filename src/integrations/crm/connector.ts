@@ -148,11 +148,21 @@ export class CrmError extends Error {
   readonly status: number | null;
   readonly vendorMessage: string | null;
   readonly retryAfterMs: number | null;
+  /**
+   * The CRM refused the connection's own token (a revoked personal access token), not one call:
+   * nothing works until someone gives a new one, so the engine marks the connection refused.
+   */
+  readonly tokenRefused: boolean;
 
   constructor(
     stage: CrmErrorStage,
     message: string,
-    options: { status?: number | null; vendorMessage?: string | null; retryAfterMs?: number | null } = {},
+    options: {
+      status?: number | null;
+      vendorMessage?: string | null;
+      retryAfterMs?: number | null;
+      tokenRefused?: boolean;
+    } = {},
   ) {
     super(message);
     this.name = "CrmError";
@@ -160,6 +170,7 @@ export class CrmError extends Error {
     this.status = options.status ?? null;
     this.vendorMessage = options.vendorMessage ?? null;
     this.retryAfterMs = options.retryAfterMs ?? null;
+    this.tokenRefused = options.tokenRefused ?? false;
   }
 
   /** Whether the same call may succeed later without anyone changing anything. */

@@ -80,10 +80,7 @@ export class FilevineClient {
         throw new CrmError(
           "auth",
           `Filevine refused the personal access token: ${error.vendorMessage ?? error.message}`,
-          {
-            status: error.status,
-            vendorMessage: error.vendorMessage,
-          },
+          { status: error.status, vendorMessage: error.vendorMessage, tokenRefused: true },
         );
       }
       throw error;

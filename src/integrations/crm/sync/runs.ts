@@ -8,6 +8,7 @@ import type { LoadedConnection } from "./connections.js";
 import { type CrmSync, newRun, runError } from "./index.js";
 import { pullConnection } from "./pull.js";
 import { describeCrmError, schemaOf } from "./schema.js";
+import { markRefused } from "./tokens.js";
 
 export interface PullRunOptions {
   mode: "incremental" | "full";
@@ -87,6 +88,11 @@ async function pullRun(
   };
   if (failure === null && (options.record || eventful)) {
     await sync.emit(connection.tenant_id, "crm.sync_completed", summary);
+  }
+  if (failure instanceof CrmError && failure.tokenRefused) {
+    // A refused token fails every pull alike: failing now, in the CRM's words (crm.sync_failed once).
+    if (loaded.config.oauth?.status !== "refused") await markRefused(sync, loaded, failure);
+    return run;
   }
   if (failure !== null && failures === FAILING_AFTER) {
     await sync.emit(connection.tenant_id, "crm.sync_failed", {
