@@ -21,6 +21,7 @@ import { CrmConnectors } from "./integrations/crm/sync/connections.js";
 import { CrmSync } from "./integrations/crm/sync/index.js";
 import { crmInitialSyncKind } from "./integrations/crm/sync/initial.js";
 import { CRM_INITIAL_SYNC_KIND, CRM_PULL_KIND, CRM_SYNC_KIND } from "./integrations/crm/sync/jobs.js";
+import { CRM_RECORD_PULL_KIND, crmRecordPullKind } from "./integrations/crm/sync/notified.js";
 import { crmPullKind, crmSyncKind } from "./integrations/crm/sync/runs.js";
 import {
   CRM_WEBHOOK_RENEWAL_KIND,
@@ -186,6 +187,7 @@ export async function startServer(config: Config, role: Role, log: Logger): Prom
       )
       .register(CRM_PULL_KIND, crmPullKind(crm))
       .register(CRM_SYNC_KIND, crmSyncKind(crm))
+      .register(CRM_RECORD_PULL_KIND, crmRecordPullKind(crm))
       .register(CRM_INITIAL_SYNC_KIND, crmInitialSyncKind(crm))
       .register(CRM_TOKEN_REFRESH_KIND, crmTokenRefreshKind(crm))
       .register(CRM_WEBHOOK_RENEWAL_KIND, crmWebhookRenewalKind(crm, config.publicUrl));

@@ -251,7 +251,14 @@ function Page({ route }: { route: Route }) {
     case "integrations":
       return <IntegrationsPage />;
     case "crm-connection":
-      return <CrmConnectionPage id={route.id} tab={route.tab} delivery={route.delivery} />;
+      return (
+        <CrmConnectionPage
+          id={route.id}
+          tab={route.tab}
+          delivery={route.delivery}
+          connected={route.connected}
+        />
+      );
     case "enrichment":
       return <EnrichmentPage />;
     case "not-found":
