@@ -1,6 +1,6 @@
 import { type Kysely, type Selectable, sql } from "kysely";
 import { AWAITING_TURN } from "../domain/ordering.js";
-import { requeueInLine } from "./ordering.js";
+import { linesOf, lockLines, requeueInLine } from "./ordering.js";
 import { attemptFromRow, attemptToRow, deliveryFromRow, eventToRow, page } from "./rows.js";
 import type { Database, DeliveryTable } from "./schema.js";
 import type {
@@ -126,6 +126,14 @@ export async function retryDelivery(
   now: number,
 ): Promise<DeliveryRecord | null> {
   return db.transaction().execute(async (tx) => {
+    // An ordered delivery's line is locked before its row, in the order outcomes take them.
+    const line = await tx
+      .selectFrom("deliveries")
+      .select(["webhook_id", "order_key"])
+      .where("tenant_id", "=", tenantId)
+      .where("id", "=", id)
+      .executeTakeFirst();
+    if (line) await lockLines(tx, linesOf([line]));
     const row = await tx
       .updateTable("deliveries")
       .set({ status: "pending", next_attempt_at: now, updated_at: now })
@@ -163,15 +171,18 @@ export async function replayDeliveries(
   return db.transaction().execute(async (tx) => {
     let q = tx
       .selectFrom("deliveries")
-      .select("id")
+      .select(["id", "webhook_id", "order_key"])
       .where("tenant_id", "=", tenantId)
       .where("webhook_id", "=", webhookId)
       .where("status", "in", filter.statuses);
     if (afterId) q = q.where("id", ">", afterId);
     if (filter.since !== undefined) q = q.where("created_at", ">=", filter.since);
     if (filter.until !== undefined) q = q.where("created_at", "<", filter.until);
-    const ids = (await q.orderBy("id").limit(limit).execute()).map((r) => r.id);
+    const found = await q.orderBy("id").limit(limit).execute();
+    const ids = found.map((r) => r.id);
     if (ids.length === 0) return { replayed: 0, lastId: null };
+    // Ordered deliveries' lines are locked before their rows, in the order outcomes take them.
+    await lockLines(tx, linesOf(found));
     const replayed = await tx
       .updateTable("deliveries")
       .set({ status: "pending", next_attempt_at: now, updated_at: now })
