@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- [--scenario throughput|ceiling|peer|latency|isolation|backlog|records|records-import|records-export|scheduling|enrichment|all]
+ * `npm run bench -- [--scenario throughput|ceiling|peer|latency|isolation|backlog|records|records-import|records-export|scheduling|enrichment|ordering|all]
  *   [--store sqlite|postgres] [--events N] [--endpoints N] [--rate N] [--duration S] [--backlog N] [--records N]
  *   [--json] [--smoke] [--out-dir DIR] [--cpu-prof]`
  *
@@ -17,6 +17,7 @@ import { ceiling } from "./scenarios/ceiling.js";
 import { enrichment } from "./scenarios/enrichment.js";
 import { isolation } from "./scenarios/isolation.js";
 import { latency } from "./scenarios/latency.js";
+import { ordering } from "./scenarios/ordering.js";
 import { peer } from "./scenarios/peer.js";
 import { records } from "./scenarios/records.js";
 import { recordsExport } from "./scenarios/records-export.js";
@@ -36,6 +37,7 @@ const SCENARIOS: Record<string, Scenario> = {
   "records-export": recordsExport,
   scheduling,
   enrichment,
+  ordering,
 };
 const ORDER = [
   "throughput",
@@ -49,6 +51,7 @@ const ORDER = [
   "records-export",
   "scheduling",
   "enrichment",
+  "ordering",
 ];
 
 const FULL: Sizes = {

@@ -110,6 +110,7 @@ export const DeliverySchema = Type.Object(
         Type.Literal("due"),
         Type.Literal("claimed"),
         Type.Literal("held"),
+        Type.Literal("held_by_ordering"),
         Type.Literal("circuit_open"),
         Type.Literal("parked"),
         Type.Literal("succeeded"),
@@ -118,7 +119,7 @@ export const DeliverySchema = Type.Object(
       ],
       {
         description:
-          "due; claimed (being sent); held (waiting for a follow-up event); circuit_open (its target's breaker is open: waits for the probe at next_attempt_at); parked (target disabled); or finished.",
+          "due; claimed (being sent); held (waiting for a follow-up event); held_by_ordering (waiting for the delivery ahead of it with the same ordering key: ordering.blocked_by); circuit_open (its target's breaker is open: waits for the probe at next_attempt_at); parked (target disabled); or finished.",
       },
     ),
     attempt_count: Type.Integer(),
@@ -133,6 +134,19 @@ export const DeliverySchema = Type.Object(
     held_until: NullableTime,
     hold: Nullable(Type.Object({ until_event: Type.String(), call_id: Type.String(), until: Time })),
     merged_event_id: Nullable(Type.String()),
+    ordering: Nullable(
+      Type.Object(
+        {
+          key: Type.String({ description: "Its key in its webhook's line (ordering: per_key)." }),
+          blocked_by: Nullable(
+            Type.String({
+              description: "While held_by_ordering: the delivery ahead of it that holds the key.",
+            }),
+          ),
+        },
+        { description: "Set when its webhook orders deliveries per key and its event has the key." },
+      ),
+    ),
     created_at: Time,
     updated_at: Time,
   },

@@ -1,6 +1,7 @@
 import { Type } from "@sinclair/typebox";
 import { invalid, notFound } from "../domain/errors.js";
 import { generateId } from "../domain/ids.js";
+import { DEFAULT_ORDERING_KEY } from "../domain/ordering.js";
 import {
   checkWebhookSecret,
   generateSigningKeyPair,
@@ -125,6 +126,8 @@ export async function webhookRoutes(app: App, ctx: ApiContext): Promise<void> {
         signature_header: input.signature_header ?? null,
         hold: input.hold ?? null,
         signing_scheme: input.signing?.scheme ?? "v1",
+        ordering: input.ordering ?? "none",
+        ordering_key: input.ordering_key ?? DEFAULT_ORDERING_KEY,
         signing_key: ctx.cipher.encrypt(signingKey),
         secret: ctx.cipher.encrypt(secret),
         previous_secret: null,

@@ -1,4 +1,5 @@
 import { type Static, type TSchema, Type } from "@sinclair/typebox";
+import { ORDERING_KEY_PATTERN } from "./ordering.js";
 
 /**
  * The webhook model: one TypeBox schema per part, from which the API validates requests and
@@ -171,6 +172,17 @@ export const fields = {
   signature_header: Type.Union([Str(100), Type.Null()]),
   hold: Type.Union([WebhookHoldSchema, Type.Null()]),
   signing: WebhookSigningSchema,
+  ordering: Type.Union([Type.Literal("none"), Type.Literal("per_key")], {
+    description:
+      "per_key: deliveries whose events share the key at ordering_key go out one at a time, in the order their events were accepted; a retrying one holds those behind it. Events without the key are not ordered.",
+  }),
+  ordering_key: Type.String({
+    minLength: 6,
+    maxLength: 400,
+    pattern: ORDERING_KEY_PATTERN,
+    description:
+      "Where the ordering key is read in the event: data.<field>[.<field>…] (default data.call_id).",
+  }),
 };
 
 export const WebhookCreateSchema = Type.Object(
@@ -194,6 +206,8 @@ export const WebhookCreateSchema = Type.Object(
     signature_header: Type.Optional(fields.signature_header),
     hold: Type.Optional(fields.hold),
     signing: Type.Optional(fields.signing),
+    ordering: Type.Optional(fields.ordering),
+    ordering_key: Type.Optional(fields.ordering_key),
     /** Bring your own `whsec_` secret (moving from another provider); absent → one is generated. */
     secret: Type.Optional(WebhookSecretSchema),
     /** Start from a destination preset: its method, headers, body, success (…) unless given here. */
@@ -277,6 +291,8 @@ export const WebhookSchema = Type.Object(
     signature_header: fields.signature_header,
     hold: fields.hold,
     signing: fields.signing,
+    ordering: fields.ordering,
+    ordering_key: fields.ordering_key,
     health: TargetHealthSchema,
     created_at: Time,
     updated_at: Time,

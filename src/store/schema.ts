@@ -100,6 +100,10 @@ export interface WebhookTable {
   /** Encrypted key that still signs `v1a` during a key rotation's grace period. */
   previous_signing_key: string | null;
   previous_signing_key_expires_at: number | null;
+  /** `none` or `per_key`: deliveries sharing the key at `ordering_key` go out one at a time. */
+  ordering: string;
+  /** Where an event's ordering key is read (`data.call_id` unless set). */
+  ordering_key: string;
 }
 
 export interface WebhookHealthTable {
@@ -164,6 +168,8 @@ export interface DeliveryTable {
   hold_until: number | null;
   /** The follow-up event that released it; its data is merged into the payload. */
   merge_event_id: string | null;
+  /** An ordered delivery's key (src/domain/ordering.ts); null: not ordered. */
+  order_key: string | null;
   created_at: number;
   updated_at: number;
 }

@@ -182,6 +182,8 @@ export interface Delivery {
   next_attempt_at: string | null;
   /** While `held`: the event that releases it and the call it must carry. */
   hold?: { until_event: string; call_id: string; until: string } | null;
+  /** Its key when its webhook orders per key; `blocked_by` while `held_by_ordering`. */
+  ordering?: { key: string; blocked_by: string | null } | null;
   first_attempt_at: string | null;
   last_attempt_at: string | null;
   last_status_code: number | null;

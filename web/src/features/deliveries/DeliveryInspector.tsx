@@ -139,7 +139,9 @@ export function DeliveryInspector({
                 ? `: the delivery is held until ${d.hold?.until_event ?? "its follow-up event"} arrives.`
                 : d.state === "parked"
                   ? ": its webhook is disabled; it is sent once the webhook is enabled."
-                  : "."}
+                  : d.state === "held_by_ordering"
+                    ? `: it waits for ${d.ordering?.blocked_by ?? "the delivery ahead of it"}, which has the same ordering key (${d.ordering?.key ?? ""}).`
+                    : "."}
             </p>
           ) : (
             <ol className="attempts" reversed>
