@@ -85,6 +85,8 @@ const RULES: ReadonlyArray<{ pattern: RegExp; area: ScopeArea | typeof ADMIN_SCO
   { pattern: /^\/v1\/portal\/sessions$/, area: "portal", access: "create" },
   // The catalog is what a webhook subscribes to: the webhook forms (and the portal) read it.
   { pattern: /^\/v1\/event-types(\/|$)/, area: "webhooks" },
+  // Presets fill the new-webhook form.
+  { pattern: /^\/v1\/webhook-presets$/, area: "webhooks" },
   // A live `switchboard listen` session: its temporary target and its stream.
   { pattern: /^\/v1\/listeners(\/|$)/, area: "listen" },
   { pattern: /^\/v1\/deliveries\/stream(\/|$)/, area: "listen" },
