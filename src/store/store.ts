@@ -20,6 +20,7 @@ import type {
   TimelineRepository,
 } from "./records-repository.js";
 import type { SchedulingRepository } from "./scheduling/repository.js";
+import type { StatsRepository } from "./stats/repository.js";
 import type { DeliveryStatus } from "./schema.js";
 
 export type { DeliveryStatus } from "./schema.js";
@@ -417,4 +418,6 @@ export interface Store {
   readonly scheduling: SchedulingRepository;
   /** Enrichment providers, settings, runs, lookups (the spend ledger), cache and provenance. */
   readonly enrichment: EnrichmentRepository;
+  /** Aggregates for the dashboard's charts: delivery activity, webhook volumes, enrichment spend. */
+  readonly stats: StatsRepository;
 }
