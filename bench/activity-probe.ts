@@ -86,7 +86,7 @@ for (const kind of kinds) {
         select 'att_' || ${sql.lit(webhook)} || n, ${sql.lit(tenant.id as string)}, 'dlv_x', ${sql.lit(webhook)}, 'evt_x', 1,
           case when n % 10 = 0 or n % 50 = 1 then 0 else 1 end, 'POST', 'https://example.com', '{}',
           case when n % 50 = 1 then null when n % 10 = 0 then 500 else 200 end,
-          20 + (n * 37) % 380, ${sql.lit(now - DAY_MS)} + (n * ${sql.lit(DAY_MS)}) / ${sql.lit(attempts)}
+          20 + (n * 37) % 380, ${sql.lit(now - DAY_MS)} + (cast(n as bigint) * ${sql.lit(DAY_MS)}) / ${sql.lit(attempts)}
         from (${numbers}) numbers`.execute(db);
     }
     await sql.raw(kind === "postgres" ? "vacuum analyze attempts" : "analyze").execute(db);
