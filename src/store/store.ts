@@ -20,8 +20,8 @@ import type {
   TimelineRepository,
 } from "./records-repository.js";
 import type { SchedulingRepository } from "./scheduling/repository.js";
-import type { StatsRepository } from "./stats/repository.js";
 import type { DeliveryStatus } from "./schema.js";
+import type { StatsRepository } from "./stats/repository.js";
 
 export type { DeliveryStatus } from "./schema.js";
 

@@ -116,8 +116,6 @@ describe("enrichment spend days", () => {
 
   it("falls back to UTC days for an unknown zone", () => {
     const days = spendDays(Date.UTC(2026, 11, 2, 23, 59), "Mars/Olympus", 1);
-    expect(days).toEqual([
-      { date: "2026-12-02", start: Date.UTC(2026, 11, 2), end: Date.UTC(2026, 11, 3) },
-    ]);
+    expect(days).toEqual([{ date: "2026-12-02", start: Date.UTC(2026, 11, 2), end: Date.UTC(2026, 11, 3) }]);
   });
 });
