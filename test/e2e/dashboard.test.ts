@@ -300,7 +300,10 @@ describe.skipIf(!hasChromium)("dashboard (Chromium)", () => {
     await table.waitFor();
     const first = table.locator("tr", { hasText: "Intake sheet" });
     await first.getByText("Healthy").waitFor();
-    await expect.poll(() => first.locator('td[data-label="Success (24 h)"]').textContent()).toBe("100%");
+    // The page also loads the volume charts: on a loaded machine the cells take more than a second.
+    await expect
+      .poll(() => first.locator('td[data-label="Success (24 h)"]').textContent(), { timeout: 15_000 })
+      .toBe("100%");
     expect(await first.locator('td[data-label="Deliveries (24 h)"]').textContent()).toBe("1");
     expect(await first.locator('td[data-label="Events"]').textContent()).toBe("call.ended");
     const flaky = table.locator("tr", { hasText: "Case tracker" });
