@@ -6,6 +6,7 @@ import type { Logger } from "pino";
 import { DomainError } from "../domain/errors.js";
 import { hashApiKey } from "../domain/ids.js";
 import { Scheduling } from "../integrations/scheduling/scheduling.js";
+import { activityRoutes } from "./activity.js";
 import { caseRoutes } from "./cases.js";
 import { clientMergeRoutes } from "./client-merges.js";
 import { clientRoutes } from "./clients.js";
@@ -146,6 +147,7 @@ export async function buildApp(ctx: ApiContext, logger: Logger): Promise<App> {
       exportRoutes,
       enrichmentRoutes,
       portalRoutes,
+      activityRoutes,
     ]) {
       await routes(v1 as unknown as App, ctx);
     }

@@ -20,6 +20,7 @@ import type {
   SchedulingBookingTable,
   SchedulingConnectionTable,
 } from "./scheduling/tables.js";
+import type { AttemptMinuteTable, AttemptRollupTable } from "./stats/tables.js";
 
 export interface TenantTable {
   id: string;
@@ -317,6 +318,8 @@ export interface Database {
   enrichment_cache: EnrichmentCacheTable;
   enrichment_attempts: EnrichmentAttemptTable;
   enrichment_fields: EnrichmentFieldTable;
+  attempt_minutes: AttemptMinuteTable;
+  attempt_rollups: AttemptRollupTable;
 }
 
 /** Imports of clients or cases from a file (migration 0014); JSON text where noted. */

@@ -22,6 +22,7 @@ import type {
 } from "./records-repository.js";
 import type { SchedulingRepository } from "./scheduling/repository.js";
 import type { DeliveryStatus } from "./schema.js";
+import type { StatsRepository } from "./stats/repository.js";
 
 export type { DeliveryStatus } from "./schema.js";
 
@@ -442,4 +443,6 @@ export interface Store {
   readonly scheduling: SchedulingRepository;
   /** Enrichment providers, settings, runs, lookups (the spend ledger), cache and provenance. */
   readonly enrichment: EnrichmentRepository;
+  /** Aggregates for the dashboard's charts: delivery activity, webhook volumes, enrichment spend. */
+  readonly stats: StatsRepository;
 }
