@@ -1,5 +1,5 @@
 import type { JobContext, JobKind } from "../../../jobs/kinds.js";
-import { PermanentJobError } from "../../../jobs/kinds.js";
+import { JobLostError, PermanentJobError } from "../../../jobs/kinds.js";
 import type { CrmRun } from "../../../store/index.js";
 import { type Connector, CrmError, type CrmObject, type CrmSchema } from "../connector.js";
 import type { LoadedConnection } from "./connections.js";
@@ -70,8 +70,13 @@ export function crmInitialSyncKind(sync: CrmSync): JobKind {
       try {
         const schema = await schemaOf(sync.store, loaded, connector);
         await sync.exclusive(id, () => initialSync(sync, loaded, connector, schema, run, phases, context));
+        // Stopped between pages (shutdown, or the job was taken over): not finished.
+        if (context.signal.aborted) throw context.signal.reason ?? new JobLostError("initial sync stopped");
         run.status = "succeeded";
       } catch (error) {
+        // Another attempt holds the job now (a lease lost in a stall, a takeover) or the worker is
+        // stopping: this attempt's copy of the run is stale and must not overwrite the holder's.
+        if (error instanceof JobLostError || context.signal.aborted) throw error;
         runError(run, {
           object: null,
           platform_id: null,
