@@ -34,6 +34,13 @@ const EXPORT_PAGE = 100;
  */
 const EXPORT_CONCURRENCY = 8;
 
+/** Tries of one record that met a 429 before the job attempt gives up (and retries from its checkpoint). */
+const RATE_LIMITED_TRIES = 5;
+
+function isRateLimited(error: unknown): boolean {
+  return error instanceof CrmError && error.stage === "rate_limited";
+}
+
 /** Runs `work` over `items`, `limit` at a time; the first failure stops taking new items and is thrown. */
 async function inParallel<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
@@ -170,23 +177,31 @@ async function initialSync(
               ? await sync.store.clients.list(tenantId, options)
               : await sync.store.cases.list(tenantId, options);
           const pushOne = async (record: { id: string }): Promise<void> => {
-            try {
-              const outcome = await pushRecord(sync.store, connector, loaded.connection, schema, {
-                object,
-                platformId: record.id,
-                matchContacts: true,
-              });
-              if (outcome.action !== "skipped") run.pushed++;
-            } catch (error) {
-              if (error instanceof CrmError && error.retryable) throw error;
-              runError(run, {
-                object,
-                platform_id: record.id,
-                crm_id: null,
-                message: describeCrmError(error),
-                vendor_message: error instanceof CrmError ? error.vendorMessage : null,
-                at: Date.now(),
-              });
+            for (let attempt = 1; ; attempt++) {
+              try {
+                const outcome = await pushRecord(sync.store, connector, loaded.connection, schema, {
+                  object,
+                  platformId: record.id,
+                  matchContacts: true,
+                });
+                if (outcome.action !== "skipped") run.pushed++;
+                break;
+              } catch (error) {
+                // A 429 paused the connection's pacer until its Retry-After: the record goes again
+                // then, instead of failing the whole page's attempt. Other retryable failures (and
+                // a CRM that keeps refusing) retry the job from its checkpoint.
+                if (isRateLimited(error) && attempt < RATE_LIMITED_TRIES) continue;
+                if (error instanceof CrmError && error.retryable) throw error;
+                runError(run, {
+                  object,
+                  platform_id: record.id,
+                  crm_id: null,
+                  message: describeCrmError(error),
+                  vendor_message: error instanceof CrmError ? error.vendorMessage : null,
+                  at: Date.now(),
+                });
+                break;
+              }
             }
             done++;
           };
