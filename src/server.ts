@@ -21,6 +21,7 @@ import { CrmConnectors } from "./integrations/crm/sync/connections.js";
 import { CrmSync } from "./integrations/crm/sync/index.js";
 import { crmInitialSyncKind } from "./integrations/crm/sync/initial.js";
 import { CRM_INITIAL_SYNC_KIND, CRM_PULL_KIND, CRM_SYNC_KIND } from "./integrations/crm/sync/jobs.js";
+import { CrmMetrics } from "./integrations/crm/sync/metrics.js";
 import { crmPullKind, crmSyncKind } from "./integrations/crm/sync/runs.js";
 import {
   CRM_WEBHOOK_RENEWAL_KIND,
@@ -97,6 +98,7 @@ export async function startServer(config: Config, role: Role, log: Logger): Prom
   const listen = new ListenHub();
   // CRM connections are targets too: pushes ride the outbox, retries, breaker and attempt log.
   const crmConnectors = new CrmConnectors(store, cipher, destinations);
+  crmConnectors.metrics = new CrmMetrics(metrics.registry, store);
   const targets = new Targets([
     webhookKind(sender, cipher),
     emailKind(cipher, destinations),

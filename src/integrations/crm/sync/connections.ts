@@ -6,6 +6,7 @@ import type { CrmConnectionRecord, Store, WebhookRecord } from "../../../store/i
 import type { Connector, ConnectorContext, CrmExchange, CrmProvider, CrmSubscription } from "../connector.js";
 import { CrmPacer } from "../pacer.js";
 import { crmProvider } from "../providers.js";
+import type { CrmMetrics } from "./metrics.js";
 
 /** What a CRM connection's target row keeps encrypted in `target_config`. */
 export interface CrmTargetConfig {
@@ -60,6 +61,8 @@ export class CrmConnectors {
   readonly agent: Agent;
   /** One pacer per connection in this process: pushes, pulls and syncs share its rate limit. */
   private readonly pacers = new Map<string, CrmPacer>();
+  /** Per-connection sync metrics (set by the server once its registry exists; absent in tools). */
+  metrics: CrmMetrics | null = null;
 
   constructor(
     private readonly store: Store,
