@@ -174,7 +174,7 @@ export async function startServer(config: Config, role: Role, log: Logger): Prom
     ),
   );
   const records = createRecords(store, ingest, settings);
-  const crm = new CrmSync(store, crmConnectors, records, emit);
+  const crm = new CrmSync(store, crmConnectors, records, emit, config.nodeId);
   if (role !== "api") {
     // Job kinds reach records (imports write clients and cases), so they start once ingest exists.
     const kinds = new JobKinds()
