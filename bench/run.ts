@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- [--scenario throughput|ceiling|peer|latency|isolation|backlog|records|records-import|records-export|scheduling|enrichment|ordering|all]
+ * `npm run bench -- [--scenario throughput|ceiling|peer|latency|isolation|backlog|records|records-import|records-export|scheduling|enrichment|ordering|crm|all]
  *   [--store sqlite|postgres] [--events N] [--endpoints N] [--rate N] [--duration S] [--backlog N] [--records N]
  *   [--json] [--smoke] [--out-dir DIR] [--cpu-prof]`
  *
@@ -14,6 +14,7 @@ import { ensureBuilt, ROOT } from "./lib/server.js";
 import { postgresBaseUrl, type StoreKind } from "./lib/storage.js";
 import { backlog } from "./scenarios/backlog.js";
 import { ceiling } from "./scenarios/ceiling.js";
+import { crm } from "./scenarios/crm.js";
 import { enrichment } from "./scenarios/enrichment.js";
 import { isolation } from "./scenarios/isolation.js";
 import { latency } from "./scenarios/latency.js";
@@ -38,6 +39,7 @@ const SCENARIOS: Record<string, Scenario> = {
   scheduling,
   enrichment,
   ordering,
+  crm,
 };
 const ORDER = [
   "throughput",
@@ -52,6 +54,7 @@ const ORDER = [
   "scheduling",
   "enrichment",
   "ordering",
+  "crm",
 ];
 
 const FULL: Sizes = {

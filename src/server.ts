@@ -22,6 +22,7 @@ import { CrmSync } from "./integrations/crm/sync/index.js";
 import { crmInitialSyncKind } from "./integrations/crm/sync/initial.js";
 import { CRM_INITIAL_SYNC_KIND, CRM_PULL_KIND, CRM_SYNC_KIND } from "./integrations/crm/sync/jobs.js";
 import { CRM_RECORD_PULL_KIND, crmRecordPullKind } from "./integrations/crm/sync/notified.js";
+import { CrmMetrics } from "./integrations/crm/sync/metrics.js";
 import { crmPullKind, crmSyncKind } from "./integrations/crm/sync/runs.js";
 import {
   CRM_WEBHOOK_RENEWAL_KIND,
@@ -98,6 +99,7 @@ export async function startServer(config: Config, role: Role, log: Logger): Prom
   const listen = new ListenHub();
   // CRM connections are targets too: pushes ride the outbox, retries, breaker and attempt log.
   const crmConnectors = new CrmConnectors(store, cipher, destinations);
+  crmConnectors.metrics = new CrmMetrics(metrics.registry, store);
   const targets = new Targets([
     webhookKind(sender, cipher),
     emailKind(cipher, destinations),
@@ -172,7 +174,7 @@ export async function startServer(config: Config, role: Role, log: Logger): Prom
     ),
   );
   const records = createRecords(store, ingest, settings);
-  const crm = new CrmSync(store, crmConnectors, records, emit);
+  const crm = new CrmSync(store, crmConnectors, records, emit, config.nodeId);
   if (role !== "api") {
     // Job kinds reach records (imports write clients and cases), so they start once ingest exists.
     const kinds = new JobKinds()

@@ -73,7 +73,10 @@ export class JobRunner {
       room,
       this.options.kinds,
     );
-    for (const job of claimed) this.launch(job);
+    // A job this process still runs can come back from a claim when its lease ran out during an
+    // event-loop stall (seen: 9 s at start on a loaded machine, lease 2 s): the running attempt
+    // holds it again (same owner, its renewals succeed), so a second copy is not launched.
+    for (const job of claimed) if (!this.running.has(job.id)) this.launch(job);
   }
 
   private launch(job: JobRecord): void {

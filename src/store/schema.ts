@@ -5,7 +5,13 @@
  */
 import type { DeliveryStatus } from "../domain/delivery-state.js";
 import type { JobState } from "../domain/jobs.js";
-import type { CrmCheckpointTable, CrmConnectionTable, CrmLinkTable, CrmRunTable } from "./crm/tables.js";
+import type {
+  CrmCheckpointTable,
+  CrmConnectionTable,
+  CrmLinkTable,
+  CrmRunTable,
+  CrmSyncLeaseTable,
+} from "./crm/tables.js";
 import type {
   EnrichmentAttemptTable,
   EnrichmentCacheTable,
@@ -308,6 +314,7 @@ export interface Database {
   crm_links: CrmLinkTable;
   crm_checkpoints: CrmCheckpointTable;
   crm_runs: CrmRunTable;
+  crm_sync_leases: CrmSyncLeaseTable;
   scheduling_connections: SchedulingConnectionTable;
   scheduling_agents: SchedulingAgentTable;
   scheduling_bookings: SchedulingBookingTable;

@@ -1,4 +1,5 @@
 import type { Dispatcher } from "undici";
+import type { CrmPacer } from "./pacer.js";
 
 /**
  * The one interface every CRM connector implements (LawRuler, SmartAdvocate, Clio, Filevine, …).
@@ -204,6 +205,8 @@ export interface ConnectorContext {
    * store them encrypted. Session tokens that are re-derived from the credentials are not.
    */
   onCredentialsChanged?: (credentials: Record<string, string>) => Promise<void>;
+  /** Paces the connection's requests under the CRM's rate limit (shared by everything using it). */
+  pacer?: CrmPacer;
 }
 
 /** What a verified change notification is about: the CRM record to read again. */

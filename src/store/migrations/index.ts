@@ -21,6 +21,7 @@ import * as m0019 from "./0019_event_test_flag.js";
 import * as m0022 from "./0022_ordered_delivery.js";
 import * as m0023 from "./0023_api_key_scopes.js";
 import * as m0024 from "./0024_delivery_activity.js";
+import * as m0025 from "./0025_crm_sync_leases.js";
 
 /** Append-only: a migration that has landed is never edited; a schema change is a new file. */
 const migrations: Record<string, Migration> = {
@@ -46,6 +47,7 @@ const migrations: Record<string, Migration> = {
   "0022_ordered_delivery": m0022,
   "0023_api_key_scopes": m0023,
   "0024_delivery_activity": m0024,
+  "0025_crm_sync_leases": m0025,
 };
 
 /** The migration this code expects the store to be at (names sort in order). */

@@ -117,6 +117,20 @@ export async function applyRecord(
   record: CrmRecord,
   knownLink?: CrmLink,
 ): Promise<ApplyResult> {
+  const result = await applyOne(sync, loaded, connector, schema, run, record, knownLink);
+  sync.connectors.metrics?.pulled(loaded.connection, result);
+  return result;
+}
+
+async function applyOne(
+  sync: CrmSync,
+  loaded: LoadedConnection,
+  connector: Connector,
+  schema: CrmSchema,
+  run: CrmRun,
+  record: CrmRecord,
+  knownLink?: CrmLink,
+): Promise<ApplyResult> {
   const { store } = sync;
   const { connection } = loaded;
   const now = Date.now();
@@ -157,6 +171,7 @@ export async function applyRecord(
     if (decision.conflict) {
       const winner = decision.action === "apply" ? "crm" : "platform";
       run.conflicts++;
+      sync.connectors.metrics?.conflict(connection, winner);
       if (run.conflict_list.length < 200) {
         run.conflict_list.push({
           object: record.object,

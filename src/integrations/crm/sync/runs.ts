@@ -74,6 +74,7 @@ async function pullRun(
     { consecutive_failures: failures, ...(failure === null && !options.only ? { last_sync_at: now } : {}) },
     now,
   );
+  sync.connectors.metrics?.synced(connection);
   const summary = {
     connection_id: connection.id,
     provider: connection.provider,
