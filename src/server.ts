@@ -21,8 +21,8 @@ import { CrmConnectors } from "./integrations/crm/sync/connections.js";
 import { CrmSync } from "./integrations/crm/sync/index.js";
 import { crmInitialSyncKind } from "./integrations/crm/sync/initial.js";
 import { CRM_INITIAL_SYNC_KIND, CRM_PULL_KIND, CRM_SYNC_KIND } from "./integrations/crm/sync/jobs.js";
-import { CRM_RECORD_PULL_KIND, crmRecordPullKind } from "./integrations/crm/sync/notified.js";
 import { CrmMetrics } from "./integrations/crm/sync/metrics.js";
+import { CRM_RECORD_PULL_KIND, crmRecordPullKind } from "./integrations/crm/sync/notified.js";
 import { crmPullKind, crmSyncKind } from "./integrations/crm/sync/runs.js";
 import {
   CRM_WEBHOOK_RENEWAL_KIND,
