@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- [--scenario throughput|ceiling|peer|latency|single|isolation|backlog|records|records-import|records-export|scheduling|enrichment|all]
+ * `npm run bench -- [--scenario throughput|ceiling|peer|latency|single|isolation|backlog|records|records-import|records-export|scheduling|enrichment|ordering|crm|all]
  *   [--store sqlite|postgres] [--events N] [--endpoints N] [--rate N] [--duration S] [--backlog N] [--records N]
  *   [--json] [--smoke] [--out-dir DIR] [--cpu-prof]`
  *
@@ -14,9 +14,11 @@ import { ensureBuilt, ROOT } from "./lib/server.js";
 import { postgresBaseUrl, type StoreKind } from "./lib/storage.js";
 import { backlog } from "./scenarios/backlog.js";
 import { ceiling } from "./scenarios/ceiling.js";
+import { crm } from "./scenarios/crm.js";
 import { enrichment } from "./scenarios/enrichment.js";
 import { isolation } from "./scenarios/isolation.js";
 import { latency } from "./scenarios/latency.js";
+import { ordering } from "./scenarios/ordering.js";
 import { peer } from "./scenarios/peer.js";
 import { records } from "./scenarios/records.js";
 import { recordsExport } from "./scenarios/records-export.js";
@@ -38,6 +40,8 @@ const SCENARIOS: Record<string, Scenario> = {
   "records-export": recordsExport,
   scheduling,
   enrichment,
+  ordering,
+  crm,
 };
 const ORDER = [
   "throughput",
@@ -52,6 +56,8 @@ const ORDER = [
   "records-export",
   "scheduling",
   "enrichment",
+  "ordering",
+  "crm",
 ];
 
 const FULL: Sizes = {

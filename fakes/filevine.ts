@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from "node:crypto";
+import { createSign, generateKeyPairSync, randomBytes, randomUUID } from "node:crypto";
 import { FILEVINE_ORG_ID, FILEVINE_PROJECT_TYPES, FilevineRecords } from "./filevine-records.js";
 import {
   type FakeAnswer,
@@ -16,6 +16,9 @@ import {
  * `{Items, Count, Offset, Limit, HasMore, Links}` lists by offset, projects with `{Native, Partner}`
  * identifiers, project types with phases and sections, section forms, contacts, and 429 +
  * Retry-After. Errors are `{Message}` (ASP.NET's shape; the document does not describe them).
+ * Webhook subscriptions (create, read, update, delete; the `filevine.v2.webhooks` scope) and their
+ * deliveries: {@link FilevineFake.notification} builds the POST Filevine would send, with a bearer
+ * token its identity service signs (RS256, keys at the OIDC discovery's `jwks_uri`).
  * Every request and answer is logged so tests can hold both to the documents.
  */
 
@@ -42,8 +45,20 @@ export interface FilevineFake extends RunningFake<FilevineRecords> {
   expireSessions(): void;
   /** Revokes the PAT (the user deleted it in Filevine). */
   revokePat(): void;
-  /** The webhook subscriptions created. */
+  /** The PAT that works now (after a revocation: the one the user made next). */
+  currentPat(): string;
+  /** The webhook subscriptions held (deleted ones leave). */
   subscriptions: Record<string, unknown>[];
+  /**
+   * The delivery Filevine would post for an event to a subscription: its JSON body and headers,
+   * with a webhook token the identity service signed (`token` overrides for forged ones).
+   */
+  notification(
+    event: { object: string; event: string; ids: Record<string, number>; projectId?: number },
+    token?: string,
+  ): { body: string; headers: Record<string, string> };
+  /** A webhook token with these claims changed, signed by the identity service (or by `foreignKey`). */
+  webhookToken(claims?: Record<string, unknown>, options?: { foreignKey?: boolean }): string;
 }
 
 const API = "/fv-app/v2";
@@ -120,7 +135,35 @@ const WEBHOOK_EVENTS = [
   Name: `${object} ${event}`,
   ObjectType: object,
   EventType: event,
+  SamplePayloads: [samplePayload(String(object), String(event))],
 }));
+
+/** The delivery body of an event (Filevine's webhook payload: object, event, the ids it concerns). */
+function samplePayload(
+  object: string,
+  event: string,
+  ids?: Record<string, number>,
+  projectId?: number,
+): Json {
+  const objectId = ids ?? (object === "Contact" ? { PersonId: 1 } : { ProjectId: 1 });
+  return {
+    Timestamp: Date.now(),
+    Object: object,
+    Event: event,
+    ObjectId: objectId,
+    OrgId: FILEVINE_ORG_ID,
+    ...(projectId !== undefined || "ProjectId" in objectId
+      ? { ProjectId: projectId ?? objectId.ProjectId }
+      : {}),
+    UserId: 9907,
+    Other: {},
+  };
+}
+
+/** The audience and scope of the tokens Filevine's webhook deliveries carry. */
+const WEBHOOK_AUDIENCE = "filevine-v2-webhooks";
+const WEBHOOK_SCOPE = "filevine-v2-webhooks-access";
+const WEBHOOKS_API_SCOPE = "filevine.v2.webhooks";
 
 function fail(status: number, message: string, headers?: Record<string, string>): FakeAnswer {
   return json(status, { Message: message }, headers);
@@ -156,7 +199,11 @@ export async function startFilevineFake(options: FakeOptions = {}): Promise<File
   const records = new FilevineRecords();
   if (options.seed) records.seed(options.seed);
   const log: FilevineExchange[] = [];
-  const sessions = new Set<string>();
+  /** Bearer → the scopes it was issued with. */
+  const sessions = new Map<string, string[]>();
+  const signingKey = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const foreignKey = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const kid = randomBytes(6).toString("hex");
   const subscriptions: Json[] = [];
   const client = { client_id: randomUUID(), client_secret: randomBytes(16).toString("hex") };
   let pat = `fvpat_${randomBytes(12).toString("hex")}`;
@@ -274,20 +321,36 @@ export async function startFilevineFake(options: FakeOptions = {}): Promise<File
       if (method === "PATCH") records.saveContact(contact, body);
       return json(200, contact);
     }
+    if (path.toLowerCase().startsWith("/webhooks/")) {
+      if (!sessions.get(bearer)?.includes(WEBHOOKS_API_SCOPE))
+        return fail(403, `The token lacks the ${WEBHOOKS_API_SCOPE} scope`);
+      return webhooks(method, path, body);
+    }
+    return fail(404, `No route ${method} ${path}`);
+  };
+
+  const checkSubscription = (body: Json): string | null => {
+    const endpoint = String(body.Endpoint ?? "");
+    const ids = Array.isArray(body.EventIds) ? body.EventIds.map(String) : [];
+    if (!endpoint.startsWith("https://")) return "Endpoint must be an https URL";
+    if (ids.length === 0 || ids.some((id) => !WEBHOOK_EVENTS.some((e) => e.Id === id)))
+      return "EventIds must name available events";
+    return null;
+  };
+
+  const webhooks = (method: string, path: string, body: Json): FakeAnswer => {
     if (method === "GET" && path === "/webhooks/Events") return json(200, WEBHOOK_EVENTS);
+    if (method === "GET" && path === "/webhooks/subscriptions") return json(200, subscriptions);
     if (method === "POST" && path === "/webhooks/subscription") {
-      const endpoint = String(body.Endpoint ?? "");
-      const ids = Array.isArray(body.EventIds) ? body.EventIds.map(String) : [];
-      if (!endpoint.startsWith("https://")) return fail(400, "Endpoint must be an https URL");
-      if (ids.length === 0 || ids.some((id) => !WEBHOOK_EVENTS.some((e) => e.Id === id)))
-        return fail(400, "EventIds must name available events");
+      const invalid = checkSubscription(body);
+      if (invalid) return fail(400, invalid);
       const at = new Date().toISOString();
       const subscription = {
         Id: randomUUID(),
         Name: body.Name,
         Description: body.Description,
-        EventIds: ids,
-        Endpoint: endpoint,
+        EventIds: (body.EventIds as unknown[]).map(String),
+        Endpoint: body.Endpoint,
         KeyId: randomBytes(8).toString("hex"),
         CreatedAt: at,
         UpdatedAt: at,
@@ -295,7 +358,46 @@ export async function startFilevineFake(options: FakeOptions = {}): Promise<File
       subscriptions.push(subscription);
       return json(200, subscription);
     }
+    const id = /^\/webhooks\/subscription\/([^/]+)$/.exec(path)?.[1];
+    const at = subscriptions.findIndex((s) => s.Id === id);
+    const found = subscriptions[at];
+    if (id && !found) return fail(404, "Subscription not found");
+    if (found && method === "GET") return json(200, found);
+    if (found && method === "DELETE") {
+      subscriptions.splice(at, 1);
+      return json(200, {});
+    }
+    if (found && method === "PUT") {
+      const invalid = checkSubscription({ ...found, ...body });
+      if (invalid) return fail(400, invalid);
+      for (const name of ["Name", "Description", "EventIds", "Endpoint"])
+        if (name in body) found[name] = body[name];
+      found.UpdatedAt = new Date().toISOString();
+      return json(200, found);
+    }
     return fail(404, `No route ${method} ${path}`);
+  };
+
+  const jwt = (claims: Json, key: ReturnType<typeof generateKeyPairSync>["privateKey"]): string => {
+    const part = (value: Json) => Buffer.from(JSON.stringify(value)).toString("base64url");
+    const signed = `${part({ alg: "RS256", typ: "JWT", kid })}.${part(claims)}`;
+    return `${signed}.${createSign("RSA-SHA256").update(signed).sign(key).toString("base64url")}`;
+  };
+
+  const discovery = (request: FakeRequest): FakeAnswer | null => {
+    const path = request.url.pathname;
+    if (request.method !== "GET") return null;
+    if (path === "/.well-known/openid-configuration")
+      return json(200, {
+        issuer: server.url,
+        jwks_uri: `${server.url}/.well-known/openid-configuration/jwks`,
+        token_endpoint: `${server.url}/connect/token`,
+      });
+    if (path === "/.well-known/openid-configuration/jwks") {
+      const jwk = signingKey.publicKey.export({ format: "jwk" });
+      return json(200, { keys: [{ ...jwk, kid, use: "sig", alg: "RS256" }] });
+    }
+    return null;
   };
 
   const identity = (request: FakeRequest): FakeAnswer => {
@@ -307,7 +409,7 @@ export async function startFilevineFake(options: FakeOptions = {}): Promise<File
     if (form.get("token") !== pat)
       return json(400, { error: "invalid_grant", error_description: "The personal access token is invalid" });
     const token = randomBytes(16).toString("hex");
-    sessions.add(token);
+    sessions.set(token, (form.get("scope") ?? "").split(" "));
     fake.exchanges += 1;
     return json(200, {
       access_token: token,
@@ -326,7 +428,7 @@ export async function startFilevineFake(options: FakeOptions = {}): Promise<File
           ? identity(request)
           : path.startsWith(`${API}/`)
             ? api(request, path.slice(API.length))
-            : fail(404, `No route ${request.method} ${path}`);
+            : (discovery(request) ?? fail(404, `No route ${request.method} ${path}`));
       const answer = { ...raw, body: JSON.stringify(compact(JSON.parse(raw.body))) };
       log.push({
         method: request.method,
@@ -363,6 +465,34 @@ export async function startFilevineFake(options: FakeOptions = {}): Promise<File
     revokePat() {
       pat = `fvpat_${randomBytes(12).toString("hex")}`;
       sessions.clear();
+    },
+    currentPat() {
+      return pat;
+    },
+    webhookToken(claims = {}, options = {}) {
+      const now = Math.floor(Date.now() / 1000);
+      return jwt(
+        {
+          iss: server.url,
+          aud: WEBHOOK_AUDIENCE,
+          scope: [WEBHOOK_SCOPE],
+          client_id: "filevine-webhooks",
+          iat: now,
+          nbf: now,
+          exp: now + 300,
+          ...claims,
+        },
+        options.foreignKey ? foreignKey.privateKey : signingKey.privateKey,
+      );
+    },
+    notification(event, token) {
+      return {
+        body: JSON.stringify(samplePayload(event.object, event.event, event.ids, event.projectId)),
+        headers: {
+          "content-type": "application/json",
+          authorization: `Bearer ${token ?? fake.webhookToken()}`,
+        },
+      };
     },
   };
   return fake;

@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import { buildApp } from "./api/app.js";
-import { Authenticator } from "./api/auth.js";
+import { Authenticator, PORTAL_KEY_PURPOSE } from "./api/auth.js";
 import type { App } from "./api/context.js";
 import { buildHealthApp } from "./api/health.js";
 import type { Config } from "./config.js";
@@ -13,7 +13,7 @@ import { ThreadedSender } from "./delivery/threaded-sender.js";
 import { generateApiKey } from "./domain/ids.js";
 import { ProviderBreakers } from "./enrichment/breakers.js";
 import { EnrichmentEngine } from "./enrichment/engine.js";
-import { ENRICHMENT_KIND, enqueueImportRuns } from "./enrichment/runs.js";
+import { ENRICHMENT_KIND, importJobs } from "./enrichment/runs.js";
 import { Enrichment } from "./enrichment/service.js";
 import { allFollowUps, enrichmentFollowUps } from "./enrichment/triggers.js";
 import { EventIngest } from "./events/ingest.js";
@@ -21,6 +21,8 @@ import { CrmConnectors } from "./integrations/crm/sync/connections.js";
 import { CrmSync } from "./integrations/crm/sync/index.js";
 import { crmInitialSyncKind } from "./integrations/crm/sync/initial.js";
 import { CRM_INITIAL_SYNC_KIND, CRM_PULL_KIND, CRM_SYNC_KIND } from "./integrations/crm/sync/jobs.js";
+import { CrmMetrics } from "./integrations/crm/sync/metrics.js";
+import { CRM_RECORD_PULL_KIND, crmRecordPullKind } from "./integrations/crm/sync/notified.js";
 import { crmPullKind, crmSyncKind } from "./integrations/crm/sync/runs.js";
 import {
   CRM_WEBHOOK_RENEWAL_KIND,
@@ -82,7 +84,7 @@ export async function startServer(config: Config, role: Role, log: Logger): Prom
   const store = await openStore(config);
   await store.migrate();
   const cipher = loadSecretCipher(config.masterKey, config.dataDir);
-  const auth = new Authenticator(store);
+  const auth = new Authenticator(store, cipher.deriveKey(PORTAL_KEY_PURPOSE));
   const generatedAdminKey = await auth.ensureAdminKey(config.adminKey, () =>
     generateApiKey().replace(/^sk_/, "sk_admin_"),
   );
@@ -97,6 +99,7 @@ export async function startServer(config: Config, role: Role, log: Logger): Prom
   const listen = new ListenHub();
   // CRM connections are targets too: pushes ride the outbox, retries, breaker and attempt log.
   const crmConnectors = new CrmConnectors(store, cipher, destinations);
+  crmConnectors.metrics = new CrmMetrics(metrics.registry, store);
   const targets = new Targets([
     webhookKind(sender, cipher),
     emailKind(cipher, destinations),
@@ -143,7 +146,6 @@ export async function startServer(config: Config, role: Role, log: Logger): Prom
       metrics,
       log,
     );
-    dispatcher.start();
     const local = dispatcher;
     stopListening = await store.dueSignal?.listen(
       () => local.wake(),
@@ -172,7 +174,7 @@ export async function startServer(config: Config, role: Role, log: Logger): Prom
     ),
   );
   const records = createRecords(store, ingest, settings);
-  const crm = new CrmSync(store, crmConnectors, records, emit);
+  const crm = new CrmSync(store, crmConnectors, records, emit, config.nodeId);
   if (role !== "api") {
     // Job kinds reach records (imports write clients and cases), so they start once ingest exists.
     const kinds = new JobKinds()
@@ -180,12 +182,14 @@ export async function startServer(config: Config, role: Role, log: Logger): Prom
       .register(INTAKE_KIND, intakeKind(store, records))
       .register(
         IMPORT_KIND,
-        importKind(store, records, ingest, log, async (tenantId, importId, clientIds) => {
-          if ((await enqueueImportRuns(store, tenantId, importId, clientIds)) > 0) enrichmentJobs?.wake();
+        importKind(store, records, ingest, log, {
+          jobsFor: (tenantId, importId, clientIds) => importJobs(store, tenantId, importId, clientIds),
+          stored: () => enrichmentJobs?.wake(),
         }),
       )
       .register(CRM_PULL_KIND, crmPullKind(crm))
       .register(CRM_SYNC_KIND, crmSyncKind(crm))
+      .register(CRM_RECORD_PULL_KIND, crmRecordPullKind(crm))
       .register(CRM_INITIAL_SYNC_KIND, crmInitialSyncKind(crm))
       .register(CRM_TOKEN_REFRESH_KIND, crmTokenRefreshKind(crm))
       .register(CRM_WEBHOOK_RENEWAL_KIND, crmWebhookRenewalKind(crm, config.publicUrl));
@@ -228,8 +232,6 @@ export async function startServer(config: Config, role: Role, log: Logger): Prom
     await scheduleRetention(store.jobs, Date.now());
     await scheduleTokenRefresh(store.jobs, config.crmTokenRefreshEveryMs, Date.now());
     await scheduleWebhookRenewal(store.jobs, config.crmWebhookRenewalEveryMs, Date.now());
-    jobs.start();
-    enrichmentJobs.start();
   }
   const workerState = (d: Dispatcher, j: JobRunner) => ({
     lastPollAt: () => d.lastPollAt(),
@@ -262,6 +264,12 @@ export async function startServer(config: Config, role: Role, log: Logger): Prom
     );
     url = await app.listen({ host: config.host, port: config.port });
   }
+  // Work starts once the process listens: a backlog (thousands of jobs queued before a crash)
+  // must not hold the event loop while the app registers its plugins — under load that passed
+  // Fastify's 10 s plugin timeout and the restart failed.
+  dispatcher?.start();
+  jobs?.start();
+  enrichmentJobs?.start();
 
   let stopping: Promise<void> | null = null;
   return {

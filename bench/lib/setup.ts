@@ -14,6 +14,8 @@ export interface WebhookSpec {
   filters?: Record<string, unknown>;
   events?: string[];
   enabled?: boolean;
+  /** `per_key`: deliveries sharing a `data.call_id` go out one at a time (scenario ordering). */
+  ordering?: "per_key";
 }
 
 export async function createTenant(server: SwitchboardServer, name = "Bench Firm"): Promise<string> {
@@ -44,6 +46,7 @@ export async function createWebhooks(
         ...(spec.timeout_ms !== undefined ? { timeout_ms: spec.timeout_ms } : {}),
         ...(spec.filters !== undefined ? { filters: spec.filters } : {}),
         ...(spec.enabled !== undefined ? { enabled: spec.enabled } : {}),
+        ...(spec.ordering !== undefined ? { ordering: spec.ordering } : {}),
       },
     });
     endpoints.push({ path: spec.path, webhookId: created.id, secret: created.secret });

@@ -6,6 +6,7 @@ import type { Logger } from "pino";
 import { DomainError } from "../domain/errors.js";
 import { hashApiKey } from "../domain/ids.js";
 import { Scheduling } from "../integrations/scheduling/scheduling.js";
+import { activityRoutes } from "./activity.js";
 import { caseRoutes } from "./cases.js";
 import { clientMergeRoutes } from "./client-merges.js";
 import { clientRoutes } from "./clients.js";
@@ -29,12 +30,15 @@ import { jobRoutes } from "./jobs.js";
 import { installJsonBodyParser } from "./json-body.js";
 import { listenRoutes } from "./listen.js";
 import { openApiOptions } from "./openapi.js";
+import { portalRoutes } from "./portal.js";
 import { requestIdOf } from "./request-id.js";
 import { schedulingHookRoutes, schedulingRoutes } from "./scheduling.js";
+import { checkScope, installScopes } from "./scope-check.js";
 import { settingsRoutes } from "./settings.js";
 import { CRM_CONNECTIONS, DESTINATIONS, targetDeliveryRoutes, WEBHOOKS } from "./target-routes.js";
 import { tenantRoutes } from "./tenants.js";
 import { timelineRoutes } from "./timelines.js";
+import { webhookPresetRoutes } from "./webhook-presets.js";
 import { webhookRoutes } from "./webhooks.js";
 
 /** Builds the HTTP API: every route group with its schemas, one error envelope, OpenAPI 3.1. */
@@ -114,14 +118,17 @@ export async function buildApp(ctx: ApiContext, logger: Logger): Promise<App> {
           `rate limit of ${context.max} requests per second exceeded; retry after ${context.after}`,
         ),
     });
+    installScopes(v1 as unknown as FastifyInstance);
     v1.addHook("onRequest", async (request) => {
       request.principal = await ctx.auth.authenticate(request);
+      checkScope(request);
     });
     for (const routes of [
       tenantRoutes,
       eventTypeRoutes,
       eventRoutes,
       webhookRoutes,
+      webhookPresetRoutes,
       destinationRoutes,
       targetDeliveryRoutes(WEBHOOKS),
       targetDeliveryRoutes(DESTINATIONS),
@@ -139,6 +146,8 @@ export async function buildApp(ctx: ApiContext, logger: Logger): Promise<App> {
       listenRoutes,
       exportRoutes,
       enrichmentRoutes,
+      portalRoutes,
+      activityRoutes,
     ]) {
       await routes(v1 as unknown as App, ctx);
     }

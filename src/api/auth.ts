@@ -1,11 +1,29 @@
 import type { FastifyRequest } from "fastify";
 import { DomainError } from "../domain/errors.js";
 import { hashApiKey } from "../domain/ids.js";
+import { PORTAL_TOKEN_PREFIX, verifyPortalToken } from "../domain/portal-token.js";
+import { PORTAL_SCOPES } from "../domain/scopes.js";
 import type { Store } from "../store/index.js";
 
+/**
+ * Who is asking. `scopes` is what a tenant key or a portal session may do (null: a key without
+ * scopes, full power); the admin key is not scoped.
+ */
 export type Principal =
   | { kind: "admin"; tenantId: string | null }
-  | { kind: "tenant"; tenantId: string; keyId: string };
+  | { kind: "tenant"; tenantId: string; keyId: string; scopes: readonly string[] | null }
+  | { kind: "portal"; tenantId: string; scopes: readonly string[]; expiresAt: number };
+
+/** What signs portal session tokens, derived from the master key (SecretCipher.deriveKey). */
+export const PORTAL_KEY_PURPOSE = "portal-session";
+
+interface CachedKey {
+  tenantId: string;
+  keyId: string;
+  scopes: readonly string[] | null;
+  expiresAt: number | null;
+  until: number;
+}
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -18,10 +36,14 @@ const ADMIN_KEY_SETTING = "admin_key_hash";
 const KEY_CACHE_MS = 5_000;
 
 export class Authenticator {
-  private readonly cache = new Map<string, { tenantId: string; keyId: string; until: number }>();
+  private readonly cache = new Map<string, CachedKey>();
   private adminHash: string | null = null;
 
-  constructor(private readonly store: Store) {}
+  /** `portalKey` verifies portal session tokens (`sbp_…`); without it they are refused. */
+  constructor(
+    private readonly store: Store,
+    private readonly portalKey: Buffer | null = null,
+  ) {}
 
   /**
    * Makes sure an admin key exists. A configured key replaces the stored hash; otherwise a key is
@@ -48,6 +70,7 @@ export class Authenticator {
     const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
     if (!match?.[1])
       throw new DomainError("unauthorized", "missing or malformed Authorization: Bearer <key>");
+    if (match[1].startsWith(PORTAL_TOKEN_PREFIX)) return this.portal(match[1]);
     const hash = hashApiKey(match[1]);
     if (this.adminHash === null) this.adminHash = await this.store.settings.get(ADMIN_KEY_SETTING);
     if (hash === this.adminHash) {
@@ -59,17 +82,50 @@ export class Authenticator {
       return { kind: "admin", tenantId: acting };
     }
     const now = Date.now();
-    const cached = this.cache.get(hash);
-    if (cached && cached.until > now)
-      return { kind: "tenant", tenantId: cached.tenantId, keyId: cached.keyId };
-    const key = await this.store.tenants.findKeyByHash(hash);
-    if (!key || key.revoked_at !== null) {
-      this.cache.delete(hash);
-      throw new DomainError("unauthorized", "invalid or revoked API key");
+    let entry = this.cache.get(hash);
+    if (!entry || entry.until <= now) {
+      const key = await this.store.tenants.findKeyByHash(hash);
+      if (!key || key.revoked_at !== null) {
+        this.cache.delete(hash);
+        throw new DomainError("unauthorized", "invalid or revoked API key");
+      }
+      if (this.cache.size > 10_000) this.cache.clear();
+      entry = {
+        tenantId: key.tenant_id,
+        keyId: key.id,
+        scopes: key.scopes,
+        expiresAt: key.expires_at,
+        until: now + KEY_CACHE_MS,
+      };
+      this.cache.set(hash, entry);
     }
-    if (this.cache.size > 10_000) this.cache.clear();
-    this.cache.set(hash, { tenantId: key.tenant_id, keyId: key.id, until: now + KEY_CACHE_MS });
-    return { kind: "tenant", tenantId: key.tenant_id, keyId: key.id };
+    // Checked on every request, cached or not: a key stops working at its expiry, to the millisecond.
+    if (entry.expiresAt !== null && entry.expiresAt <= now) {
+      throw new DomainError("unauthorized", "this API key has expired", {
+        expired_at: new Date(entry.expiresAt).toISOString(),
+      });
+    }
+    return { kind: "tenant", tenantId: entry.tenantId, keyId: entry.keyId, scopes: entry.scopes };
+  }
+
+  private async portal(token: string): Promise<Principal> {
+    if (this.portalKey === null) throw new DomainError("unauthorized", "portal sessions are not enabled");
+    const check = verifyPortalToken(this.portalKey, token, Date.now());
+    if (!check.ok) {
+      throw new DomainError(
+        "unauthorized",
+        check.reason === "expired" ? "this portal session has expired" : "invalid portal session",
+      );
+    }
+    // A tenant removed since the link was made takes its portal with it.
+    if (!(await this.store.tenants.get(check.claims.tenant_id)))
+      throw new DomainError("unauthorized", "invalid portal session");
+    return {
+      kind: "portal",
+      tenantId: check.claims.tenant_id,
+      scopes: PORTAL_SCOPES,
+      expiresAt: check.claims.expires_at,
+    };
   }
 }
 

@@ -1,15 +1,15 @@
 import { Type } from "@sinclair/typebox";
 import { DomainError, notFound } from "../domain/errors.js";
-import { CrmError } from "../integrations/crm/connector.js";
-import { newRun } from "../integrations/crm/sync/index.js";
-import { enqueueSync } from "../integrations/crm/sync/jobs.js";
+import { CrmError, type CrmNotified } from "../integrations/crm/connector.js";
+import { enqueueRecordPull } from "../integrations/crm/sync/notified.js";
 import type { ApiContext, App } from "./context.js";
 import { Id } from "./schemas.js";
 
 /**
  * `POST /v1/crm/hooks/{connection_id}`: a CRM's own change notifications. Not behind an API key
- * (the CRM has none of ours): the connector verifies the CRM's signature over the raw body, and a
- * verified notification starts a sync of the connection. A CRM that sends no notifications
+ * (the CRM has none of ours): the connector verifies the CRM's signature over the raw body (Clio)
+ * or the token Filevine's identity service signed, and a verified notification queues a read of
+ * the one record it names (applied with the pull's id + hash dedupe). A CRM that sends no notifications
  * (LawRuler, SmartAdvocate: their changes are polled) answers 404.
  */
 export async function crmHookRoutes(app: App, ctx: ApiContext): Promise<void> {
@@ -69,9 +69,9 @@ export async function crmHookRoutes(app: App, ctx: ApiContext): Promise<void> {
           return { accepted: false };
         }
         const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-        let change: ReturnType<NonNullable<typeof connector.readNotification>>;
+        let change: CrmNotified | null;
         try {
-          change = connector.readNotification(headers, body);
+          change = await connector.readNotification(headers, body);
         } catch (error) {
           if (error instanceof CrmError && error.stage === "auth") {
             throw new DomainError("unauthorized", "the notification's signature does not verify");
@@ -79,16 +79,12 @@ export async function crmHookRoutes(app: App, ctx: ApiContext): Promise<void> {
           throw error;
         }
         if (change !== null) {
-          const now = Date.now();
-          const run = newRun(loaded.connection, "incremental", now);
-          await ctx.store.crm.createRun(run);
-          await enqueueSync(
+          await enqueueRecordPull(
             ctx.store.jobs,
             loaded.connection.tenant_id,
             loaded.connection.id,
-            "incremental",
-            run.id,
-            now,
+            change,
+            Date.now(),
           );
         }
         reply.status(202);

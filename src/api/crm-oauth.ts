@@ -6,7 +6,7 @@ import {
   verifyOAuthState,
 } from "../domain/crm/oauth-state.js";
 import { DomainError, notFound } from "../domain/errors.js";
-import type { CrmOAuth } from "../integrations/crm/connector.js";
+import { CrmError, type CrmOAuth } from "../integrations/crm/connector.js";
 import type { LoadedConnection } from "../integrations/crm/sync/connections.js";
 import { subscribeNow } from "../integrations/crm/sync/subscriptions.js";
 import { tenantOf } from "./auth.js";
@@ -152,6 +152,16 @@ export async function crmOAuthCallbackRoutes(app: App, ctx: ApiContext): Promise
           redirectUri: claims.redirect_uri,
         });
       } catch (refused) {
+        // OAuth's token endpoint answers 400 (`invalid_grant`) for a code used already, expired or
+        // issued for another redirect: the callback request is what is wrong, so it is a 400 too.
+        if (refused instanceof CrmError && refused.status === 400) {
+          const said = refused.vendorMessage ?? refused.message;
+          throw new DomainError(
+            "invalid_oauth_code",
+            `${loaded.provider.label} refused the authorization code (used already or expired): ${said}; nothing was connected`,
+            { reason: "code_refused", vendor_message: refused.vendorMessage },
+          );
+        }
         throw crmRefused(loaded.provider, refused);
       }
       const now = Date.now();

@@ -279,11 +279,18 @@ export async function crmRoutes(app: App, ctx: ApiContext): Promise<void> {
             ? current.config.base_url
             : baseUrlOf(provider, input.base_url, ctx.config.allowPrivateTargets);
         // Merged into the stored config by compare-and-swap: a token refreshed meanwhile is kept.
-        await crm.connectors.updateConfig(tenantId, current.target.id, (stored: CrmTargetConfig) => ({
-          ...stored,
-          credentials: { ...stored.credentials, ...(input.credentials ?? {}) },
-          base_url: baseUrl,
-        }));
+        await crm.connectors.updateConfig(tenantId, current.target.id, (stored: CrmTargetConfig) => {
+          const { oauth, ...rest } = stored;
+          // New credentials for a CRM that refused its directly given token (a Filevine PAT) end
+          // the refusal; an OAuth connection is cleared by connecting it again.
+          const cleared = input.credentials && !provider.oauth && oauth?.status === "refused";
+          return {
+            ...rest,
+            ...(oauth && !cleared ? { oauth } : {}),
+            credentials: { ...stored.credentials, ...(input.credentials ?? {}) },
+            base_url: baseUrl,
+          };
+        });
         patch.url = baseUrl;
       }
       if (input.name !== undefined) patch.description = input.name;

@@ -46,6 +46,13 @@ export function presentDelivery(d: DeliveryView, now: number): Static<typeof Del
     held_until: held ? iso(held.until) : null,
     hold: held ? { until_event: held.eventType, call_id: held.callId, until: iso(held.until) } : null,
     merged_event_id: d.merge_event_id,
+    ordering:
+      d.order_key === null
+        ? null
+        : {
+            key: d.order_key,
+            blocked_by: state.state === "held_by_ordering" ? d.order_blocked_by : null,
+          },
     created_at: iso(d.created_at),
     updated_at: iso(d.updated_at),
   };

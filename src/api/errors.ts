@@ -16,6 +16,7 @@ const STATUS: Record<ErrorCode, number> = {
   precondition_failed: 412,
   rate_limited: 429,
   invalid_oauth_state: 400,
+  invalid_oauth_code: 400,
   crm_refused: 422,
   credentials_refused: 422,
   provider_refused: 422,

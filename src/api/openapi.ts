@@ -1,5 +1,6 @@
 import type { FastifyDynamicSwaggerOptions } from "@fastify/swagger";
 import { eventCatalog } from "../domain/catalog/index.js";
+import { ADMIN_SCOPE, allows, PORTAL_SCOPES } from "../domain/scopes.js";
 import { VERSION } from "../version.js";
 import { ErrorResponse } from "./schemas.js";
 
@@ -130,7 +131,17 @@ function exportAnswer(noun: string): Record<string, unknown> {
 
 /** Admin routes say so in their schema (`security: ADMIN_ONLY`); every other /v1 route takes a tenant key. */
 export const ADMIN_ONLY = [{ adminKey: [] }];
-const TENANT_SCOPED = [{ tenantKey: [] }, { adminKey: [], tenantHeader: [] }];
+
+/**
+ * A tenant route: a tenant key holding the route's scope (OpenAPI 3.1 lets a bearer scheme list
+ * the roles it needs), a portal session where the scope is one it has, or the admin key naming
+ * the tenant.
+ */
+function tenantScoped(scope: string | null): Array<Record<string, string[]>> {
+  const needs = scope === null ? [] : [scope];
+  const portal = scope !== null && allows(PORTAL_SCOPES, scope) ? [{ portalSession: needs }] : [];
+  return [{ tenantKey: needs }, ...portal, { adminKey: [], tenantHeader: [] }];
+}
 
 const TAGS: Record<string, string> = {
   tenants: "Law firms and their API keys (admin key).",
@@ -148,6 +159,7 @@ const TAGS: Record<string, string> = {
   scheduling:
     "Appointments with Cal.com: the connection, agents' booking settings, availability and bookings.",
   enrichment: "Phone, email, address and demographics from enrichment providers, with cost and budgets.",
+  portal: "Short-lived links that open the dashboard on one tenant's webhooks and deliveries, for embedding.",
 };
 
 /** The first path segment after /v1 names the tag, unless the route names its own. */
@@ -272,7 +284,14 @@ export function openApiOptions(): FastifyDynamicSwaggerOptions {
           tenantKey: {
             type: "http",
             scheme: "bearer",
-            description: "A tenant's API key (`POST /v1/tenants/{id}/keys`): acts for that tenant.",
+            description:
+              "A tenant's API key (`POST /v1/tenants/{id}/keys`): acts for that tenant. A key with scopes may call only the operations whose scope it holds (`x-required-scope`; `<area>:*` covers an area); a key without scopes may call them all.",
+          },
+          portalSession: {
+            type: "http",
+            scheme: "bearer",
+            description:
+              "A portal session token (`sbp_…`, from `POST /v1/portal/sessions`): one tenant's webhooks (`webhooks:*`) and deliveries (`deliveries:read`), until it expires.",
           },
           adminKey: {
             type: "http",
@@ -304,7 +323,12 @@ export function openApiOptions(): FastifyDynamicSwaggerOptions {
         tags: schema.tags ?? [tagOf(url)],
         response,
       };
-      if (url.startsWith("/v1/")) documented.security ??= TENANT_SCOPED;
+      if (url.startsWith("/v1/")) {
+        // Set on every authenticated route by src/api/scope-check.ts; public hooks have none.
+        const scope = (route.config as { scope?: string } | undefined)?.scope ?? null;
+        documented.security ??= tenantScoped(scope);
+        if (scope !== null && scope !== ADMIN_SCOPE) documented["x-required-scope"] = scope;
+      }
       return { schema: documented as typeof schema, url };
     },
     transformObject(input) {

@@ -1,4 +1,5 @@
 import { type TSchema, Type } from "@sinclair/typebox";
+import { WebhookPresetSchema } from "../domain/presets.js";
 
 /**
  * Named answers of the API: each `title` becomes a component of /openapi.json (see openapi.ts),
@@ -16,19 +17,23 @@ export const TenantSchema = Type.Object(
   { title: "Tenant" },
 );
 
-export const ApiKeySchema = Type.Object(
-  { id: Type.String(), prefix: Type.String(), created_at: Time, revoked_at: NullableTime },
-  { title: "ApiKey" },
-);
+const apiKeyFields = {
+  id: Type.String(),
+  prefix: Type.String(),
+  created_at: Time,
+  revoked_at: NullableTime,
+  scopes: Nullable(
+    Type.Array(Type.String(), {
+      description: "What the key may do (`webhooks:read`, `records:*`); null: no scopes, full power.",
+    }),
+  ),
+  expires_at: Nullable(Type.String({ format: "date-time", description: "When the key stops working." })),
+};
+
+export const ApiKeySchema = Type.Object(apiKeyFields, { title: "ApiKey" });
 
 export const CreatedApiKeySchema = Type.Object(
-  {
-    id: Type.String(),
-    prefix: Type.String(),
-    created_at: Time,
-    revoked_at: NullableTime,
-    key: Type.String({ description: "The key itself: shown once, never again." }),
-  },
+  { ...apiKeyFields, key: Type.String({ description: "The key itself: shown once, never again." }) },
   { title: "CreatedApiKey" },
 );
 
@@ -105,6 +110,7 @@ export const DeliverySchema = Type.Object(
         Type.Literal("due"),
         Type.Literal("claimed"),
         Type.Literal("held"),
+        Type.Literal("held_by_ordering"),
         Type.Literal("circuit_open"),
         Type.Literal("parked"),
         Type.Literal("succeeded"),
@@ -113,7 +119,7 @@ export const DeliverySchema = Type.Object(
       ],
       {
         description:
-          "due; claimed (being sent); held (waiting for a follow-up event); circuit_open (its target's breaker is open: waits for the probe at next_attempt_at); parked (target disabled); or finished.",
+          "due; claimed (being sent); held (waiting for a follow-up event); held_by_ordering (waiting for the delivery ahead of it with the same ordering key: ordering.blocked_by); circuit_open (its target's breaker is open: waits for the probe at next_attempt_at); parked (target disabled); or finished.",
       },
     ),
     attempt_count: Type.Integer(),
@@ -128,6 +134,19 @@ export const DeliverySchema = Type.Object(
     held_until: NullableTime,
     hold: Nullable(Type.Object({ until_event: Type.String(), call_id: Type.String(), until: Time })),
     merged_event_id: Nullable(Type.String()),
+    ordering: Nullable(
+      Type.Object(
+        {
+          key: Type.String({ description: "Its key in its webhook's line (ordering: per_key)." }),
+          blocked_by: Nullable(
+            Type.String({
+              description: "While held_by_ordering: the delivery ahead of it that holds the key.",
+            }),
+          ),
+        },
+        { description: "Set when its webhook orders deliveries per key and its event has the key." },
+      ),
+    ),
     created_at: Time,
     updated_at: Time,
   },
@@ -213,3 +232,23 @@ export const ListenerSchema = Type.Object(
 
 /** 204: nothing in the body. */
 export const NoContent = Type.Null({ description: "No content" });
+
+/** `GET /v1/webhook-presets`: the destination presets and the Kaisa macro catalog. */
+export const WebhookPresetCatalogSchema = Type.Object(
+  {
+    data: Type.Array(WebhookPresetSchema),
+    kaisa_macros: Type.Array(
+      Type.Object(
+        {
+          macro: Type.String(),
+          meaning: Type.String(),
+          source: Type.String({
+            description: "The envelope fields it is computed from, first present wins.",
+          }),
+        },
+        { title: "KaisaMacro" },
+      ),
+    ),
+  },
+  { title: "WebhookPresetCatalog" },
+);

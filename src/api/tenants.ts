@@ -1,12 +1,14 @@
 import { Type } from "@sinclair/typebox";
 import { invalid, notFound } from "../domain/errors.js";
 import { generateApiKey, generateId, hashApiKey } from "../domain/ids.js";
+import { GRANTABLE_SCOPES, scopeListProblem } from "../domain/scopes.js";
 import { iso } from "../domain/time.js";
+import type { ApiKey } from "../store/index.js";
 import { requireAdmin } from "./auth.js";
 import type { ApiContext, App } from "./context.js";
 import { ADMIN_ONLY } from "./openapi.js";
 import { ApiKeySchema, CreatedApiKeySchema, NoContent, TenantSchema } from "./responses.js";
-import { Id, ListOf, PageQuery } from "./schemas.js";
+import { Id, ListOf, PageQuery, parseTime } from "./schemas.js";
 
 const TenantParams = Type.Object({ id: Id("ten") });
 
@@ -26,12 +28,32 @@ const presentTenant = (t: { id: string; name: string; timezone: string; created_
   created_at: iso(t.created_at),
 });
 
-const presentKey = (k: { id: string; prefix: string; created_at: number; revoked_at: number | null }) => ({
+const presentKey = (k: ApiKey) => ({
   id: k.id,
   prefix: k.prefix,
   created_at: iso(k.created_at),
   revoked_at: iso(k.revoked_at),
+  scopes: k.scopes,
+  expires_at: iso(k.expires_at),
 });
+
+const CreateKeyBody = Type.Object(
+  {
+    scopes: Type.Optional(
+      Type.Array(Type.String({ enum: [...GRANTABLE_SCOPES] }), {
+        minItems: 1,
+        maxItems: GRANTABLE_SCOPES.length,
+        description:
+          "What the key may do; `<area>:*` grants the whole area. Left out: no scopes, full power (as before scopes existed).",
+        examples: [["events:write", "webhooks:read"]],
+      }),
+    ),
+    expires_at: Type.Optional(
+      Type.String({ format: "date-time", description: "When the key stops working (in the future)." }),
+    ),
+  },
+  { additionalProperties: false },
+);
 
 /** Admin-only: tenants (law firms) and their API keys. */
 export async function tenantRoutes(app: App, ctx: ApiContext): Promise<void> {
@@ -106,11 +128,16 @@ export async function tenantRoutes(app: App, ctx: ApiContext): Promise<void> {
   app.post(
     "/v1/tenants/:id/keys",
     {
+      // No body at all is the same as `{}`: a key without scopes, as before scopes existed.
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
       schema: {
         tags: ["tenants"],
-        summary: "Create a tenant API key; shown once (admin key)",
+        summary: "Create a tenant API key, optionally scoped and expiring; shown once (admin key)",
         security: ADMIN_ONLY,
         params: TenantParams,
+        body: Type.Optional(CreateKeyBody),
         response: { 201: CreatedApiKeySchema },
       },
     },
@@ -118,13 +145,22 @@ export async function tenantRoutes(app: App, ctx: ApiContext): Promise<void> {
       requireAdmin(request);
       const tenant = await ctx.store.tenants.get(request.params.id);
       if (!tenant) throw notFound("tenant");
+      const now = Date.now();
+      const scopes = request.body?.scopes ?? null;
+      const problem = scopes ? scopeListProblem(scopes) : null;
+      if (problem) throw invalid(`/body/scopes/${problem.index}`, problem.message);
+      const expiresAt = parseTime(request.body?.expires_at) ?? null;
+      if (expiresAt !== null && expiresAt <= now)
+        throw invalid("/body/expires_at", "expires_at must be in the future");
       const key = generateApiKey();
-      const record = {
+      const record: ApiKey = {
         id: generateId("key_"),
         tenant_id: tenant.id,
         prefix: key.slice(0, 7),
-        created_at: Date.now(),
+        created_at: now,
         revoked_at: null,
+        scopes,
+        expires_at: expiresAt,
       };
       await ctx.store.tenants.createKey(record, hashApiKey(key));
       reply.status(201);

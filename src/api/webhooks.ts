@@ -1,6 +1,7 @@
 import { Type } from "@sinclair/typebox";
 import { invalid, notFound } from "../domain/errors.js";
 import { generateId } from "../domain/ids.js";
+import { DEFAULT_ORDERING_KEY } from "../domain/ordering.js";
 import {
   checkWebhookSecret,
   generateSigningKeyPair,
@@ -20,6 +21,7 @@ import {
 } from "../domain/webhook.js";
 import type { WebhookPatch, WebhookRecord } from "../store/index.js";
 import { presentWebhook } from "../webhooks/present.js";
+import { fillPresetFormat, withPreset } from "../webhooks/preset.js";
 import { canonicalRouting, validateWebhookInput } from "../webhooks/validate.js";
 import { tenantOf } from "./auth.js";
 import type { ApiContext, App } from "./context.js";
@@ -40,9 +42,24 @@ function chosenSecret(secret: string | undefined, path: string): string {
 }
 
 /** Turns validated input into stored columns, encrypting credentials. */
-function toColumns(ctx: ApiContext, input: WebhookPatchInput & { secret?: string }): WebhookPatch {
-  // `secret` is never a plain column: create and rotate-secret encrypt it themselves.
-  const { auth, app_key, filters, retry, success, body, signing, secret: _secret, ...plain } = input;
+function toColumns(
+  ctx: ApiContext,
+  input: WebhookPatchInput & Pick<WebhookCreate, "secret" | "preset">,
+): WebhookPatch {
+  // `secret` is never a plain column: create and rotate-secret encrypt it themselves; `preset`
+  // was applied to the input already.
+  const {
+    auth,
+    app_key,
+    filters,
+    retry,
+    success,
+    body,
+    signing,
+    secret: _secret,
+    preset: _preset,
+    ...plain
+  } = input;
   const patch: WebhookPatch = { ...plain };
   if (signing !== undefined) patch.signing_scheme = signing.scheme;
   if (auth !== undefined) patch.auth = ctx.cipher.encrypt(JSON.stringify(auth satisfies WebhookAuth));
@@ -58,6 +75,11 @@ export async function webhookRoutes(app: App, ctx: ApiContext): Promise<void> {
   app.post(
     "/v1/webhooks",
     {
+      // With a preset, `body` may name only what it changes (`{"sign": true}`): the preset's
+      // format is filled in before the schema asks for one.
+      preValidation: async (request) => {
+        fillPresetFormat(request.body);
+      },
       schema: {
         tags: ["webhooks"],
         summary: "Create a webhook",
@@ -71,7 +93,7 @@ export async function webhookRoutes(app: App, ctx: ApiContext): Promise<void> {
     },
     async (request, reply) => {
       const tenantId = tenantOf(request);
-      const input: WebhookCreate = canonicalRouting(request.body);
+      const input: WebhookCreate = withPreset(canonicalRouting(request.body));
       validateWebhookInput(input, ctx.config.allowPrivateTargets);
       const now = Date.now();
       const secret = chosenSecret(input.secret, "/body/secret");
@@ -104,6 +126,8 @@ export async function webhookRoutes(app: App, ctx: ApiContext): Promise<void> {
         signature_header: input.signature_header ?? null,
         hold: input.hold ?? null,
         signing_scheme: input.signing?.scheme ?? "v1",
+        ordering: input.ordering ?? "none",
+        ordering_key: input.ordering_key ?? DEFAULT_ORDERING_KEY,
         signing_key: ctx.cipher.encrypt(signingKey),
         secret: ctx.cipher.encrypt(secret),
         previous_secret: null,

@@ -71,6 +71,7 @@ export function attemptOutcome(job: Job, webhook: ResolvedTarget, sent: SentAtte
       last_status_code: result.status,
       last_error: decision.error,
       ...(decision.appended !== undefined ? { appended: decision.appended } : {}),
+      ...(job.orderKey ? { order_key: job.orderKey, webhook_id: job.webhook.id } : {}),
     },
   };
 }

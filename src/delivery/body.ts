@@ -7,6 +7,7 @@ import {
   compileTemplate,
   renderFields,
   renderText,
+  scopeWithMacros,
   type TemplateEncoding,
   TemplateRenderError,
   type TemplateScope,
@@ -89,7 +90,7 @@ function templateOf(webhook: BodySettings, encoding: TemplateEncoding): CompileR
     compiled.set(webhook.id, hit);
     return hit.result;
   }
-  const result = compileTemplate(source, encoding);
+  const result = compileTemplate(source, encoding, webhook.body.macros ?? "standard");
   if (compiled.size >= MAX_CACHED) {
     const oldest = compiled.keys().next();
     if (oldest.done !== true) compiled.delete(oldest.value);
@@ -129,7 +130,7 @@ function renderTemplate(
       `template${path.length ? ` field "${path.join(".")}"` : ""} does not compile: ${message} (line ${line}, column ${column})`,
     );
   }
-  const scope = scopeOf(event);
+  const scope = scopeWithMacros(scopeOf(event), webhook.body.macros ?? "standard");
   return result.template.kind === "fields"
     ? renderFields(result.template, scope)
     : renderText(result.template, scope);

@@ -53,6 +53,7 @@ export async function jobsForClaimed(
       firstAttemptAt: row.first_attempt_at,
       event: row.merge_event_id ? withFollowUp(event, eventById.get(row.merge_event_id)) : event,
       webhook: resolver.resolve(webhook, now),
+      orderKey: row.order_key,
     });
   }
   if (missing.length > 0) await store.queue.cancel(owner, missing, "event or webhook no longer exists", now);

@@ -146,6 +146,7 @@ export class Dispatcher implements DeliveryHandoff {
           firstAttemptAt: null,
           event: result.event,
           webhook: this.targets.resolve(record, now),
+          orderKey: delivery.orderKey ?? null,
         });
       }
       // Deliveries this process could not take now are claimed later: keep their event at hand.
@@ -393,6 +394,9 @@ export class Dispatcher implements DeliveryHandoff {
     if (exhausted) this.lanes.stop(lane);
     release();
     const recorded = await this.writer.record(attemptOutcome(job, webhook, sent));
+    // The next delivery of its key's line became due as this one was recorded: claim it now
+    // rather than at the next poll (a line moves one delivery per claim).
+    if (recorded && job.orderKey && decision.status !== "pending") this.wake();
     // A failed attempt is something an operator may need to follow up: warn, with the ids to
     // find the delivery, its target and its tenant.
     this.log[decision.succeeded ? "debug" : "warn"](

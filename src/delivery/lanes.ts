@@ -11,6 +11,8 @@ export interface Job {
   event: EventRecord;
   /** The webhook as it was when the delivery was claimed (its lane may know a newer version). */
   webhook: ResolvedTarget;
+  /** Its key when it is an ordered delivery (src/domain/ordering.ts); absent or null otherwise. */
+  orderKey?: string | null;
 }
 
 /** The claimed deliveries of one webhook, waiting for one of its in-flight slots. */

@@ -1,10 +1,11 @@
+import { kaisaSignedBody } from "../domain/kaisa-sign.js";
 import { githubSignature, type SigningScheme, webhookSignature } from "../domain/signing.js";
 import { TemplateRenderError } from "../domain/template.js";
 import type { HttpMethod, WebhookAuth, WebhookBody } from "../domain/webhook.js";
 import type { EventRecord } from "../store/index.js";
 import type { ResolvedTarget } from "../targets/kind.js";
 import { VERSION } from "../version.js";
-import { renderBody } from "./body.js";
+import { type RenderedBody, renderBody } from "./body.js";
 import type { Sender, SendResult } from "./sender.js";
 
 export { envelopeOf, formFields } from "./body.js";
@@ -61,7 +62,7 @@ export function buildRequest(
   webhook: ResolvedWebhook,
   timestampSeconds: number,
 ): OutgoingRequest {
-  const { body, contentType, query } = renderBody(event, webhook);
+  const { body, contentType, query } = signedBody(renderBody(event, webhook), webhook);
   let url = webhook.url;
   if (query !== null && query !== "") {
     const target = new URL(webhook.url);
@@ -86,6 +87,19 @@ export function buildRequest(
   }
   if (contentType) headers["content-type"] = contentType;
   return { method: webhook.method, url, headers, body };
+}
+
+/**
+ * With `body.sign` (Kaisa's signature option) the rendered payload goes as the field `data` and
+ * its HMAC-SHA256 with the current secret as `sign`; the content type stays the payload's.
+ */
+function signedBody(rendered: RenderedBody, webhook: ResolvedWebhook): RenderedBody {
+  const secret = webhook.secrets[0];
+  if (webhook.body.sign !== true || secret === undefined) return rendered;
+  if (rendered.query !== null) return { ...rendered, query: kaisaSignedBody(rendered.query, secret, "form") };
+  if (rendered.body === null) return rendered;
+  const format = rendered.contentType === "application/json" ? "json" : "form";
+  return { ...rendered, body: kaisaSignedBody(rendered.body, secret, format) };
 }
 
 /** Custom, auth, user-agent and app-key headers: everything but the body's own. */

@@ -78,6 +78,8 @@ export class WebhookTester {
       hold_key: null,
       hold_event_type: null,
       hold_until: null,
+      // A test send stands outside any key's line: nothing waits for it.
+      order_key: null,
       merge_event_id: null,
       created_at: startedAt,
       updated_at: now,

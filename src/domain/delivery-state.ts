@@ -7,9 +7,13 @@
  * - claimed (`lease_owner` set): when the claim's lease runs out — then any node may claim it again;
  * - parked behind a disabled webhook: `HELD_UNTIL_ENABLED`, out of every due scan's way;
  * - held for a follow-up event (`hold_*` set, never attempted): the hold's deadline, after which
- *   the poller sends it as it is.
+ *   the poller sends it as it is;
+ * - waiting for its turn in its key's line (ordering, src/domain/ordering.ts): `AWAITING_TURN`,
+ *   out of every due scan until the delivery ahead of it leaves `pending`.
  * This is the one place that reads those meanings back; the API and the dashboard show its answer.
  */
+
+import { AWAITING_TURN } from "./ordering.js";
 
 export type DeliveryStatus = "pending" | "succeeded" | "failed" | "cancelled";
 
@@ -27,6 +31,8 @@ export interface DeliveryStateColumns {
   lease_owner: string | null;
   hold_key: string | null;
   hold_event_type: string | null;
+  /** Its key in its webhook's line when it is ordered. */
+  order_key?: string | null;
 }
 
 export type DeliveryState =
@@ -45,6 +51,11 @@ export type DeliveryState =
    * `until`, when it goes as it is.
    */
   | { state: "held"; until: number; eventType: string; callId: string }
+  /**
+   * Waiting for its turn: a delivery ahead of it with the same ordering `key` (in flight,
+   * retrying or held) goes first.
+   */
+  | { state: "held_by_ordering"; key: string }
   /**
    * Due, but its target's circuit is open: nothing is sent to it until the breaker's probe at
    * `probeAt` succeeds.
@@ -86,6 +97,7 @@ export function deliveryState(
   }
   // Parking wins over a hold: enabling the webhook makes the delivery due at once.
   if (row.next_attempt_at === HELD_UNTIL_ENABLED) return PARKED;
+  if (row.next_attempt_at === AWAITING_TURN) return { state: "held_by_ordering", key: row.order_key ?? "" };
   // Once its deadline passes, a held delivery is due like any other (the poller sends it as it is);
   // a retry (`retryDelivery`) or a re-enabled webhook moves the deadline to now the same way.
   if (

@@ -27,6 +27,8 @@ export type ErrorCode =
   | "rate_limited"
   /** An OAuth callback's `state` is missing, forged, altered or expired: nothing was connected. */
   | "invalid_oauth_state"
+  /** An OAuth callback's code was refused by the CRM (used already, expired): nothing was connected. */
+  | "invalid_oauth_code"
   /** A CRM refused what we asked of it (credentials, a record); `details` carry its stage and message. */
   | "crm_refused"
   /** A vendor (Cal.com, …) refused the credentials; `details.vendor_message` is its reason. */

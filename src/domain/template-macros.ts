@@ -4,6 +4,11 @@
  * means `data.<name>`). Liquid's own `{{ … }}`, `{% … %}` and raw blocks are left alone. Pure.
  */
 
+import { isKaisaMacro, KAISA_SCOPE } from "./kaisa.js";
+
+/** Which names single-brace macros give: Switchboard's own, or Kaisa's (see kaisa.ts). */
+export type MacroSet = "standard" | "kaisa";
+
 /**
  * Call-tracking names users expect → the envelope path they stand for. Any other `{name}` means
  * `data.name` (dots allowed: `{customer.name}`).
@@ -52,14 +57,18 @@ export interface Edit {
   outTo: number;
 }
 
-function macroTarget(name: string): string {
+function macroTarget(name: string, macros: MacroSet): string {
+  if (macros === "kaisa" && isKaisaMacro(name)) return `${KAISA_SCOPE}.${name}`;
   const alias = CALL_MACROS[name];
   if (alias !== undefined) return alias;
   return name.startsWith("data.") ? name : `data.${name}`;
 }
 
-/** Replaces `{name}` macros with `{{ path }}` outside Liquid tags and outputs. */
-export function expandMacros(source: string): { text: string; edits: Edit[] } {
+/**
+ * Replaces `{name}` macros with `{{ path }}` outside Liquid tags and outputs. With the Kaisa set,
+ * Kaisa's names mean their computed values (`{start}` → `{{ kaisa.start }}`).
+ */
+export function expandMacros(source: string, macros: MacroSet = "standard"): { text: string; edits: Edit[] } {
   const edits: Edit[] = [];
   let text = "";
   let i = 0;
@@ -90,7 +99,7 @@ export function expandMacros(source: string): { text: string; edits: Edit[] } {
     MACRO.lastIndex = open;
     const match = MACRO.exec(source);
     if (match?.[1] !== undefined) {
-      const expansion = `{{ ${macroTarget(match[1])} }}`;
+      const expansion = `{{ ${macroTarget(match[1], macros)} }}`;
       edits.push({
         from: open,
         to: open + match[0].length,

@@ -15,16 +15,18 @@
  * synchronous. Pure apart from the template engine.
  */
 import { Context, type FS, Liquid, Output, type Template, toValueSync, Value } from "liquidjs";
-import { expandMacros, sourcePosition } from "./template-macros.js";
+import { KAISA_SCOPE, kaisaValues } from "./kaisa.js";
+import { expandMacros, type MacroSet, sourcePosition } from "./template-macros.js";
 
-export { CALL_MACROS, expandMacros, macrosFor } from "./template-macros.js";
+export { CALL_MACROS, expandMacros, type MacroSet, macrosFor } from "./template-macros.js";
 
-/** What a template sees: the delivery envelope. */
+/** What a template sees: the delivery envelope (and, with Kaisa macros, their values as `kaisa`). */
 export interface TemplateScope {
   id: string;
   event: string;
   timestamp: string;
   data: Record<string, unknown>;
+  kaisa?: Record<string, string | number | null>;
 }
 
 export type TemplateSource = string | Record<string, unknown>;
@@ -148,18 +150,24 @@ interface LiquidErrorLike {
   token?: { getPosition?: () => [number, number] };
 }
 
-function syntaxError(path: string[], source: string, error: unknown): CompileFailure {
+function syntaxError(path: string[], source: string, error: unknown, macros: MacroSet): CompileFailure {
   const like = (
     typeof error === "object" && error !== null ? error : { message: String(error) }
   ) as LiquidErrorLike;
-  const { text, edits } = expandMacros(source);
+  const { text, edits } = expandMacros(source, macros);
   const [line, column] = like.token?.getPosition?.() ?? [1, 1];
   const position = sourcePosition(source, text, edits, line, column);
   const message = String(like.message ?? error).replace(LIQUID_POSITION, "");
   return new CompileFailure({ path, message, ...position });
 }
 
-function compileString(source: string, path: string[], engine: Liquid, budget: { chars: number }): Node {
+interface Budget {
+  chars: number;
+  nodes: number;
+  macros: MacroSet;
+}
+
+function compileString(source: string, path: string[], engine: Liquid, budget: Budget): Node {
   budget.chars -= source.length;
   if (budget.chars < 0) {
     throw new CompileFailure({
@@ -169,12 +177,12 @@ function compileString(source: string, path: string[], engine: Liquid, budget: {
       column: 1,
     });
   }
-  const { text } = expandMacros(source);
+  const { text } = expandMacros(source, budget.macros);
   let templates: Template[];
   try {
     templates = engine.parse(text);
   } catch (error) {
-    throw syntaxError(path, source, error);
+    throw syntaxError(path, source, error, budget.macros);
   }
   const only = templates.length === 1 ? templates[0] : undefined;
   if (only instanceof Output) {
@@ -184,12 +192,7 @@ function compileString(source: string, path: string[], engine: Liquid, budget: {
   return { kind: "text", templates };
 }
 
-function compileNode(
-  value: unknown,
-  path: string[],
-  engine: Liquid,
-  budget: { chars: number; nodes: number },
-): Node {
+function compileNode(value: unknown, path: string[], engine: Liquid, budget: Budget): Node {
   if (--budget.nodes < 0) {
     throw new CompileFailure({
       path,
@@ -234,15 +237,21 @@ function compileNode(
 
 /**
  * Compiles a `body.template`. `encoding` matters for string templates only: `form` URL-encodes
- * every output (form bodies and query strings), `plain` leaves outputs as they are.
+ * every output (form bodies and query strings), `plain` leaves outputs as they are. `macros`
+ * chooses what single-brace names mean (Kaisa's: render with {@link scopeWithMacros}).
  */
-export function compileTemplate(source: TemplateSource, encoding: TemplateEncoding = "plain"): CompileResult {
-  const budget = { chars: MAX_SOURCE_CHARS, nodes: MAX_NODES };
+export function compileTemplate(
+  source: TemplateSource,
+  encoding: TemplateEncoding = "plain",
+  macros: MacroSet = "standard",
+): CompileResult {
+  const budget: Budget = { chars: MAX_SOURCE_CHARS, nodes: MAX_NODES, macros };
   try {
     if (typeof source === "string") {
       const engine = engines[encoding];
       const node = compileString(source, [], engine, budget);
-      const templates = node.kind === "text" ? node.templates : engine.parse(expandMacros(source).text);
+      const templates =
+        node.kind === "text" ? node.templates : engine.parse(expandMacros(source, macros).text);
       return { ok: true, template: { kind: "text", templates, engine } };
     }
     const engine = engines.plain;
@@ -257,6 +266,11 @@ export function compileTemplate(source: TemplateSource, encoding: TemplateEncodi
 
 // ---------------------------------------------------------------------------------------------
 // Rendering
+
+/** The scope a template compiled with `macros` renders against: Kaisa's values added when used. */
+export function scopeWithMacros(scope: TemplateScope, macros: MacroSet): TemplateScope {
+  return macros === "kaisa" ? { ...scope, [KAISA_SCOPE]: kaisaValues(scope) } : scope;
+}
 
 function fieldName(path: string[]): string {
   return path.length === 0 ? "template" : `template field "${path.join(".")}"`;

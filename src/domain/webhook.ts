@@ -1,4 +1,5 @@
 import { type Static, type TSchema, Type } from "@sinclair/typebox";
+import { ORDERING_KEY_PATTERN } from "./ordering.js";
 
 /**
  * The webhook model: one TypeBox schema per part, from which the API validates requests and
@@ -84,6 +85,8 @@ export const WebhookBodySchema = Type.Object(
         Type.String({ minLength: 1, maxLength: 100_000 }),
       ]),
     ),
+    macros: Type.Optional(Type.Union([Type.Literal("standard"), Type.Literal("kaisa")])),
+    sign: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 );
@@ -91,6 +94,9 @@ export const WebhookBodySchema = Type.Object(
 /**
  * `template`: output field → Liquid template (nested objects allowed), or one string template
  * rendered as the whole body (form: the whole `a=…&b=…` text, outputs URL-encoded).
+ * `macros`: what single-brace macros mean — Switchboard's (`standard`, the default) or Kaisa's
+ * names and formats (`kaisa`, see domain/kaisa.ts). `sign`: Kaisa's signature option — the
+ * payload goes as the field `data` and its HMAC-SHA256 as `sign` (see domain/kaisa-sign.ts).
  */
 export type WebhookBody = Static<typeof WebhookBodySchema>;
 
@@ -122,6 +128,22 @@ export type WebhookSigning = Static<typeof WebhookSigningSchema>;
 /** A `whsec_` secret brought from another provider; checked by `checkWebhookSecret`. */
 export const WebhookSecretSchema = Type.String({ minLength: 1, maxLength: 200 });
 
+/** Destination presets a webhook can start from (see domain/presets.ts and `GET /v1/webhook-presets`). */
+export const PRESET_NAMES = [
+  "slack",
+  "teams",
+  "google_sheets",
+  "zapier",
+  "make",
+  "hubspot",
+  "kaisa",
+] as const;
+export type PresetName = (typeof PRESET_NAMES)[number];
+export const PresetNameSchema = Type.Union(
+  PRESET_NAMES.map((name) => Type.Literal(name)),
+  { title: "WebhookPresetName" },
+);
+
 /** Every field of the webhook contract (DESIGN.md); routing and policy fields serve every target kind. */
 export const fields = {
   url: Type.String({ minLength: 1, maxLength: 2048 }),
@@ -150,6 +172,17 @@ export const fields = {
   signature_header: Type.Union([Str(100), Type.Null()]),
   hold: Type.Union([WebhookHoldSchema, Type.Null()]),
   signing: WebhookSigningSchema,
+  ordering: Type.Union([Type.Literal("none"), Type.Literal("per_key")], {
+    description:
+      "per_key: deliveries whose events share the key at ordering_key go out one at a time, in the order their events were accepted; a retrying one holds those behind it. Events without the key are not ordered.",
+  }),
+  ordering_key: Type.String({
+    minLength: 6,
+    maxLength: 400,
+    pattern: ORDERING_KEY_PATTERN,
+    description:
+      "Where the ordering key is read in the event: data.<field>[.<field>…] (default data.call_id).",
+  }),
 };
 
 export const WebhookCreateSchema = Type.Object(
@@ -173,8 +206,12 @@ export const WebhookCreateSchema = Type.Object(
     signature_header: Type.Optional(fields.signature_header),
     hold: Type.Optional(fields.hold),
     signing: Type.Optional(fields.signing),
+    ordering: Type.Optional(fields.ordering),
+    ordering_key: Type.Optional(fields.ordering_key),
     /** Bring your own `whsec_` secret (moving from another provider); absent → one is generated. */
     secret: Type.Optional(WebhookSecretSchema),
+    /** Start from a destination preset: its method, headers, body, success (…) unless given here. */
+    preset: Type.Optional(PresetNameSchema),
   },
   {
     additionalProperties: false,
@@ -190,8 +227,11 @@ export const WebhookCreateSchema = Type.Object(
 );
 export type WebhookCreate = Static<typeof WebhookCreateSchema>;
 
-/** Every create field but `secret`, which changes only through rotate-secret (with its grace period). */
-export const WebhookPatchSchema = Type.Partial(Type.Omit(WebhookCreateSchema, ["secret"]), {
+/**
+ * Every create field but `secret`, which changes only through rotate-secret (with its grace
+ * period), and `preset`, which only fills in a new webhook.
+ */
+export const WebhookPatchSchema = Type.Partial(Type.Omit(WebhookCreateSchema, ["secret", "preset"]), {
   additionalProperties: false,
 });
 export type WebhookPatchInput = Static<typeof WebhookPatchSchema>;
@@ -251,6 +291,8 @@ export const WebhookSchema = Type.Object(
     signature_header: fields.signature_header,
     hold: fields.hold,
     signing: fields.signing,
+    ordering: fields.ordering,
+    ordering_key: fields.ordering_key,
     health: TargetHealthSchema,
     created_at: Time,
     updated_at: Time,

@@ -1,5 +1,5 @@
 import type { Trigger } from "../domain/enrichment/settings.js";
-import { DEFAULT_ENRICHMENT_SETTINGS, wantedKinds } from "../domain/enrichment/settings.js";
+import { DEFAULT_ENRICHMENT_SETTINGS } from "../domain/enrichment/settings.js";
 import type { DataKind } from "../domain/enrichment/types.js";
 import { generateId } from "../domain/ids.js";
 import { DEFAULT_MAX_ATTEMPTS } from "../domain/jobs.js";
@@ -36,24 +36,28 @@ export function newRun(
 }
 
 /**
- * Runs for the clients an import chunk created (trigger `import`, keyed by the import so a chunk
- * committed again after a crash makes no second run). Skipped when the import trigger is off.
+ * The jobs enriching the clients an import chunk creates, stored in the chunk's transaction (none
+ * while the import trigger is off). Each job makes its run when it runs, keyed by the import, so
+ * a client is enriched once per import whatever retries happen.
  */
-export async function enqueueImportRuns(
+export async function importJobs(
   store: Store,
   tenantId: string,
   importId: string,
   clientIds: string[],
-): Promise<number> {
+): Promise<NewJob[]> {
   const settings = (await store.enrichment.settings(tenantId)) ?? DEFAULT_ENRICHMENT_SETTINGS;
-  if (!settings.triggers.import) return 0;
-  const wanted = wantedKinds(settings.data);
-  let created = 0;
-  for (const clientId of clientIds) {
-    const run = newRun(tenantId, clientId, "import", `import:${importId}`, wanted, Date.now());
-    if ((await store.enrichment.createRun(run, runJob(run))).created) created++;
-  }
-  return created;
+  if (!settings.triggers.import) return [];
+  const now = Date.now();
+  return clientIds.map((clientId) => ({
+    tenant_id: tenantId,
+    kind: ENRICHMENT_KIND,
+    payload: { trigger: "import", trigger_key: `import:${importId}`, client_id: clientId },
+    run_at: now,
+    max_attempts: DEFAULT_MAX_ATTEMPTS,
+    unique_key: `${ENRICHMENT_KIND}:${tenantId}:import:${importId}:${clientId}`,
+    schedule: null,
+  }));
 }
 
 /** The job of a stored run. */

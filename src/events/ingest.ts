@@ -3,6 +3,7 @@ import { isEchoToTarget } from "../domain/crm/decide.js";
 import { DomainError } from "../domain/errors.js";
 import { cachedMatcher } from "../domain/filters.js";
 import { generateId } from "../domain/ids.js";
+import { DEFAULT_ORDERING_KEY, orderingKeyOf } from "../domain/ordering.js";
 import { type CompiledRouting, stringField, webhookMatchesEvent } from "../domain/routing.js";
 import { parseIsoTimestamp } from "../domain/time.js";
 import type {
@@ -137,7 +138,13 @@ export class EventIngest {
         // A change a CRM pull wrote never goes back to that CRM (no echo, no delivery row).
         if (isEchoToTarget(webhook, event.data)) continue;
         const hold = holdFor(webhook, event, now);
-        deliveries.push({ id: generateId("dlv_"), webhookId: webhook.id, hold, claimed: false });
+        deliveries.push({
+          id: generateId("dlv_"),
+          webhookId: webhook.id,
+          hold,
+          claimed: false,
+          orderKey: orderKeyFor(webhook, event),
+        });
         if (hold === null) counts.set(webhook.id, (counts.get(webhook.id) ?? 0) + 1);
       }
       return { event, deliveries };
@@ -205,6 +212,15 @@ function holdFor(w: WebhookRecord, event: EventRecord, now: number): DeliveryHol
   const callId = event.data?.call_id;
   if (!w.hold || event.type === w.hold.until_event || typeof callId !== "string") return null;
   return { key: callId, eventType: w.hold.until_event, until: now + w.hold.max_wait_s * 1000 };
+}
+
+/**
+ * The delivery's key in its webhook's line: the webhook orders per key and the event has a value
+ * there. An event without one is delivered unordered (it waits for nothing, nothing waits for it).
+ */
+function orderKeyFor(w: WebhookRecord, event: EventRecord): string | null {
+  if (w.ordering !== "per_key") return null;
+  return orderingKeyOf(event.data, w.ordering_key ?? DEFAULT_ORDERING_KEY);
 }
 
 function validate(

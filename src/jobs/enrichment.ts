@@ -6,8 +6,8 @@ import { type JobKind, PermanentJobError } from "./kinds.js";
 
 /**
  * Runs enrichment (job kind `enrichment`): leases, retries with backoff and restarts come from the
- * job runner. A job names a stored run (manual, import) or an event trigger whose client is found
- * by phone when it runs. When the last attempt fails the run says so instead of staying running.
+ * job runner. A job names a stored run (manual), a client an import created, or an event trigger
+ * whose client is found by phone when it runs. When the last attempt fails the run says so instead of staying running.
  */
 export function enrichmentKind(store: Store, engine: EnrichmentEngine): JobKind {
   return {
@@ -45,20 +45,27 @@ async function runOf(
     if (!run) throw new PermanentJobError(`enrichment run ${payload.run_id} not found`);
     return run;
   }
-  const { trigger, trigger_key: key, phone } = payload;
-  if ((trigger !== "call" && trigger !== "sms") || typeof key !== "string" || typeof phone !== "string") {
+  const { trigger, trigger_key: key } = payload;
+  if (typeof key !== "string") throw new PermanentJobError("not an enrichment job");
+  let clientId: string;
+  if (trigger === "import" && typeof payload.client_id === "string") {
+    // A client the import created (the job was stored with it).
+    clientId = payload.client_id;
+  } else if ((trigger === "call" || trigger === "sms") && typeof payload.phone === "string") {
+    const found = await store.clients.list(tenantId, { phone: payload.phone, limit: 1 });
+    const client = found.data[0];
+    if (!client) {
+      // Intake may be making this caller's client right now: look again later, then give up quietly.
+      if (lastAttempt) return null;
+      throw new Error(`no client with the number of event ${key} yet`);
+    }
+    clientId = client.id;
+  } else {
     throw new PermanentJobError("not an enrichment job");
-  }
-  const found = await store.clients.list(tenantId, { phone, limit: 1 });
-  const client = found.data[0];
-  if (!client) {
-    // Intake may be making this caller's client right now: look again later, then give up quietly.
-    if (lastAttempt) return null;
-    throw new Error(`no client with the number of event ${key} yet`);
   }
   const settings = (await store.enrichment.settings(tenantId)) ?? DEFAULT_ENRICHMENT_SETTINGS;
   const { run } = await store.enrichment.createRun(
-    newRun(tenantId, client.id, trigger, key, wantedKinds(settings.data), Date.now()),
+    newRun(tenantId, clientId, trigger, key, wantedKinds(settings.data), Date.now()),
     null,
   );
   return run;

@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import type { EventIngest } from "../events/ingest.js";
-import { Importer, ImportLost } from "../records/imports/importer.js";
+import { Importer, type ImportFollowUps, ImportLost } from "../records/imports/importer.js";
 import type { Records } from "../records/index.js";
 import type { Store } from "../store/index.js";
 import { type JobKind, JobLostError, PermanentJobError } from "./kinds.js";
@@ -19,9 +19,9 @@ export function importKind(
   records: Records,
   ingest: EventIngest,
   log: Logger,
-  enrichCreated?: (tenantId: string, importId: string, clientIds: string[]) => Promise<void>,
+  followUps?: ImportFollowUps,
 ): JobKind {
-  const importer = new Importer(store, records, ingest, log, enrichCreated);
+  const importer = new Importer(store, records, ingest, log, followUps);
   return {
     async run({ job, signal }) {
       const importId = job.payload.import_id;

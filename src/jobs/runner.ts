@@ -1,3 +1,4 @@
+import { setImmediate as yieldToOthers } from "node:timers/promises";
 import type { Logger } from "pino";
 import type { JobKindFilter, JobRecord, JobRepository } from "../store/index.js";
 import { type JobContext, type JobKinds, JobLostError, type JobResult, PermanentJobError } from "./kinds.js";
@@ -56,6 +57,12 @@ export class JobRunner {
   }
 
   private async poll(): Promise<void> {
+    // On SQLite every query answers synchronously, so a job that does no other I/O finishes, frees
+    // its slot and claims the next without the event loop ever turning: with a backlog of such
+    // jobs (enrichment after an import) HTTP, timers and logs starved — a restart never came up.
+    // One turn of the loop per claim keeps the process responsive.
+    await yieldToOthers();
+    if (this.stopping) return;
     const room = this.options.concurrency - this.running.size;
     if (room <= 0) return;
     const now = Date.now();
@@ -66,7 +73,10 @@ export class JobRunner {
       room,
       this.options.kinds,
     );
-    for (const job of claimed) this.launch(job);
+    // A job this process still runs can come back from a claim when its lease ran out during an
+    // event-loop stall (seen: 9 s at start on a loaded machine, lease 2 s): the running attempt
+    // holds it again (same owner, its renewals succeed), so a second copy is not launched.
+    for (const job of claimed) if (!this.running.has(job.id)) this.launch(job);
   }
 
   private launch(job: JobRecord): void {

@@ -1,4 +1,6 @@
-import type { Kysely, Selectable } from "kysely";
+import { type Kysely, type Selectable, sql } from "kysely";
+import { AWAITING_TURN } from "../domain/ordering.js";
+import { linesOf, lockLines, requeueInLine } from "./ordering.js";
 import { attemptFromRow, attemptToRow, deliveryFromRow, eventToRow, page } from "./rows.js";
 import type { Database, DeliveryTable } from "./schema.js";
 import type {
@@ -24,7 +26,26 @@ function views(db: Db, tenantId: string) {
     .leftJoin("webhook_health", "webhook_health.webhook_id", "deliveries.webhook_id")
     .selectAll("deliveries")
     .select(["events.type as event_type", "webhook_health.circuit_state", "webhook_health.retry_at"])
+    .select(orderBlockedBy().as("order_blocked_by"))
     .where("deliveries.tenant_id", "=", tenantId);
+}
+
+/**
+ * For a delivery waiting for its turn in its key's line: the one holding the key (the pending
+ * one of its line that is not waiting — in flight, retrying or held), else the one just ahead
+ * of it. One seek of the line's index, made only for waiting rows.
+ */
+function orderBlockedBy() {
+  return sql<string | null>`case when deliveries.next_attempt_at = ${AWAITING_TURN} then coalesce(
+    (select b.id from deliveries b
+      where b.webhook_id = deliveries.webhook_id and b.order_key = deliveries.order_key
+        and b.status = 'pending' and b.next_attempt_at <> ${AWAITING_TURN} and b.id <> deliveries.id
+      order by b.id limit 1),
+    (select b.id from deliveries b
+      where b.webhook_id = deliveries.webhook_id and b.order_key = deliveries.order_key
+        and b.status = 'pending' and b.id < deliveries.id
+      order by b.id desc limit 1)
+  ) end`;
 }
 
 function viewFromRow(
@@ -32,13 +53,15 @@ function viewFromRow(
     event_type: string;
     circuit_state: string | null;
     retry_at: number | string | null;
+    order_blocked_by: string | null;
   },
 ): DeliveryView {
-  const { circuit_state, retry_at, event_type, ...delivery } = row;
+  const { circuit_state, retry_at, event_type, order_blocked_by, ...delivery } = row;
   return {
     ...deliveryFromRow(delivery),
     event_type,
     circuit_open_until: circuit_state === "open" && retry_at !== null ? Number(retry_at) : null,
+    order_blocked_by,
   };
 }
 
@@ -91,27 +114,49 @@ export async function listAttempts(db: Db, tenantId: string, deliveryId: string)
   return rows.map(attemptFromRow);
 }
 
-/** A failed or pending (unclaimed) delivery becomes due now. */
+/**
+ * A failed or pending (unclaimed) delivery becomes due now — or, when it is ordered, goes back to
+ * its place in its key's line: due now if nothing ahead of it is pending or on its way, else
+ * waiting for its turn (src/store/ordering.ts).
+ */
 export async function retryDelivery(
   db: Db,
   tenantId: string,
   id: string,
   now: number,
 ): Promise<DeliveryRecord | null> {
-  const row = await db
-    .updateTable("deliveries")
-    .set({ status: "pending", next_attempt_at: now, updated_at: now })
-    .where("tenant_id", "=", tenantId)
-    .where("id", "=", id)
-    .where((eb) =>
-      eb.or([
-        eb("status", "=", "failed"),
-        eb.and([eb("status", "=", "pending"), eb("lease_owner", "is", null)]),
-      ]),
-    )
-    .returningAll()
-    .executeTakeFirst();
-  return row ? deliveryFromRow(row) : null;
+  return db.transaction().execute(async (tx) => {
+    // An ordered delivery's line is locked before its row, in the order outcomes take them.
+    const line = await tx
+      .selectFrom("deliveries")
+      .select(["webhook_id", "order_key"])
+      .where("tenant_id", "=", tenantId)
+      .where("id", "=", id)
+      .executeTakeFirst();
+    if (line) await lockLines(tx, linesOf([line]));
+    const row = await tx
+      .updateTable("deliveries")
+      .set({ status: "pending", next_attempt_at: now, updated_at: now })
+      .where("tenant_id", "=", tenantId)
+      .where("id", "=", id)
+      .where((eb) =>
+        eb.or([
+          eb("status", "=", "failed"),
+          eb.and([eb("status", "=", "pending"), eb("lease_owner", "is", null)]),
+        ]),
+      )
+      .returningAll()
+      .executeTakeFirst();
+    if (!row) return null;
+    if (row.order_key === null) return deliveryFromRow(row);
+    await requeueInLine(tx, [row], now);
+    const after = await tx
+      .selectFrom("deliveries")
+      .selectAll()
+      .where("id", "=", id)
+      .executeTakeFirstOrThrow();
+    return deliveryFromRow(after);
+  });
 }
 
 export async function replayDeliveries(
@@ -126,22 +171,28 @@ export async function replayDeliveries(
   return db.transaction().execute(async (tx) => {
     let q = tx
       .selectFrom("deliveries")
-      .select("id")
+      .select(["id", "webhook_id", "order_key"])
       .where("tenant_id", "=", tenantId)
       .where("webhook_id", "=", webhookId)
       .where("status", "in", filter.statuses);
     if (afterId) q = q.where("id", ">", afterId);
     if (filter.since !== undefined) q = q.where("created_at", ">=", filter.since);
     if (filter.until !== undefined) q = q.where("created_at", "<", filter.until);
-    const ids = (await q.orderBy("id").limit(limit).execute()).map((r) => r.id);
+    const found = await q.orderBy("id").limit(limit).execute();
+    const ids = found.map((r) => r.id);
     if (ids.length === 0) return { replayed: 0, lastId: null };
-    const result = await tx
+    // Ordered deliveries' lines are locked before their rows, in the order outcomes take them.
+    await lockLines(tx, linesOf(found));
+    const replayed = await tx
       .updateTable("deliveries")
       .set({ status: "pending", next_attempt_at: now, updated_at: now })
       .where("id", "in", ids)
       .where("lease_owner", "is", null)
-      .executeTakeFirst();
-    return { replayed: Number(result.numUpdatedRows), lastId: ids[ids.length - 1] ?? null };
+      .returning(["id", "webhook_id", "order_key"])
+      .execute();
+    // Ordered ones go back to their places in their keys' lines, one at a time per key.
+    await requeueInLine(tx, replayed, now);
+    return { replayed: replayed.length, lastId: ids[ids.length - 1] ?? null };
   });
 }
 

@@ -6,6 +6,7 @@
  * follow-up arrived first, the delivery is not held at all (`unholdWhereFollowUpArrived`).
  */
 import type { Kysely } from "kysely";
+import { AWAITING_TURN } from "../domain/ordering.js";
 import { chunks } from "./chunks.js";
 import { HELD_UNTIL_ENABLED } from "./rows.js";
 import type { Database, DeliveryTable } from "./schema.js";
@@ -57,10 +58,11 @@ export async function releaseHeld(
         hold_event_type: null,
         hold_until: null,
         merge_event_id: release.eventId,
+        // Parked, or waiting for its turn in its key's line (ordering): it stays so.
         next_attempt_at: eb
           .case()
-          .when("next_attempt_at", "=", HELD_UNTIL_ENABLED)
-          .then(HELD_UNTIL_ENABLED)
+          .when("next_attempt_at", "in", [HELD_UNTIL_ENABLED, AWAITING_TURN])
+          .then(eb.ref("next_attempt_at"))
           .else(now)
           .end(),
         updated_at: now,

@@ -10,6 +10,7 @@ export type * from "./jobs/repository.js";
 export type * from "./queue/repository.js";
 export type * from "./records-repository.js";
 export type * from "./scheduling/repository.js";
+export type * from "./stats/repository.js";
 export type * from "./store.js";
 
 /** PostgreSQL when a database URL is configured, the embedded SQLite file otherwise. */

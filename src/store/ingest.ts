@@ -2,6 +2,7 @@ import type { Kysely, Transaction } from "kysely";
 import { chunks } from "./chunks.js";
 import { releaseHeld, unholdWhereFollowUpArrived } from "./holds.js";
 import { enqueueJob } from "./jobs/enqueue.js";
+import { lineUp } from "./ordering.js";
 import { eventFromRow, eventToRow } from "./rows.js";
 import type { Database, DeliveryTable, EventTable } from "./schema.js";
 import type { IngestClaim, IngestGroup, IngestResult, NewEvent } from "./store.js";
@@ -156,6 +157,7 @@ export async function writeEvents(
         hold_event_type: hold?.eventType ?? null,
         hold_until: hold?.until ?? null,
         merge_event_id: null,
+        order_key: delivery.orderKey ?? null,
         created_at: now,
         updated_at: now,
       });
@@ -166,6 +168,13 @@ export async function writeEvents(
   }
   // Follow-ups that arrived before the events waiting for them: those deliveries are not held.
   const unheld = await unholdWhereFollowUpArrived(tx, tenantId, deliveries, now);
+  // Ordered deliveries whose key has deliveries pending wait for their turn, unclaimed.
+  const waiting = await lineUp(tx, deliveries);
+  if (waiting.size > 0) {
+    for (const result of results) {
+      for (const delivery of result.deliveries) if (waiting.has(delivery.id)) delivery.claimed = false;
+    }
+  }
   for (const chunk of chunks(fresh)) await tx.insertInto("events").values(chunk).execute();
   for (const chunk of chunks(deliveries)) await tx.insertInto("deliveries").values(chunk).execute();
   // Events of this batch may be the follow-ups held deliveries wait for (including deliveries

@@ -33,6 +33,8 @@ import { schedulingRepository } from "./scheduling/index.js";
 import type { SchedulingRepository } from "./scheduling/repository.js";
 import type { Database } from "./schema.js";
 import { settingRepository } from "./settings.js";
+import { statsRepository } from "./stats/index.js";
+import type { StatsRepository } from "./stats/repository.js";
 import { tenantSettingsRepository } from "./tenant-settings.js";
 import { tenantRepository } from "./tenants.js";
 import { timelineRepository } from "./timeline.js";
@@ -56,6 +58,7 @@ export class KyselyStore implements Store {
   readonly crm: CrmRepository;
   readonly scheduling: SchedulingRepository;
   readonly enrichment: EnrichmentRepository;
+  readonly stats: StatsRepository;
 
   constructor(
     readonly db: Kysely<Database>,
@@ -80,6 +83,7 @@ export class KyselyStore implements Store {
     this.crm = crmRepository(db);
     this.scheduling = schedulingRepository(db);
     this.enrichment = enrichmentRepository(db, dialect);
+    this.stats = statsRepository(db);
   }
 
   async migrate(): Promise<void> {

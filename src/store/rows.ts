@@ -43,6 +43,8 @@ export function webhookFromRow(row: Selectable<WebhookTable>): WebhookRecord & {
     signing_key: row.signing_key,
     previous_signing_key: row.previous_signing_key,
     previous_signing_key_expires_at: row.previous_signing_key_expires_at,
+    ordering: row.ordering === "per_key" ? "per_key" : "none",
+    ordering_key: row.ordering_key,
     secret: row.secret,
     previous_secret: row.previous_secret,
     previous_secret_expires_at: row.previous_secret_expires_at,

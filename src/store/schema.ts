@@ -5,7 +5,13 @@
  */
 import type { DeliveryStatus } from "../domain/delivery-state.js";
 import type { JobState } from "../domain/jobs.js";
-import type { CrmCheckpointTable, CrmConnectionTable, CrmLinkTable, CrmRunTable } from "./crm/tables.js";
+import type {
+  CrmCheckpointTable,
+  CrmConnectionTable,
+  CrmLinkTable,
+  CrmRunTable,
+  CrmSyncLeaseTable,
+} from "./crm/tables.js";
 import type {
   EnrichmentAttemptTable,
   EnrichmentCacheTable,
@@ -20,6 +26,7 @@ import type {
   SchedulingBookingTable,
   SchedulingConnectionTable,
 } from "./scheduling/tables.js";
+import type { AttemptMinuteTable, AttemptRollupTable } from "./stats/tables.js";
 
 export interface TenantTable {
   id: string;
@@ -36,6 +43,9 @@ export interface ApiKeyTable {
   prefix: string;
   created_at: number;
   revoked_at: number | null;
+  /** JSON array of scopes; null: no scopes, full power. */
+  scopes: string | null;
+  expires_at: number | null;
 }
 
 export interface SettingTable {
@@ -97,6 +107,10 @@ export interface WebhookTable {
   /** Encrypted key that still signs `v1a` during a key rotation's grace period. */
   previous_signing_key: string | null;
   previous_signing_key_expires_at: number | null;
+  /** `none` or `per_key`: deliveries sharing the key at `ordering_key` go out one at a time. */
+  ordering: string;
+  /** Where an event's ordering key is read (`data.call_id` unless set). */
+  ordering_key: string;
 }
 
 export interface WebhookHealthTable {
@@ -161,6 +175,8 @@ export interface DeliveryTable {
   hold_until: number | null;
   /** The follow-up event that released it; its data is merged into the payload. */
   merge_event_id: string | null;
+  /** An ordered delivery's key (src/domain/ordering.ts); null: not ordered. */
+  order_key: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -298,6 +314,7 @@ export interface Database {
   crm_links: CrmLinkTable;
   crm_checkpoints: CrmCheckpointTable;
   crm_runs: CrmRunTable;
+  crm_sync_leases: CrmSyncLeaseTable;
   scheduling_connections: SchedulingConnectionTable;
   scheduling_agents: SchedulingAgentTable;
   scheduling_bookings: SchedulingBookingTable;
@@ -308,6 +325,8 @@ export interface Database {
   enrichment_cache: EnrichmentCacheTable;
   enrichment_attempts: EnrichmentAttemptTable;
   enrichment_fields: EnrichmentFieldTable;
+  attempt_minutes: AttemptMinuteTable;
+  attempt_rollups: AttemptRollupTable;
 }
 
 /** Imports of clients or cases from a file (migration 0014); JSON text where noted. */

@@ -1,3 +1,4 @@
+import type { OrderingMode } from "../domain/ordering.js";
 import type { SigningScheme } from "../domain/signing.js";
 import type {
   HttpMethod,
@@ -21,6 +22,7 @@ import type {
 } from "./records-repository.js";
 import type { SchedulingRepository } from "./scheduling/repository.js";
 import type { DeliveryStatus } from "./schema.js";
+import type { StatsRepository } from "./stats/repository.js";
 
 export type { DeliveryStatus } from "./schema.js";
 
@@ -38,6 +40,10 @@ export interface ApiKey {
   prefix: string;
   created_at: number;
   revoked_at: number | null;
+  /** What the key may do (`webhooks:read`, `records:*`); null: no scopes, full power. */
+  scopes: string[] | null;
+  /** Epoch ms after which the key is refused; null: never. */
+  expires_at: number | null;
 }
 
 /**
@@ -85,6 +91,14 @@ export interface WebhookRecord {
   /** Encrypted ed25519 key that still signs beside `signing_key` until its expiry (a key rotation). */
   previous_signing_key?: string | null;
   previous_signing_key_expires_at?: number | null;
+  /**
+   * `per_key`: deliveries whose events share the key at `ordering_key` go out one at a time, in
+   * event order (src/domain/ordering.ts); absent or `none` → no ordering. Optional so that
+   * targets created without it (destinations, CRM connections) need not name it.
+   */
+  ordering?: OrderingMode;
+  /** Where an event's ordering key is read; absent → `data.call_id`. */
+  ordering_key?: string;
   /** Encrypted. */
   secret: string;
   previous_secret: string | null;
@@ -137,6 +151,8 @@ export interface DeliveryRecord {
   hold_until: number | null;
   /** The follow-up event that released it; its data is merged into the payload when sent. */
   merge_event_id: string | null;
+  /** An ordered delivery's key (its webhook's `ordering: "per_key"`); null when not ordered. */
+  order_key: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -146,6 +162,11 @@ export interface DeliveryView extends DeliveryRecord {
   event_type: string;
   /** When the target's breaker sends its next probe, while its circuit is open; else null. */
   circuit_open_until: number | null;
+  /**
+   * While it waits for its turn in its key's line: the delivery ahead of it that holds the key
+   * (in flight or retrying); else null.
+   */
+  order_blocked_by: string | null;
 }
 
 /** Filters of a delivery search; every one optional. */
@@ -209,6 +230,11 @@ export interface NewDelivery {
   hold: DeliveryHold | null;
   /** Created claimed for the local dispatcher (`claimFor`): set by `ingestEvents`, pass false. */
   claimed: boolean;
+  /**
+   * Its key when its webhook orders deliveries per key and the event has one; absent or null →
+   * unordered. `ingestEvents` stores it waiting for its turn when its key has deliveries pending.
+   */
+  orderKey?: string | null;
 }
 
 /** A delivery held until an event of `eventType` with `data.call_id` = `key`, or `until`. */
@@ -430,4 +456,6 @@ export interface Store {
   readonly scheduling: SchedulingRepository;
   /** Enrichment providers, settings, runs, lookups (the spend ledger), cache and provenance. */
   readonly enrichment: EnrichmentRepository;
+  /** Aggregates for the dashboard's charts: delivery activity, webhook volumes, enrichment spend. */
+  readonly stats: StatsRepository;
 }

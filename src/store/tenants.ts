@@ -1,9 +1,24 @@
 import type { Kysely } from "kysely";
 import { page } from "./rows.js";
 import type { Database } from "./schema.js";
-import type { TenantRepository } from "./store.js";
+import type { ApiKey, TenantRepository } from "./store.js";
 
-const KEY_COLUMNS = ["id", "tenant_id", "prefix", "created_at", "revoked_at"] as const;
+const KEY_COLUMNS = [
+  "id",
+  "tenant_id",
+  "prefix",
+  "created_at",
+  "revoked_at",
+  "scopes",
+  "expires_at",
+] as const;
+
+type KeyRow = Omit<ApiKey, "scopes"> & { scopes: string | null };
+
+const keyOf = (row: KeyRow): ApiKey => ({
+  ...row,
+  scopes: row.scopes === null ? null : (JSON.parse(row.scopes) as string[]),
+});
 
 export function tenantRepository(db: Kysely<Database>): TenantRepository {
   return {
@@ -27,16 +42,21 @@ export function tenantRepository(db: Kysely<Database>): TenantRepository {
     async createKey(key, keyHash) {
       await db
         .insertInto("api_keys")
-        .values({ ...key, key_hash: keyHash })
+        .values({
+          ...key,
+          key_hash: keyHash,
+          scopes: key.scopes === null ? null : JSON.stringify(key.scopes),
+        })
         .execute();
     },
-    listKeys(tenantId) {
-      return db
+    async listKeys(tenantId) {
+      const rows = await db
         .selectFrom("api_keys")
         .select(KEY_COLUMNS)
         .where("tenant_id", "=", tenantId)
         .orderBy("id", "desc")
         .execute();
+      return rows.map(keyOf);
     },
     async revokeKey(tenantId, keyId, now) {
       const result = await db
@@ -54,7 +74,7 @@ export function tenantRepository(db: Kysely<Database>): TenantRepository {
         .select(KEY_COLUMNS)
         .where("key_hash", "=", keyHash)
         .executeTakeFirst();
-      return row ?? null;
+      return row ? keyOf(row) : null;
     },
   };
 }

@@ -1,4 +1,5 @@
 import { type Kysely, sql } from "kysely";
+import { AWAITING_TURN } from "../domain/ordering.js";
 import { chunks } from "./chunks.js";
 import type {
   ListOptions,
@@ -102,7 +103,7 @@ export async function updateWebhook(
   return db.transaction().execute(async (tx) => {
     const before = await tx
       .selectFrom("webhooks")
-      .select(["enabled"])
+      .select(["enabled", "ordering"])
       .where("tenant_id", "=", tenantId)
       .where("id", "=", id)
       .where("deleted_at", "is", null)
@@ -115,6 +116,7 @@ export async function updateWebhook(
       .returningAll()
       .executeTakeFirstOrThrow();
     await holdOrReleasePending(tx, id, before.enabled === 1, row.enabled === 1, now);
+    if (before.ordering === "per_key" && row.ordering !== "per_key") await endOrdering(tx, row, now);
     return webhookFromRow(row);
   });
 }
@@ -265,8 +267,39 @@ async function holdOrReleasePending(
       .where("next_attempt_at", "=", HELD_UNTIL_ENABLED)
       .execute();
   } else {
-    await q.set({ next_attempt_at: HELD_UNTIL_ENABLED, updated_at: now }).execute();
+    // Deliveries waiting for their turn in a key's line stay so: only the first in line is
+    // parked, and enabling makes it due, keeping the order.
+    await q
+      .set({ next_attempt_at: HELD_UNTIL_ENABLED, updated_at: now })
+      .where("next_attempt_at", "<>", AWAITING_TURN)
+      .execute();
   }
+}
+
+/**
+ * Ordering turned off: the webhook's pending deliveries are no longer ordered, and those waiting
+ * for their turn become due now (or wait for their follow-up event, or stay parked while the
+ * webhook is disabled), as if they had never been ordered.
+ */
+async function endOrdering(tx: Kysely<Database>, webhook: { id: string; enabled: number }, now: number) {
+  const due = sql<number>`case when hold_key is not null and hold_until > ${now} then hold_until else ${now} end`;
+  await tx
+    .updateTable("deliveries")
+    .set({
+      next_attempt_at: webhook.enabled === 1 ? due : HELD_UNTIL_ENABLED,
+      updated_at: now,
+    })
+    .where("webhook_id", "=", webhook.id)
+    .where("status", "=", "pending")
+    .where("next_attempt_at", "=", AWAITING_TURN)
+    .execute();
+  await tx
+    .updateTable("deliveries")
+    .set({ order_key: null })
+    .where("webhook_id", "=", webhook.id)
+    .where("status", "=", "pending")
+    .where("order_key", "is not", null)
+    .execute();
 }
 
 /** Delivery targets of every kind, over these operations. */

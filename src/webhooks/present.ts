@@ -1,3 +1,4 @@
+import { DEFAULT_ORDERING_KEY } from "../domain/ordering.js";
 import { maskSecret, redactHeaders } from "../domain/redact.js";
 import { iso } from "../domain/time.js";
 import type { TargetHealth, Webhook, WebhookAuth } from "../domain/webhook.js";
@@ -63,6 +64,8 @@ export function presentWebhook(
     signature_header: webhook.signature_header,
     hold: webhook.hold,
     signing: { scheme: webhook.signing_scheme ?? "v1" },
+    ordering: webhook.ordering ?? "none",
+    ordering_key: webhook.ordering_key ?? DEFAULT_ORDERING_KEY,
     health: presentHealth(health),
     created_at: iso(webhook.created_at),
     updated_at: iso(webhook.updated_at),

@@ -105,7 +105,7 @@ const pointer = (segments: string[]): string =>
 function validatePayloadShaping(input: WebhookPatchInput): void {
   const template = input.body?.template;
   if (template !== undefined) {
-    const compiled = compileTemplate(template);
+    const compiled = compileTemplate(template, "plain", input.body?.macros ?? "standard");
     if (!compiled.ok) {
       const { path, message, line, column } = compiled.error;
       throw invalid(`/body/body/template${pointer(path)}`, `${message} (line ${line}, column ${column})`, {

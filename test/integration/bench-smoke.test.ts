@@ -30,6 +30,11 @@ const EXPECTED: Record<string, string[]> = {
   "records-export": ["export rows/s", "export server RSS growth (peak − before)"],
   scheduling: ["availability p99", "Cal.com slot requests (misses + refreshes)"],
   enrichment: ["lookups/s", "runs/s"],
+  ordering: [
+    "unordered deliveries/s (end to end)",
+    "per-key ordered deliveries/s (end to end)",
+    "ordered / unordered",
+  ],
 };
 
 const stores = process.env.SWITCHBOARD_TEST_DATABASE_URL ? ["sqlite", "postgres"] : ["sqlite"];

@@ -185,6 +185,43 @@ describe.each(storeKinds())("switchboard client commands on %s", (kind) => {
   );
 
   it(
+    "keys create --scopes --expires-at makes a scoped, expiring key the server holds to its scopes",
+    async () => {
+      const admin = { SWITCHBOARD_URL: server.url, SWITCHBOARD_KEY: ADMIN_KEY };
+      const expiresAt = new Date(Date.now() + 3_600_000).toISOString();
+      const key = await run(
+        [
+          "keys",
+          "create",
+          tenant.id,
+          "--scopes",
+          "webhooks:read, deliveries:read",
+          "--expires-at",
+          expiresAt,
+        ],
+        admin,
+      );
+      expect(key.code, key.stderr).toBe(0);
+      expect(key.stdout).toMatch(/scopes\s+webhooks:read,deliveries:read/);
+      expect(key.stdout).toContain(expiresAt);
+      const secret = key.stdout.match(/key \(shown once\): (\S+)/)?.[1] ?? "";
+      expect((await server.call("GET", "/v1/webhooks", { key: secret })).status).toBe(200);
+      const refused = await server.call("GET", "/v1/events", { key: secret });
+      expect(refused.status).toBe(403);
+      expect(refused.body.error.details.missing_scope).toBe("events:read");
+
+      // A scope the server does not know: its 422 names the entry, exit 1.
+      const wrong = await run(
+        ["keys", "create", tenant.id, "--scopes", "webhooks:read,webhooks:delete"],
+        admin,
+      );
+      expect(wrong.code).toBe(1);
+      expect(wrong.stderr).toContain("/body/scopes/1");
+    },
+    SPAWN_TIMEOUT * 3,
+  );
+
+  it(
     "webhooks create|list|test, events send (--example and --data), replay",
     async () => {
       const created = await run(

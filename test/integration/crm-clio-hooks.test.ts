@@ -8,8 +8,8 @@ import { storeKinds } from "../helpers/stores.js";
 /**
  * Clio's webhooks wired into the engine: a realtime connection reading from Clio subscribes its
  * matters and contacts at the public URL, the hook route answers the activation handshake, a
- * signed notification pulls the record, a bad signature is 401, and the renewal job extends a
- * webhook before it expires.
+ * signed notification pulls that one record by id (a repeat changes nothing), a bad signature is
+ * 401, and the renewal job extends a webhook before it expires.
  */
 
 const PUBLIC_URL = "https://sb.example";
@@ -114,6 +114,23 @@ describe.each(storeKinds())("Clio webhooks through the engine on %s", (kind) => 
       const links = await call("GET", `/v1/crm/connections/${id}/links?object=case`);
       return links.body.data.some((l: { crm_id: string }) => l.crm_id === String(matter.id));
     });
+    // That one matter was read by id, not by waiting for the next poll's list.
+    const reads = () =>
+      fake.log.filter((e) => e.method === "GET" && e.path === `/api/v4/matters/${matter.id}.json`).length;
+    expect(reads()).toBeGreaterThanOrEqual(1);
+    // The same notification again: read, hashed, unchanged — no new run, still one link.
+    const runs = async () => (await call("GET", `/v1/crm/connections/${id}/runs`)).body.data.length;
+    const runsBefore = await runs();
+    const readsBefore = reads();
+    const again = await post(id, body, {
+      "x-hook-signature": signNotification(String(matterHook?.shared_secret), body),
+    });
+    expect(again.status).toBe(202);
+    await eventually(async () => reads() > readsBefore);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await runs()).toBe(runsBefore);
+    const links = await call("GET", `/v1/crm/connections/${id}/links?object=case`);
+    expect(links.body.data.filter((l: { crm_id: string }) => l.crm_id === String(matter.id))).toHaveLength(1);
   });
 
   it("the renewal job extends a webhook before it expires, keeping its secret", async () => {

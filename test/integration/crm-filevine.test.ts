@@ -3,11 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FilevineFake, startFilevineFake } from "../../fakes/filevine.js";
 import type { ConnectorContext, CrmExchange } from "../../src/integrations/crm/connector.js";
 import { CrmError } from "../../src/integrations/crm/connector.js";
+import { activityDate, filevineProvider } from "../../src/integrations/crm/filevine/index.js";
 import {
-  activityDate,
   createFilevineSubscription,
-  filevineProvider,
-} from "../../src/integrations/crm/filevine/index.js";
+  filevineNotifications,
+  renewFilevineSubscription,
+} from "../../src/integrations/crm/filevine/subscriptions.js";
 import { hasVendorSpec, OpenApiDocument } from "../helpers/openapi.js";
 
 /**
@@ -200,21 +201,99 @@ describe("Filevine records", () => {
 });
 
 describe("Filevine webhook subscriptions", () => {
-  it("subscribes to the project, phase, form and contact events Filevine offers, and nothing else", async () => {
-    const subscription = await createFilevineSubscription(context(), "https://sb.example/v1/crm/hooks/crm_2");
-    expect(subscription.eventIds.sort()).toEqual(
-      [
-        "contactcreated",
-        "contactupdated",
-        "formupdated",
-        "projectcreated",
-        "projectphasechanged",
-        "projectupdated",
-      ].sort(),
+  it("subscribes a project and a contact subscription to the events Filevine offers for each", async () => {
+    const url = "https://sb.example/v1/crm/hooks/crm_2";
+    const cases = await createFilevineSubscription(context(), { url, object: "case" });
+    expect(cases.eventIds.sort()).toEqual(
+      ["formupdated", "projectcreated", "projectphasechanged", "projectupdated"].sort(),
     );
-    expect(subscription.id).toMatch(/^[0-9a-f-]{36}$/);
-    expect(fake.subscriptions.at(-1)).toMatchObject({ Endpoint: "https://sb.example/v1/crm/hooks/crm_2" });
-    expect(filevineProvider.capabilities.changeNotifications).toBe(false);
+    expect(cases.id).toMatch(/^[0-9a-f-]{36}$/);
+    const clients = await createFilevineSubscription(context(), { url, object: "client" });
+    expect(clients.eventIds.sort()).toEqual(["contactcreated", "contactupdated"]);
+    expect(fake.subscriptions.find((s) => s.Id === cases.id)).toMatchObject({ Endpoint: url });
+    expect(filevineProvider.capabilities.changeNotifications).toBe(true);
+    // The token exchange asks for the webhooks scope the identity document says these calls need.
+    const exchange = fake.log.findLast((e) => e.path === "/connect/token");
+    expect(new URLSearchParams(exchange?.body).get("scope")?.split(" ")).toContain("filevine.v2.webhooks");
+  });
+
+  it("renewing puts our endpoint back, and creates the subscription again when Filevine lost it", async () => {
+    const url = "https://sb.example/v1/crm/hooks/crm_3";
+    const created = await createFilevineSubscription(context(), { url, object: "case" });
+    const held = fake.subscriptions.find((s) => s.Id === created.id);
+    if (held) held.Endpoint = "https://elsewhere.example/hook";
+    const renewed = await renewFilevineSubscription(context(), { id: created.id, url, object: "case" });
+    expect(renewed.id).toBe(created.id);
+    expect(held?.Endpoint).toBe(url);
+    fake.subscriptions.splice(fake.subscriptions.indexOf(held as Record<string, unknown>), 1);
+    const again = await filevineNotifications.renew(
+      context(),
+      { object: "case", id: created.id, expiresAt: null },
+      { url },
+    );
+    expect(again.id).not.toBe(created.id);
+    expect(fake.subscriptions.find((s) => s.Id === again.id)).toMatchObject({ Endpoint: url });
+    expect(filevineNotifications.needsRenewal(again, Date.now())).toBe(true);
+  });
+});
+
+describe("Filevine notifications", () => {
+  const read = (headers: Record<string, string>, body: string) =>
+    filevineProvider.connect(context()).readNotification?.(headers, Buffer.from(body));
+
+  it("reads a delivery whose token the identity service signed: project, form, contact", async () => {
+    const project = fake.notification({ object: "Project", event: "PhaseChanged", ids: { ProjectId: 42 } });
+    expect(await read(project.headers, project.body)).toEqual({ object: "case", id: "42" });
+    const form = fake.notification({
+      object: "Form",
+      event: "Updated",
+      ids: { ProjectId: 43 },
+      projectId: 43,
+    });
+    expect(await read(form.headers, form.body)).toEqual({ object: "case", id: "43" });
+    const contact = fake.notification({ object: "Contact", event: "Updated", ids: { PersonId: 7 } });
+    expect(await read(contact.headers, contact.body)).toEqual({ object: "client", id: "7" });
+    const note = fake.notification({ object: "Note", event: "Created", ids: { NoteId: 1 }, projectId: 42 });
+    expect(await read(note.headers, note.body)).toBeNull();
+  });
+
+  it("refuses a missing, forged, foreign, expired or misaddressed token with auth", async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const event = { object: "Project", event: "Updated", ids: { ProjectId: 42 } };
+    const [header, payload] = fake.webhookToken().split(".");
+    const unsigned = `${Buffer.from('{"alg":"none","kid":"x"}').toString("base64url")}.${payload}.`;
+    const tampered = `${header}.${Buffer.from('{"iss":"x"}').toString("base64url")}.${fake.webhookToken().split(".")[2]}`;
+    for (const token of [
+      "",
+      "not-a-jwt",
+      unsigned,
+      tampered,
+      fake.webhookToken({}, { foreignKey: true }),
+      fake.webhookToken({ exp: now - 600 }),
+      fake.webhookToken({ nbf: now + 600 }),
+      fake.webhookToken({ aud: "another-api" }),
+      fake.webhookToken({ scope: ["openid"] }),
+      fake.webhookToken({ iss: "https://identity.example" }),
+    ]) {
+      const delivery = fake.notification(event, token);
+      const headers = token === "" ? { "content-type": "application/json" } : delivery.headers;
+      await expect(read(headers, delivery.body)).rejects.toMatchObject({ stage: "auth" });
+    }
+  });
+
+  it("refuses an event of another org when the connection names its org", async () => {
+    const delivery = fake.notification({ object: "Project", event: "Updated", ids: { ProjectId: 42 } });
+    const body = JSON.stringify({ ...JSON.parse(delivery.body), OrgId: 1 });
+    const connector = filevineProvider.connect(
+      context({ credentials: { ...fake.credentials, org_id: String(JSON.parse(delivery.body).OrgId) } }),
+    );
+    await expect(connector.readNotification?.(delivery.headers, Buffer.from(body))).rejects.toMatchObject({
+      stage: "auth",
+    });
+    expect(await connector.readNotification?.(delivery.headers, Buffer.from(delivery.body))).toEqual({
+      object: "case",
+      id: "42",
+    });
   });
 });
 
@@ -256,21 +335,38 @@ describe.skipIf(
       await connector.listChanged("case", new Date(Date.now() - 60_000).toISOString(), null);
       await connector.listChanged("client", new Date(Date.now() - 60_000).toISOString(), null);
       await connector.create({ ...sample(11), caseType: "999" }).catch(() => null);
-      await createFilevineSubscription(
-        { ...context(), baseUrl: tour.url, credentials: { ...tour.credentials } },
-        "https://sb.example/h",
-      );
+      const tourContext = { ...context(), baseUrl: tour.url, credentials: { ...tour.credentials } };
+      const subscribed = await createFilevineSubscription(tourContext, {
+        url: "https://sb.example/h",
+        object: "client",
+      });
+      await renewFilevineSubscription(tourContext, {
+        id: subscribed.id,
+        url: "https://sb.example/h",
+        object: "client",
+      });
+      // The delivery's token check reads the identity service's OIDC discovery and keys: neither
+      // document describes those standard endpoints, so they are left out of the check below.
+      const delivery = tour.notification({ object: "Contact", event: "Updated", ids: { PersonId: 1 } });
+      await filevineProvider
+        .connect(tourContext)
+        .readNotification?.(delivery.headers, Buffer.from(delivery.body));
       tour.expireSessions();
       await connector.get("case", record.id);
 
       expect(tour.log.length).toBeGreaterThan(20);
-      const problems = tour.log.flatMap((e) => {
-        const spec = e.path === "/connect/token" ? identity : v2;
-        return [
-          ...spec.validateRequest(e),
-          ...spec.validateResponse(e.method, e.path, e.status, e.response, { undocumentedErrors: true }),
-        ];
-      });
+      expect(tour.log.some((e) => e.method === "PUT" && e.path.startsWith("/fv-app/v2/webhooks/"))).toBe(
+        true,
+      );
+      const problems = tour.log
+        .filter((e) => !e.path.startsWith("/.well-known/"))
+        .flatMap((e) => {
+          const spec = e.path === "/connect/token" ? identity : v2;
+          return [
+            ...spec.validateRequest(e),
+            ...spec.validateResponse(e.method, e.path, e.status, e.response, { undocumentedErrors: true }),
+          ];
+        });
       expect(problems).toEqual([]);
       expect(new Set(tour.log.map((e) => e.status))).toEqual(new Set([200, 400, 401, 404]));
     } finally {

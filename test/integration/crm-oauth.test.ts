@@ -117,17 +117,34 @@ describe.each(storeKinds())("Clio OAuth through the API on %s", (kind) => {
     expect(pushed?.headers.authorization).toBe(`Bearer ${issued.access_token}`);
   });
 
-  it("answers JSON to Accept: application/json; a reused code is Clio's refusal, 422", async () => {
+  it("answers JSON to Accept: application/json; a reused code answers 400 and connects nothing", async () => {
     const id = await createAppOnly();
     const back = await authorize(id);
     const first = await fetch(back, { headers: { accept: "application/json" } });
     expect(first.status).toBe(200);
     expect(await first.json()).toEqual({ connected: true, connection_id: id });
+    const tokensBefore = (await call("GET", `/v1/crm/connections/${id}`)).body.credentials;
     const again = await fetch(back, { headers: { accept: "application/json" } });
-    expect(again.status).toBe(422);
-    const body = (await again.json()) as { error: { code: string; message: string } };
-    expect(body.error.code).toBe("crm_refused");
+    expect(again.status).toBe(400);
+    const body = (await again.json()) as { error: { code: string; message: string; details: unknown } };
+    expect(body.error.code).toBe("invalid_oauth_code");
+    expect(body.error.details).toMatchObject({ reason: "code_refused" });
     expect(body.error.message).toContain("invalid or was used");
+    // The connection keeps the tokens of the first use.
+    expect((await call("GET", `/v1/crm/connections/${id}`)).body.credentials).toEqual(tokensBefore);
+
+    // The spent code with another waiting connection's genuine state connects nothing either.
+    const other = await createAppOnly();
+    const state = new URL(await authorize(other)).searchParams.get("state") ?? "";
+    const code = new URL(back).searchParams.get("code") ?? "";
+    const reused = await fetch(
+      `${sb.url}/v1/crm/oauth/callback?code=${code}&state=${encodeURIComponent(state)}`,
+      { headers: { accept: "application/json" } },
+    );
+    expect(reused.status).toBe(400);
+    const waiting = await call("GET", `/v1/crm/connections/${other}/status`);
+    expect(waiting.body.message).toContain("waiting for someone to connect");
+    expect((await call("GET", `/v1/crm/connections/${other}`)).body.credentials.access_token).toBeUndefined();
   });
 
   it("a forged, altered, missing or expired state answers 400 and connects nothing", async () => {

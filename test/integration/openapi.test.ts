@@ -48,13 +48,19 @@ describe("the OpenAPI document drives clients", () => {
     expect(report.totals).toMatchObject({ errors: 0, warnings: 0 });
   });
 
-  it("names every operation, tells admin and tenant keys apart and lists the catalog's payloads", () => {
+  it("names every operation, tells admin keys, scoped tenant keys and portal sessions apart, and lists the catalog's payloads", () => {
     const paths = document.paths as Record<string, Record<string, Record<string, unknown>>>;
     const ids = Object.values(paths).flatMap((item) => Object.values(item).map((op) => op.operationId));
     expect(new Set(ids).size).toBe(ids.length);
     expect(paths["/v1/tenants"]?.post?.security).toEqual([{ adminKey: [] }]);
     expect(paths["/v1/webhooks"]?.post?.security).toEqual([
-      { tenantKey: [] },
+      { tenantKey: ["webhooks:write"] },
+      { portalSession: ["webhooks:write"] },
+      { adminKey: [], tenantHeader: [] },
+    ]);
+    expect(paths["/v1/webhooks"]?.post?.["x-required-scope"]).toBe("webhooks:write");
+    expect(paths["/v1/events"]?.post?.security).toEqual([
+      { tenantKey: ["events:write"] },
       { adminKey: [], tenantHeader: [] },
     ]);
     expect(paths["/v1/webhooks"]?.post?.responses).toHaveProperty("201");

@@ -27,7 +27,8 @@ async function waitFor(check: () => boolean, timeoutMs: number, intervalMs = 20)
 /**
  * An import killed with `kill -9` mid-file resumes after its last committed chunk on restart:
  * every row becomes exactly one client, and what was committed before the kill is exactly what
- * the import's progress said (records and progress share each chunk's transaction).
+ * the import's progress said (records and progress share each chunk's transaction) — and so is
+ * the enrichment each created client asked for, whose job is stored in the same transaction.
  */
 describe("import crash safety on sqlite", () => {
   let storage: TestStorage;
@@ -56,10 +57,20 @@ describe("import crash safety on sqlite", () => {
     });
     const key = (await apiCall(first.url, "POST", `/v1/tenants/${tenant.body.id}/keys`, { key: ADMIN })).body
       .key;
+    const settings = await apiCall(first.url, "PUT", "/v1/enrichment/settings", {
+      key,
+      body: { triggers: { call: false, sms: false, import: true, manual: true } },
+    });
+    expect(settings.status, JSON.stringify(settings.body)).toBe(200);
     const rows = Array.from({ length: ROWS }, (_, i) => `Client ${i},client${i}@example.com`);
     const started = await apiCall(first.url, "POST", "/v1/imports", {
       key,
-      body: { object: "clients", format: "csv", data: `first_name,email\n${rows.join("\n")}` },
+      body: {
+        object: "clients",
+        format: "csv",
+        data: `first_name,email\n${rows.join("\n")}`,
+        enrich: true,
+      },
     });
     expect(started.status, JSON.stringify(started.body)).toBe(202);
     const id = started.body.id as string;
@@ -71,6 +82,15 @@ describe("import crash safety on sqlite", () => {
     const events = () =>
       (db.prepare("select count(*) as n from events where type = 'client.created'").get() as { n: number }).n;
 
+    const enrichments = () =>
+      (
+        db
+          .prepare(
+            "select count(distinct json_extract(payload, '$.client_id')) as n from jobs where kind = 'enrichment'",
+          )
+          .get() as { n: number }
+      ).n;
+
     await waitFor(() => progress().done >= 1_000, 60_000, 2);
     await first.kill("SIGKILL");
     const killed = progress();
@@ -79,6 +99,7 @@ describe("import crash safety on sqlite", () => {
     // Nothing committed past the checkpoint, nothing before it lost.
     expect(clients()).toBe(killed.done);
     expect(events()).toBe(killed.done);
+    expect(enrichments()).toBe(killed.done);
 
     const second = await spawnServer(env, { startTimeoutMs: 90_000 });
     children.push(second);
@@ -87,6 +108,7 @@ describe("import crash safety on sqlite", () => {
     expect(finished).toMatchObject({ status: "completed", done: ROWS, created: ROWS });
     expect(clients()).toBe(ROWS);
     expect(events()).toBe(ROWS);
+    expect(enrichments()).toBe(ROWS);
     const distinct = db
       .prepare("select count(distinct value) as n from client_contacts where kind = 'email'")
       .get() as {

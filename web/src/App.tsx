@@ -14,6 +14,8 @@ import { EnrichmentPage } from "./features/enrichment/EnrichmentPage";
 import { ImportPage } from "./features/imports/ImportPage";
 import { CrmConnectionPage } from "./features/integrations/crm/CrmConnectionPage";
 import { IntegrationsPage } from "./features/integrations/IntegrationsPage";
+import { PortalEnded, PortalShell } from "./features/portal/PortalShell";
+import { sessionFromPortalLink } from "./features/portal/portal-session";
 import { SignIn } from "./features/session/SignIn";
 import { SettingsPage } from "./features/settings/SettingsPage";
 import { WebhookDetail } from "./features/webhooks/WebhookDetail";
@@ -50,8 +52,14 @@ const TITLES: Record<Route["page"], string> = {
 };
 
 export function App() {
-  const [session, setSession] = useState<Session | null>(loadSession);
+  const [session, setSession] = useState<Session | null>(() => {
+    // A portal link replaces whatever this tab was signed in with.
+    const portal = sessionFromPortalLink();
+    if (portal) saveSession(portal);
+    return portal ?? loadSession();
+  });
   const [signOutMessage, setSignOutMessage] = useState<string | null>(null);
+  const [portalEnded, setPortalEnded] = useState(false);
   const route = useRoute();
 
   const signIn = useCallback((next: Session) => {
@@ -59,11 +67,15 @@ export function App() {
     setSignOutMessage(null);
     setSession(next);
   }, []);
-  const signOut = useCallback((message?: string) => {
-    saveSession(null);
-    setSignOutMessage(message ?? null);
-    setSession(null);
-  }, []);
+  const signOut = useCallback(
+    (message?: string) => {
+      saveSession(null);
+      setSignOutMessage(message ?? null);
+      if (session?.portal) setPortalEnded(true);
+      setSession(null);
+    },
+    [session],
+  );
   const switchTenant = useCallback(() => {
     setSession((current) => {
       if (!current) return current;
@@ -74,14 +86,26 @@ export function App() {
   }, []);
 
   const ready = session !== null && (!session.admin || session.tenantId !== null);
+  const portal = portalEnded || session?.portal === true;
   useEffect(() => {
+    // The portal titles its own pages.
+    if (portal) return;
     document.title = ready ? `${TITLES[route.page]} · Switchboard` : "Sign in · Switchboard";
-  }, [ready, route.page]);
+  }, [portal, ready, route.page]);
 
   const context = useMemo<SessionContextValue | null>(
     () => (session ? { session, signOut } : null),
     [session, signOut],
   );
+
+  if (portalEnded) return <PortalEnded />;
+  if (session?.portal && context) {
+    return (
+      <SessionContext.Provider value={context}>
+        <PortalShell session={session} />
+      </SessionContext.Provider>
+    );
+  }
 
   if (!ready || !context) {
     return (
@@ -227,7 +251,14 @@ function Page({ route }: { route: Route }) {
     case "integrations":
       return <IntegrationsPage />;
     case "crm-connection":
-      return <CrmConnectionPage id={route.id} tab={route.tab} delivery={route.delivery} />;
+      return (
+        <CrmConnectionPage
+          id={route.id}
+          tab={route.tab}
+          delivery={route.delivery}
+          connected={route.connected}
+        />
+      );
     case "enrichment":
       return <EnrichmentPage />;
     case "not-found":

@@ -15,6 +15,8 @@ export interface Session {
   admin: boolean;
   tenantId: string | null;
   tenantName: string | null;
+  /** An embedded portal session (`sbp_…` token): one tenant's webhooks and deliveries, nothing else. */
+  portal?: boolean;
 }
 
 const STORAGE_KEY = "switchboard.session";
@@ -30,6 +32,7 @@ export function loadSession(): Session | null {
       admin: parsed.admin === true,
       tenantId: typeof parsed.tenantId === "string" ? parsed.tenantId : null,
       tenantName: typeof parsed.tenantName === "string" ? parsed.tenantName : null,
+      portal: parsed.portal === true,
     };
   } catch {
     return null;
@@ -160,6 +163,10 @@ export type Health = TargetHealth;
 /** A webhook as the API answers with it; `secret` only in the answer to create. */
 export type Webhook = WebhookAnswer & { secret?: string };
 
+export type { KaisaMacro } from "../../src/domain/kaisa.js";
+/** `GET /v1/webhook-presets`: destination presets for the new-webhook gallery. */
+export type { WebhookPreset } from "../../src/domain/presets.js";
+
 export type { DeliveryStateName, DeliveryStatus };
 
 export interface Delivery {
@@ -175,6 +182,8 @@ export interface Delivery {
   next_attempt_at: string | null;
   /** While `held`: the event that releases it and the call it must carry. */
   hold?: { until_event: string; call_id: string; until: string } | null;
+  /** Its key when its webhook orders per key; `blocked_by` while `held_by_ordering`. */
+  ordering?: { key: string; blocked_by: string | null } | null;
   first_attempt_at: string | null;
   last_attempt_at: string | null;
   last_status_code: number | null;

@@ -22,7 +22,7 @@ export type Route =
   | { page: "settings" }
   | { page: "import" }
   | { page: "integrations" }
-  | { page: "crm-connection"; id: string; tab: string | null; delivery: string | null }
+  | { page: "crm-connection"; id: string; tab: string | null; delivery: string | null; connected: boolean }
   | { page: "enrichment" }
   | { page: "not-found"; path: string };
 
@@ -41,7 +41,13 @@ export function parseRoute(pathname: string, search: string): Route {
   if (path === "/integrations") return { page: "integrations" };
   const crm = /^\/integrations\/crm\/(crm_[0-9A-Za-z]+)$/.exec(path);
   if (crm?.[1])
-    return { page: "crm-connection", id: crm[1], tab: query.get("tab"), delivery: query.get("delivery") };
+    return {
+      page: "crm-connection",
+      id: crm[1],
+      tab: query.get("tab"),
+      delivery: query.get("delivery"),
+      connected: query.get("connected") === "1",
+    };
   if (path === "/enrichment") return { page: "enrichment" };
   const records = recordRoute(path, search, query);
   if (records) return records;

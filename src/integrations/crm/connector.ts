@@ -1,4 +1,5 @@
 import type { Dispatcher } from "undici";
+import type { CrmPacer } from "./pacer.js";
 
 /**
  * The one interface every CRM connector implements (LawRuler, SmartAdvocate, Clio, Filevine, …).
@@ -148,11 +149,21 @@ export class CrmError extends Error {
   readonly status: number | null;
   readonly vendorMessage: string | null;
   readonly retryAfterMs: number | null;
+  /**
+   * The CRM refused the connection's own token (a revoked personal access token), not one call:
+   * nothing works until someone gives a new one, so the engine marks the connection refused.
+   */
+  readonly tokenRefused: boolean;
 
   constructor(
     stage: CrmErrorStage,
     message: string,
-    options: { status?: number | null; vendorMessage?: string | null; retryAfterMs?: number | null } = {},
+    options: {
+      status?: number | null;
+      vendorMessage?: string | null;
+      retryAfterMs?: number | null;
+      tokenRefused?: boolean;
+    } = {},
   ) {
     super(message);
     this.name = "CrmError";
@@ -160,6 +171,7 @@ export class CrmError extends Error {
     this.status = options.status ?? null;
     this.vendorMessage = options.vendorMessage ?? null;
     this.retryAfterMs = options.retryAfterMs ?? null;
+    this.tokenRefused = options.tokenRefused ?? false;
   }
 
   /** Whether the same call may succeed later without anyone changing anything. */
@@ -193,6 +205,14 @@ export interface ConnectorContext {
    * store them encrypted. Session tokens that are re-derived from the credentials are not.
    */
   onCredentialsChanged?: (credentials: Record<string, string>) => Promise<void>;
+  /** Paces the connection's requests under the CRM's rate limit (shared by everything using it). */
+  pacer?: CrmPacer;
+}
+
+/** What a verified change notification is about: the CRM record to read again. */
+export interface CrmNotified {
+  object: CrmObject;
+  id: string;
 }
 
 export interface Connector {
@@ -208,10 +228,14 @@ export interface Connector {
   update(update: CrmUpdate): Promise<CrmRecord>;
   search(query: CrmSearch): Promise<CrmRecord[]>;
   /**
-   * Verifies and reads one change notification the CRM posted to us; null when the CRM does
-   * not send notifications. Throws `auth` when the signature does not verify.
+   * Verifies and reads one change notification the CRM posted to us: the record it is about, or
+   * null when it names no record we sync. Throws `auth` when the signature (or token) does not
+   * verify. May answer a promise: checking a token can need the CRM's published keys.
    */
-  readNotification?(headers: Record<string, string>, body: Buffer): { object: CrmObject; id: string } | null;
+  readNotification?(
+    headers: Record<string, string>,
+    body: Buffer,
+  ): CrmNotified | null | Promise<CrmNotified | null>;
   close?(): Promise<void>;
 }
 
@@ -275,8 +299,12 @@ export interface CrmNotifications {
     context: ConnectorContext,
     options: { url: string; object: CrmObject },
   ): Promise<CrmSubscription & { secret: string | null }>;
-  /** Extends a subscription before it expires. */
-  renew(context: ConnectorContext, subscription: CrmSubscription): Promise<CrmSubscription>;
+  /** Extends a subscription before it expires (`url`: where it must keep posting). */
+  renew(
+    context: ConnectorContext,
+    subscription: CrmSubscription,
+    options: { url: string },
+  ): Promise<CrmSubscription>;
   needsRenewal(subscription: CrmSubscription, now: number): boolean;
 }
 

@@ -267,6 +267,7 @@ export async function send(
 ): Promise<CrmHttpResponse> {
   const headers = { accept: "application/json", ...(outgoing.headers ?? {}) };
   const body = outgoing.body ?? null;
+  await context.pacer?.acquire();
   const started = performance.now();
   let response: CrmHttpResponse | null = null;
   let failure: string | null = null;
@@ -286,6 +287,10 @@ export async function send(
     failure = (error as Error).message || String(error);
   }
   const durationMs = Math.round(performance.now() - started);
+  if (response && context.pacer) {
+    if (response.status === 429) context.pacer.limited(parseRetryAfter(response.headers, Date.now()));
+    else context.pacer.answered();
+  }
   if (context.onExchange) {
     context.onExchange(
       redactExchange(

@@ -2,7 +2,7 @@ import { setImmediate as yieldToOthers } from "node:timers/promises";
 import type { Logger } from "pino";
 import type { EventIngest } from "../../events/ingest.js";
 import type { ImportProgress, ImportRecord } from "../../store/imports/repository.js";
-import type { Store } from "../../store/index.js";
+import type { NewJob, Store } from "../../store/index.js";
 import type { Records } from "../index.js";
 import { eventRecord } from "../writer.js";
 import { type FileRow, readRows } from "./file.js";
@@ -15,6 +15,19 @@ const STALE_RETRIES = 3;
 
 /** The job no longer belongs to this worker: stop without writing. */
 export class ImportLost extends Error {}
+
+/**
+ * Durable work for the clients an import creates (enrichment, when the import asks for it): the
+ * jobs are stored in the chunk's own transaction, so a crash right after a chunk commits never
+ * leaves its clients without the work.
+ */
+export interface ImportFollowUps {
+  jobsFor(tenantId: string, importId: string, createdClientIds: string[]): Promise<NewJob[]>;
+  /** Told after a chunk with such jobs committed, to wake the runner that takes them. */
+  stored(): void;
+}
+
+const NO_FOLLOW_UPS: ImportFollowUps = { jobsFor: async () => [], stored: () => {} };
 
 /**
  * Runs an import: reads the file a chunk of rows at a time, finds each row's record (id, external
@@ -30,12 +43,7 @@ export class Importer implements PlanSources {
     readonly records: Records,
     private readonly ingest: EventIngest,
     private readonly log: Logger,
-    /** Told of the clients each committed chunk created, when the import asked to enrich them. */
-    private readonly enrichCreated: (
-      tenantId: string,
-      importId: string,
-      clientIds: string[],
-    ) => Promise<void> = async () => {},
+    private readonly followUps: ImportFollowUps = NO_FOLLOW_UPS,
   ) {}
 
   async run(importId: string, job: { id: string; owner: string }, signal: AbortSignal): Promise<void> {
@@ -119,6 +127,14 @@ export class Importer implements PlanSources {
         events.map((e) => eventRecord(imp.tenant_id, e, now)),
         now,
       );
+      const jobs =
+        imp.options.enrich && plan.clients.create.length > 0
+          ? await this.followUps.jobsFor(
+              imp.tenant_id,
+              imp.id,
+              plan.clients.create.map((c) => c.id),
+            )
+          : [];
       const result = await this.store.imports.writeChunk({
         importId: imp.id,
         tenantId: imp.tenant_id,
@@ -127,18 +143,13 @@ export class Importer implements PlanSources {
         clients: plan.clients,
         cases: plan.cases,
         outbox: { events: routed.events, claimFor: routed.claim },
+        jobs,
         progress,
         now,
       });
       if (result.ok) {
         this.ingest.committed(routed, result.results);
-        if (imp.options.enrich && plan.clients.create.length > 0) {
-          await this.enrichCreated(
-            imp.tenant_id,
-            imp.id,
-            plan.clients.create.map((c) => c.id),
-          );
-        }
+        if (jobs.length > 0) this.followUps.stored();
         return progress;
       }
       if (result.reason === "lost") throw new ImportLost("the import's job is no longer held by this worker");

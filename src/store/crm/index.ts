@@ -141,6 +141,32 @@ export function crmRepository(db: Db): CrmRepository {
         .execute();
     },
 
+    async acquireSyncLease(connectionId, owner, now, until) {
+      // One statement, so two nodes racing for a free or expired lease cannot both win: the
+      // conflicting insert updates only when the lease is expired or already ours.
+      const taken = await db
+        .insertInto("crm_sync_leases")
+        .values({ connection_id: connectionId, owner, expires_at: until })
+        .onConflict((oc) =>
+          oc
+            .column("connection_id")
+            .doUpdateSet({ owner, expires_at: until })
+            .where((eb) =>
+              eb.or([eb("crm_sync_leases.expires_at", "<=", now), eb("crm_sync_leases.owner", "=", owner)]),
+            ),
+        )
+        .returning("owner")
+        .executeTakeFirst();
+      return taken?.owner === owner;
+    },
+    async releaseSyncLease(connectionId, owner) {
+      await db
+        .deleteFrom("crm_sync_leases")
+        .where("connection_id", "=", connectionId)
+        .where("owner", "=", owner)
+        .execute();
+    },
+
     async createRun(run) {
       await db.insertInto("crm_runs").values(runToRow(run)).execute();
     },

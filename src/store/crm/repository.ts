@@ -130,6 +130,14 @@ export interface CrmRepository {
     now: number,
   ): Promise<void>;
 
+  /**
+   * Takes (or renews) the connection's sync lease for `owner` until `until`: true when it was free,
+   * expired or already `owner`'s. One reader of a connection at a time across nodes.
+   */
+  acquireSyncLease(connectionId: string, owner: string, now: number, until: number): Promise<boolean>;
+  /** Gives the lease back (only `owner`'s). */
+  releaseSyncLease(connectionId: string, owner: string): Promise<void>;
+
   createRun(run: CrmRun): Promise<void>;
   saveRun(run: CrmRun): Promise<void>;
   getRun(connectionId: string, id: string): Promise<CrmRun | null>;

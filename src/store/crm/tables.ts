@@ -41,6 +41,13 @@ export interface CrmCheckpointTable {
   updated_at: number;
 }
 
+/** Which node reads a connection now, until when (migration 0025). */
+export interface CrmSyncLeaseTable {
+  connection_id: string;
+  owner: string;
+  expires_at: number;
+}
+
 /** One sync run (migration 0016); `errors` and `conflict_list` are JSON arrays. */
 export interface CrmRunTable {
   id: string;

@@ -5,6 +5,7 @@ import { chunks } from "../chunks.js";
 import { clientFromRow, clientToRow, replaceContacts } from "../clients.js";
 import type { CaseRecord, ClientRecord } from "../index.js";
 import { writeEvents } from "../ingest.js";
+import { enqueueJob } from "../jobs/enqueue.js";
 import { newJobRow } from "../jobs/rows.js";
 import { page } from "../rows.js";
 import type { ClientContactTable, Database, ImportTable } from "../schema.js";
@@ -177,6 +178,7 @@ export function importRepository(db: Db, dialect: "sqlite" | "postgres"): Import
             chunk.outbox.events.length === 0
               ? []
               : await writeEvents(tx, chunk.tenantId, chunk.outbox.events, chunk.now, chunk.outbox.claimFor);
+          for (const job of chunk.jobs) await enqueueJob(tx, job, chunk.now);
           await tx
             .updateTable("imports")
             .set(progressToRow(chunk.progress, chunk.now))

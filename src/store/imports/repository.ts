@@ -74,6 +74,8 @@ export interface ImportChunk {
   clients: { create: ClientRecord[]; update: Array<{ record: ClientRecord; expectedVersion: number }> };
   cases: { create: CaseRecord[]; update: Array<{ record: CaseRecord; expectedVersion: number }> };
   outbox: RecordOutbox;
+  /** Durable work the chunk's records cause (enriching the clients it creates), stored with them. */
+  jobs: NewJob[];
   progress: ImportProgress;
   now: number;
 }

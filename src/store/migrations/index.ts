@@ -18,6 +18,10 @@ import * as m0016 from "./0016_crm.js";
 import * as m0017 from "./0017_enrichment.js";
 import * as m0018 from "./0018_scheduling.js";
 import * as m0019 from "./0019_event_test_flag.js";
+import * as m0022 from "./0022_ordered_delivery.js";
+import * as m0023 from "./0023_api_key_scopes.js";
+import * as m0024 from "./0024_delivery_activity.js";
+import * as m0025 from "./0025_crm_sync_leases.js";
 
 /** Append-only: a migration that has landed is never edited; a schema change is a new file. */
 const migrations: Record<string, Migration> = {
@@ -40,6 +44,10 @@ const migrations: Record<string, Migration> = {
   "0017_enrichment": m0017,
   "0018_scheduling": m0018,
   "0019_event_test_flag": m0019,
+  "0022_ordered_delivery": m0022,
+  "0023_api_key_scopes": m0023,
+  "0024_delivery_activity": m0024,
+  "0025_crm_sync_leases": m0025,
 };
 
 /** The migration this code expects the store to be at (names sort in order). */

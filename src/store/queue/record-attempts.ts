@@ -1,6 +1,7 @@
 import { type Kysely, sql } from "kysely";
 import { chunks } from "../chunks.js";
 import type { AttemptOutcome } from "../index.js";
+import { linesOf, lockLines, promoteNextInLine } from "../ordering.js";
 import { attemptToRow } from "../rows.js";
 import type { Database } from "../schema.js";
 
@@ -17,6 +18,16 @@ export function recordAttempts(
   now: number,
 ): Promise<Set<string>> {
   return db.transaction().execute(async (tx) => {
+    // Lines whose first delivery leaves `pending` now: their locks come first (as at ingest), the
+    // next in line goes once the outcomes are written.
+    const passing = linesOf(
+      outcomes.flatMap(({ delivery }) =>
+        delivery.order_key && delivery.webhook_id && delivery.status !== "pending"
+          ? [{ webhook_id: delivery.webhook_id, order_key: delivery.order_key }]
+          : [],
+      ),
+    );
+    await lockLines(tx, passing);
     const recorded = new Set<string>();
     for (const chunk of chunks(outcomes)) {
       const rows = chunk.map(({ attempt, delivery }) => {
@@ -46,6 +57,7 @@ export function recordAttempts(
     }
     const attempts = outcomes.filter((o) => recorded.has(o.delivery.id)).map((o) => attemptToRow(o.attempt));
     for (const chunk of chunks(attempts)) await tx.insertInto("attempts").values(chunk).execute();
+    await promoteNextInLine(tx, passing, now);
     return recorded;
   });
 }

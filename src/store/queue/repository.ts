@@ -13,6 +13,12 @@ export interface AttemptOutcome {
     last_status_code: number | null;
     last_error: string | null;
     appended?: string | null;
+    /**
+     * The delivery's key when it is ordered (its row's `order_key`): once it leaves `pending`, the
+     * next delivery in its key's line becomes due in the same transaction.
+     */
+    order_key?: string | null;
+    webhook_id?: string;
   };
 }
 

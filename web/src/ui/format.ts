@@ -92,6 +92,10 @@ export function deliveryNote(d: Delivery, now = Date.now()): string | undefined 
       return "sending";
     case "held":
       return `held for ${d.hold?.until_event ?? "a follow-up event"}`;
+    case "held_by_ordering":
+      return d.ordering?.blocked_by
+        ? `held by ordering: waits for ${d.ordering.blocked_by}`
+        : "held by ordering";
     case "parked":
       return "webhook disabled";
     case "circuit_open":

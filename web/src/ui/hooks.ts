@@ -1,4 +1,5 @@
 import { createContext, useCallback, useContext, useEffect, useRef, useState } from "react";
+import { allows, PORTAL_SCOPES } from "../../../src/domain/scopes.js";
 import { type ApiError, apiRequest, isAbort, type Session } from "../api";
 
 export interface SessionContextValue {
@@ -13,6 +14,15 @@ export function useSession(): SessionContextValue {
   const value = useContext(SessionContext);
   if (!value) throw new Error("useSession outside a signed-in page");
   return value;
+}
+
+/**
+ * Whether this session may do what `scope` covers (`deliveries:write`), to leave out controls it
+ * would only be refused: a portal session has the portal's scopes; keys are left to the server.
+ */
+export function useAllows(scope: string): boolean {
+  const { session } = useSession();
+  return !session.portal || allows(PORTAL_SCOPES, scope);
 }
 
 export type Call = <T>(

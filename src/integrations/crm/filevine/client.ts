@@ -15,8 +15,12 @@ export const DEFAULT_API_URL = "https://api.filevineapp.com";
 export const DEFAULT_IDENTITY_URL = "https://identity.filevine.com";
 export const TOKEN_PATH = "/connect/token";
 export const API_PATH = "/fv-app/v2";
-/** The identity document's example scope: the gateway, the tenant and the whole v2 API. */
-export const SCOPE = "fv.api.gateway.access tenant filevine.v2.api.* email openid fv.auth.tenant.read";
+/**
+ * The identity document's example scope (the gateway, the tenant and the whole v2 API) and
+ * `filevine.v2.webhooks`, which the document says the webhook subscription calls need.
+ */
+export const SCOPE =
+  "fv.api.gateway.access tenant filevine.v2.api.* filevine.v2.webhooks email openid fv.auth.tenant.read";
 export const EXPIRY_MARGIN_MS = 60_000;
 
 interface Session {
@@ -76,10 +80,7 @@ export class FilevineClient {
         throw new CrmError(
           "auth",
           `Filevine refused the personal access token: ${error.vendorMessage ?? error.message}`,
-          {
-            status: error.status,
-            vendorMessage: error.vendorMessage,
-          },
+          { status: error.status, vendorMessage: error.vendorMessage, tokenRefused: true },
         );
       }
       throw error;

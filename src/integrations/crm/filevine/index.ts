@@ -5,6 +5,7 @@ import {
   type CrmCapabilities,
   type CrmCreated,
   CrmError,
+  type CrmNotified,
   type CrmObject,
   type CrmPage,
   type CrmProvider,
@@ -14,7 +15,7 @@ import {
   type CrmUpdate,
   type CrmWrite,
 } from "../connector.js";
-import { DEFAULT_API_URL, FilevineClient } from "./client.js";
+import { DEFAULT_API_URL, DEFAULT_IDENTITY_URL, FilevineClient } from "./client.js";
 import {
   asText,
   caseClientFields,
@@ -29,7 +30,9 @@ import {
   writeToForms,
   writeToProject,
 } from "./map.js";
-import { pickEventIds, subscriptionBody } from "./webhooks.js";
+import { verifyWebhookToken } from "./notify-token.js";
+import { filevineNotifications } from "./subscriptions.js";
+import { readFilevineEvent } from "./webhooks.js";
 
 type Json = Record<string, unknown>;
 
@@ -38,7 +41,7 @@ const capabilities: CrmCapabilities = {
   objects: ["client", "case"],
   push: true,
   listChanges: true,
-  changeNotifications: false,
+  changeNotifications: true,
   conditionalUpdate: false,
   rateLimitPerSecond: null,
 };
@@ -90,7 +93,7 @@ class FilevineConnector implements Connector {
   /** Section selectors per project type: read once per connector (they change with the firm's setup). */
   private readonly sections = new Map<string, Promise<string[]>>();
 
-  constructor(context: ConnectorContext) {
+  constructor(private readonly context: ConnectorContext) {
     this.client = new FilevineClient(context);
   }
 
@@ -333,6 +336,17 @@ class FilevineConnector implements Connector {
     }
     return [...found.values()];
   }
+
+  /** A delivery with a token Filevine's identity service signed → the project or contact it is about. */
+  async readNotification(headers: Record<string, string>, body: Buffer): Promise<CrmNotified | null> {
+    const authorization = Object.entries(headers).find(([name]) => name.toLowerCase() === "authorization");
+    await verifyWebhookToken(
+      this.context,
+      this.context.credentials.identity_url || DEFAULT_IDENTITY_URL,
+      authorization?.[1],
+    );
+    return readFilevineEvent(body, this.context.credentials.org_id || undefined);
+  }
 }
 
 /** Where a case's `client.*` fields live on the contact. */
@@ -342,27 +356,6 @@ const FILEVINE_CONTACT_FIELDS: Readonly<Record<string, string>> = {
   "client.phone": "phone",
   "client.email": "email",
 };
-
-export interface FilevineSubscription {
-  id: string;
-  eventIds: string[];
-  keyId: string | null;
-}
-
-/** Subscribes `url` to the project, phase, form and contact events Filevine offers. */
-export async function createFilevineSubscription(
-  context: ConnectorContext,
-  url: string,
-): Promise<FilevineSubscription> {
-  const client = new FilevineClient(context);
-  const eventIds = pickEventIds(await client.json("GET", "/webhooks/Events"));
-  if (eventIds.length === 0)
-    throw new CrmError("unsupported", "Filevine offers none of the project or contact events");
-  const answer = object(
-    await client.json("POST", "/webhooks/subscription", { body: subscriptionBody(url, eventIds) }),
-  );
-  return { id: asText(answer.Id) ?? "", eventIds, keyId: asText(answer.KeyId) };
-}
 
 export const filevineProvider: CrmProvider = {
   name: "filevine",
@@ -376,5 +369,6 @@ export const filevineProvider: CrmProvider = {
   ],
   baseUrl: { required: false, default: DEFAULT_API_URL },
   capabilities,
+  notifications: filevineNotifications,
   connect: (context) => new FilevineConnector(context),
 };

@@ -4,7 +4,9 @@ import { MAX_TIMEOUT_MS } from "../../../domain/webhook.js";
 import type { SecretCipher } from "../../../secrets/cipher.js";
 import type { CrmConnectionRecord, Store, WebhookRecord } from "../../../store/index.js";
 import type { Connector, ConnectorContext, CrmExchange, CrmProvider, CrmSubscription } from "../connector.js";
+import { CrmPacer } from "../pacer.js";
 import { crmProvider } from "../providers.js";
+import type { CrmMetrics } from "./metrics.js";
 
 /** What a CRM connection's target row keeps encrypted in `target_config`. */
 export interface CrmTargetConfig {
@@ -57,6 +59,10 @@ export function crmTargetUrl(config: Pick<CrmTargetConfig, "provider" | "base_ur
  */
 export class CrmConnectors {
   readonly agent: Agent;
+  /** One pacer per connection in this process: pushes, pulls and syncs share its rate limit. */
+  private readonly pacers = new Map<string, CrmPacer>();
+  /** Per-connection sync metrics (set by the server once its registry exists; absent in tools). */
+  metrics: CrmMetrics | null = null;
 
   constructor(
     private readonly store: Store,
@@ -117,6 +123,7 @@ export class CrmConnectors {
       credentials: config.credentials,
       dispatcher: this.agent,
       timeoutMs: target.timeout_ms,
+      pacer: this.pacer(target.id),
       ...(onExchange ? { onExchange } : {}),
       onCredentialsChanged: async (credentials) => {
         // Only what changed is merged into the stored config: a concurrent edit of anything else stays.
@@ -131,6 +138,20 @@ export class CrmConnectors {
         });
       },
     };
+  }
+
+  /**
+   * The connection's pacer, made on first use. It starts unpaced and learns from the CRM's first
+   * 429: a published rate such as Clio's 50 a minute is a per-window allowance, and spacing every
+   * request 1.2 s apart from the start would make a burst that the window allows 50 times slower.
+   */
+  pacer(connectionId: string): CrmPacer {
+    let pacer = this.pacers.get(connectionId);
+    if (!pacer) {
+      pacer = new CrmPacer(null);
+      this.pacers.set(connectionId, pacer);
+    }
+    return pacer;
   }
 
   /**

@@ -22,21 +22,57 @@ export class CrmSync {
     readonly connectors: CrmConnectors,
     readonly records: Records,
     readonly emit: EmitEvent,
+    /** This node's name: the owner of the connection leases it takes. */
+    readonly owner: string = generateId("node_"),
+    private readonly leaseMs: number = SYNC_LEASE_MS,
   ) {}
 
   /**
-   * Runs `work` when no other pull or initial sync of the connection runs in this process: two
-   * readers of the same CRM record would both create it on the platform.
+   * Runs `work` when no other pull or initial sync of the connection runs — in this process (a
+   * promise chain) and on any other node (the connection's sync lease in the store): two readers
+   * of the same CRM record would both create it on the platform. Pulls, hand-asked syncs and
+   * initial syncs are separate jobs that different nodes may claim at once.
    */
   async exclusive<T>(connectionId: string, work: () => Promise<T>): Promise<T> {
     const before = this.running.get(connectionId) ?? Promise.resolve();
-    const mine = before.then(work, work);
+    const leased = () => this.leased(connectionId, work);
+    const mine = before.then(leased, leased);
     const tail = mine.catch(() => undefined);
     this.running.set(connectionId, tail);
     try {
       return await mine;
     } finally {
       if (this.running.get(connectionId) === tail) this.running.delete(connectionId);
+    }
+  }
+
+  /**
+   * Takes the connection's lease (waiting up to two lease lengths for another node's turn to end,
+   * or for a dead node's lease to run out), renews it while `work` runs, gives it back after.
+   */
+  private async leased<T>(connectionId: string, work: () => Promise<T>): Promise<T> {
+    const deadline = Date.now() + 2 * this.leaseMs;
+    for (;;) {
+      const now = Date.now();
+      if (await this.store.crm.acquireSyncLease(connectionId, this.owner, now, now + this.leaseMs)) break;
+      if (now > deadline) throw new Error(`another node is syncing CRM connection ${connectionId}`);
+      await new Promise((resolve) => setTimeout(resolve, LEASE_POLL_MS));
+    }
+    const renewal = setInterval(
+      () => {
+        const now = Date.now();
+        this.store.crm
+          .acquireSyncLease(connectionId, this.owner, now, now + this.leaseMs)
+          .catch(() => undefined);
+      },
+      Math.max(100, Math.floor(this.leaseMs / 3)),
+    );
+    renewal.unref();
+    try {
+      return await work();
+    } finally {
+      clearInterval(renewal);
+      await this.store.crm.releaseSyncLease(connectionId, this.owner).catch(() => undefined);
     }
   }
 
@@ -55,6 +91,14 @@ export class CrmSync {
     return run;
   }
 }
+
+/**
+ * How long a connection's sync lease holds without renewal (renewed every third of it): a node
+ * that died mid-sync holds its connections this long at most.
+ */
+export const SYNC_LEASE_MS = 30_000;
+/** How often a node waiting for another's lease asks again. */
+const LEASE_POLL_MS = 500;
 
 export function newRun(
   connection: Pick<CrmConnectionRecord, "id" | "tenant_id">,

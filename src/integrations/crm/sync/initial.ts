@@ -1,5 +1,5 @@
 import type { JobContext, JobKind } from "../../../jobs/kinds.js";
-import { PermanentJobError } from "../../../jobs/kinds.js";
+import { JobLostError, PermanentJobError } from "../../../jobs/kinds.js";
 import type { CrmRun } from "../../../store/index.js";
 import { type Connector, CrmError, type CrmObject, type CrmSchema } from "../connector.js";
 import type { LoadedConnection } from "./connections.js";
@@ -30,9 +30,18 @@ const EXPORT_PAGE = 100;
  * Pushes in flight at once during an export. One at a time exported 1,000 cases to the local
  * LawRuler fake in 14.9 s (67 records/s: four requests each — two searches, the create, the read
  * back — waiting on one another); 8 at a time took 9.4 s (106 records/s, SQLite, the shared
- * 2-core machine, fake in the same process), where CPU rather than waiting is the limit.
+ * 2-core machine, fake in the same process), where CPU rather than waiting is the limit. With the
+ * CRM in another process (as in production and `bench --scenario crm`) each record waits on five
+ * round trips, so 16 at a time; a CRM's rate limit is kept by the connection's pacer, not by this.
  */
-const EXPORT_CONCURRENCY = 8;
+const EXPORT_CONCURRENCY = 16;
+
+/** Tries of one record that met a 429 before the job attempt gives up (and retries from its checkpoint). */
+const RATE_LIMITED_TRIES = 5;
+
+function isRateLimited(error: unknown): boolean {
+  return error instanceof CrmError && error.stage === "rate_limited";
+}
 
 /** Runs `work` over `items`, `limit` at a time; the first failure stops taking new items and is thrown. */
 async function inParallel<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
@@ -70,8 +79,13 @@ export function crmInitialSyncKind(sync: CrmSync): JobKind {
       try {
         const schema = await schemaOf(sync.store, loaded, connector);
         await sync.exclusive(id, () => initialSync(sync, loaded, connector, schema, run, phases, context));
+        // Stopped between pages (shutdown, or the job was taken over): not finished.
+        if (context.signal.aborted) throw context.signal.reason ?? new JobLostError("initial sync stopped");
         run.status = "succeeded";
       } catch (error) {
+        // Another attempt holds the job now (a lease lost in a stall, a takeover) or the worker is
+        // stopping: this attempt's copy of the run is stale and must not overwrite the holder's.
+        if (error instanceof JobLostError || context.signal.aborted) throw error;
         runError(run, {
           object: null,
           platform_id: null,
@@ -94,6 +108,7 @@ export function crmInitialSyncKind(sync: CrmSync): JobKind {
       run.finished_at = Date.now();
       await sync.store.crm.saveRun(run);
       await sync.store.crm.update(loaded.connection.id, { last_sync_at: run.finished_at }, run.finished_at);
+      sync.connectors.metrics?.synced(loaded.connection);
       await sync.emit(loaded.connection.tenant_id, "crm.sync_completed", {
         connection_id: loaded.connection.id,
         provider: loaded.connection.provider,
@@ -165,23 +180,36 @@ async function initialSync(
               ? await sync.store.clients.list(tenantId, options)
               : await sync.store.cases.list(tenantId, options);
           const pushOne = async (record: { id: string }): Promise<void> => {
-            try {
-              const outcome = await pushRecord(sync.store, connector, loaded.connection, schema, {
-                object,
-                platformId: record.id,
-                matchContacts: true,
-              });
-              if (outcome.action !== "skipped") run.pushed++;
-            } catch (error) {
-              if (error instanceof CrmError && error.retryable) throw error;
-              runError(run, {
-                object,
-                platform_id: record.id,
-                crm_id: null,
-                message: describeCrmError(error),
-                vendor_message: error instanceof CrmError ? error.vendorMessage : null,
-                at: Date.now(),
-              });
+            for (let attempt = 1; ; attempt++) {
+              try {
+                const outcome = await pushRecord(sync.store, connector, loaded.connection, schema, {
+                  object,
+                  platformId: record.id,
+                  matchContacts: true,
+                });
+                if (outcome.action !== "skipped") run.pushed++;
+                sync.connectors.metrics?.pushed(loaded.connection, outcome.action);
+                break;
+              } catch (error) {
+                // A 429 paused the connection's pacer until its Retry-After: the record goes again
+                // then, instead of failing the whole page's attempt. Other retryable failures (and
+                // a CRM that keeps refusing) retry the job from its checkpoint.
+                sync.connectors.metrics?.pushed(
+                  loaded.connection,
+                  isRateLimited(error) ? "rate_limited" : "failed",
+                );
+                if (isRateLimited(error) && attempt < RATE_LIMITED_TRIES) continue;
+                if (error instanceof CrmError && error.retryable) throw error;
+                runError(run, {
+                  object,
+                  platform_id: record.id,
+                  crm_id: null,
+                  message: describeCrmError(error),
+                  vendor_message: error instanceof CrmError ? error.vendorMessage : null,
+                  at: Date.now(),
+                });
+                break;
+              }
             }
             done++;
           };

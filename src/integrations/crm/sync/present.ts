@@ -63,6 +63,7 @@ export function presentProvider(provider: CrmProvider) {
     label: provider.label,
     credentials: provider.credentials.map((f) => ({ ...f })),
     base_url: { ...provider.baseUrl },
+    oauth: provider.oauth !== undefined,
     capabilities: {
       objects: [...c.objects],
       push: c.push,

@@ -10,7 +10,14 @@ import { recordHash, writeHash } from "../../../domain/crm/hash.js";
 import { sendsToCrm } from "../../../domain/crm/settings.js";
 import { EMPTY_CLIENT } from "../../../domain/records/client.js";
 import type { CrmLink, CrmRun } from "../../../store/index.js";
-import { type Connector, CrmError, type CrmObject, type CrmRecord, type CrmSchema } from "../connector.js";
+import {
+  type Connector,
+  CrmError,
+  type CrmNotified,
+  type CrmObject,
+  type CrmRecord,
+  type CrmSchema,
+} from "../connector.js";
 import type { LoadedConnection } from "./connections.js";
 import { type CrmSync, runError } from "./index.js";
 import { platformSide, pushRecord } from "./push.js";
@@ -33,6 +40,8 @@ export const OVERLAP_MS = 2 * 60_000;
 /** A pull as one run: what it read, applied, pushed back, and what failed. */
 export interface PullOptions {
   mode: "incremental" | "full";
+  /** Just this record, read by id (a change notification named it). */
+  only?: CrmNotified;
   signal?: AbortSignal;
 }
 
@@ -48,6 +57,12 @@ export async function pullConnection(
   const connectionId = loaded.connection.id;
   // Nothing is mapped yet: reading now would bring in empty records.
   if (loaded.connection.mappings.fields.length === 0) return;
+  if (options.only) {
+    // A record the CRM no longer has (deleted) changes nothing here, as in a poll.
+    const record = await connector.get(options.only.object, options.only.id);
+    if (record) await applyRecord(sync, loaded, connector, schema, run, record);
+    return;
+  }
   for (const object of loaded.provider.capabilities.objects) {
     if (options.signal?.aborted) return;
     if (loaded.provider.capabilities.listChanges) {
@@ -102,6 +117,20 @@ export async function applyRecord(
   record: CrmRecord,
   knownLink?: CrmLink,
 ): Promise<ApplyResult> {
+  const result = await applyOne(sync, loaded, connector, schema, run, record, knownLink);
+  sync.connectors.metrics?.pulled(loaded.connection, result);
+  return result;
+}
+
+async function applyOne(
+  sync: CrmSync,
+  loaded: LoadedConnection,
+  connector: Connector,
+  schema: CrmSchema,
+  run: CrmRun,
+  record: CrmRecord,
+  knownLink?: CrmLink,
+): Promise<ApplyResult> {
   const { store } = sync;
   const { connection } = loaded;
   const now = Date.now();
@@ -142,6 +171,7 @@ export async function applyRecord(
     if (decision.conflict) {
       const winner = decision.action === "apply" ? "crm" : "platform";
       run.conflicts++;
+      sync.connectors.metrics?.conflict(connection, winner);
       if (run.conflict_list.length < 200) {
         run.conflict_list.push({
           object: record.object,

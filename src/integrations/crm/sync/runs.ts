@@ -3,11 +3,20 @@ import { pullIntervalMs, readsFromCrm } from "../../../domain/crm/settings.js";
 import type { JobKind } from "../../../jobs/kinds.js";
 import { PermanentJobError } from "../../../jobs/kinds.js";
 import type { CrmRun } from "../../../store/index.js";
-import { CrmError } from "../connector.js";
+import { CrmError, type CrmNotified } from "../connector.js";
 import type { LoadedConnection } from "./connections.js";
 import { type CrmSync, newRun, runError } from "./index.js";
 import { pullConnection } from "./pull.js";
 import { describeCrmError, schemaOf } from "./schema.js";
+import { markRefused } from "./tokens.js";
+
+export interface PullRunOptions {
+  mode: "incremental" | "full";
+  record: boolean;
+  /** Read just this record (a change notification named it) instead of the CRM's changes. */
+  only?: CrmNotified;
+  signal?: AbortSignal;
+}
 
 /**
  * Runs a pull as a sync run: counts and errors recorded, `last_sync_at` and the failure streak
@@ -19,7 +28,7 @@ export async function runPull(
   sync: CrmSync,
   loaded: LoadedConnection,
   run: CrmRun,
-  options: { mode: "incremental" | "full"; record: boolean; signal?: AbortSignal },
+  options: PullRunOptions,
 ): Promise<CrmRun> {
   return sync.exclusive(loaded.connection.id, () => pullRun(sync, loaded, run, options));
 }
@@ -28,7 +37,7 @@ async function pullRun(
   sync: CrmSync,
   loaded: LoadedConnection,
   run: CrmRun,
-  options: { mode: "incremental" | "full"; record: boolean; signal?: AbortSignal },
+  options: PullRunOptions,
 ): Promise<CrmRun> {
   const { store } = sync;
   const { connection } = loaded;
@@ -59,11 +68,13 @@ async function pullRun(
     else await store.crm.createRun(run);
   }
   const failures = failure === null ? 0 : connection.consecutive_failures + 1;
+  // One notified record is not a pull: the next poll stays due when it was (last_sync_at kept).
   await store.crm.update(
     connection.id,
-    { consecutive_failures: failures, ...(failure === null ? { last_sync_at: now } : {}) },
+    { consecutive_failures: failures, ...(failure === null && !options.only ? { last_sync_at: now } : {}) },
     now,
   );
+  sync.connectors.metrics?.synced(connection);
   const summary = {
     connection_id: connection.id,
     provider: connection.provider,
@@ -78,6 +89,11 @@ async function pullRun(
   };
   if (failure === null && (options.record || eventful)) {
     await sync.emit(connection.tenant_id, "crm.sync_completed", summary);
+  }
+  if (failure instanceof CrmError && failure.tokenRefused) {
+    // A refused token fails every pull alike: failing now, in the CRM's words (crm.sync_failed once).
+    if (loaded.config.oauth?.status !== "refused") await markRefused(sync, loaded, failure);
+    return run;
   }
   if (failure !== null && failures === FAILING_AFTER) {
     await sync.emit(connection.tenant_id, "crm.sync_failed", {

@@ -69,6 +69,8 @@ export const ProviderSchema = Type.Object({
     }),
   ),
   base_url: Type.Object({ required: Type.Boolean(), default: Type.Union([Type.String(), Type.Null()]) }),
+  /** Connected through the CRM's OAuth Connect flow (`POST …/oauth/start`); tokens may also be given directly. */
+  oauth: Type.Boolean(),
   capabilities: Type.Object({
     objects: Type.Array(Type.String()),
     push: Type.Boolean(),

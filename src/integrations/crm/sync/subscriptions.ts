@@ -101,7 +101,9 @@ async function subscribe(
       if (created.secret) secrets[notifications.secretCredential] = created.secret;
       next.push({ object, id: created.id, expiresAt: created.expiresAt });
     } else if (notifications.needsRenewal(existing, now)) {
-      next.push(await notifications.renew(context, existing));
+      next.push(
+        await notifications.renew(context, existing, { url: hookUrl(publicUrl, loaded.connection.id) }),
+      );
     } else next.push(existing);
   }
   await sync.connectors.updateConfig(loaded.connection.tenant_id, loaded.connection.id, (current) => ({

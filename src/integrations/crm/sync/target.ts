@@ -95,11 +95,15 @@ export function crmKind(store: Store, connectors: CrmConnectors): TargetKind<Res
               ),
             );
           }
+          for (const outcome of outcomes) connectors.metrics?.pushed(loaded.connection, outcome.action);
           return succeeded(target, exchanges, writeAt, outcomes, elapsed());
         } finally {
           await connector.close?.();
         }
       } catch (error) {
+        const outcome =
+          error instanceof CrmError && error.stage === "rate_limited" ? "rate_limited" : "failed";
+        connectors.metrics?.pushed({ id: target.id, provider: target.config.provider }, outcome);
         return failed(target, exchanges, error, elapsed());
       }
     },

@@ -72,7 +72,11 @@ export async function refreshDueTokens(sync: CrmSync, now: number): Promise<Toke
   return summary;
 }
 
-async function markRefused(sync: CrmSync, loaded: LoadedConnection, error: CrmError): Promise<void> {
+/**
+ * The CRM refused the connection's token: `failing` with the CRM's words in `GET …/status` until
+ * someone reconnects it (or, for a token given directly, changes its credentials); crm.sync_failed once.
+ */
+export async function markRefused(sync: CrmSync, loaded: LoadedConnection, error: CrmError): Promise<void> {
   const { connection } = loaded;
   const now = Date.now();
   // The connector's words already say to reconnect and quote the CRM.

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from "react";
 import { type Attempt, type DeliveryDetail, errorMessage } from "../../api";
 import { CodeBlock, ErrorState, HeaderTable, Loading, StatusBadge } from "../../ui/elements";
 import { deliveryNote, formatDuration, formatTime, pretty, relativeTime } from "../../ui/format";
-import { useApi, useResource } from "../../ui/hooks";
+import { useAllows, useApi, useResource } from "../../ui/hooks";
 import { answerText, protocolOf } from "./answer";
 
 /** One delivery with every attempt: request, response, error, timing. */
@@ -16,6 +16,7 @@ export function DeliveryInspector({
   onChanged: () => void;
 }) {
   const call = useApi();
+  const mayRetry = useAllows("deliveries:write");
   const [tick, setTick] = useState(0);
   const [detail, reload] = useResource(`delivery:${id}:${tick}`, (signal) =>
     call<DeliveryDetail>("GET", `/v1/deliveries/${id}`, undefined, signal),
@@ -74,7 +75,7 @@ export function DeliveryInspector({
           Delivery <span className="mono">{id}</span>
         </h2>
         <div className="actions">
-          {d && (d.status === "failed" || (d.status === "pending" && d.state !== "claimed")) && (
+          {mayRetry && d && (d.status === "failed" || (d.status === "pending" && d.state !== "claimed")) && (
             <button
               type="button"
               className="button button-primary"
@@ -138,7 +139,9 @@ export function DeliveryInspector({
                 ? `: the delivery is held until ${d.hold?.until_event ?? "its follow-up event"} arrives.`
                 : d.state === "parked"
                   ? ": its webhook is disabled; it is sent once the webhook is enabled."
-                  : "."}
+                  : d.state === "held_by_ordering"
+                    ? `: it waits for ${d.ordering?.blocked_by ?? "the delivery ahead of it"}, which has the same ordering key (${d.ordering?.key ?? ""}).`
+                    : "."}
             </p>
           ) : (
             <ol className="attempts" reversed>

@@ -4,7 +4,7 @@ import { type Delivery, errorMessage } from "../../api";
 import { Link } from "../../router";
 import { StatusBadge } from "../../ui/elements";
 import { deliveryNote, formatTime, relativeTime, truncate } from "../../ui/format";
-import { useApi } from "../../ui/hooks";
+import { useAllows, useApi } from "../../ui/hooks";
 import { targetPath } from "../targets/paths";
 import { answerText, type Protocol } from "./answer";
 
@@ -22,6 +22,7 @@ export function DeliveryRow({
   onRetried: () => void;
 }) {
   const call = useApi();
+  const mayRetry = useAllows("deliveries:write");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const retry = async () => {
@@ -70,7 +71,7 @@ export function DeliveryRow({
           >
             Inspect
           </Link>
-          {(d.status === "failed" || (d.status === "pending" && d.state !== "claimed")) && (
+          {mayRetry && (d.status === "failed" || (d.status === "pending" && d.state !== "claimed")) && (
             <button
               type="button"
               className="button button-small"

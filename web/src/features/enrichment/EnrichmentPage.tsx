@@ -2,6 +2,7 @@ import { useState } from "react";
 import { ErrorState, Loading } from "../../ui/elements";
 import { Section } from "../../ui/fields";
 import { useApi, useResource } from "../../ui/hooks";
+import { SpendChart } from "../charts/SpendChart";
 import { SaveStatus } from "../settings/SaveStatus";
 import { DATA_KINDS, type EnrichmentSettings, type Provider, type Spend, TRIGGERS, usd } from "./types";
 
@@ -76,6 +77,12 @@ export function EnrichmentPage() {
             </tbody>
           </table>
         )}
+      </Section>
+      <Section
+        title="Spend per day"
+        description="Recorded cost of every lookup by provider, over the firm's last 30 days."
+      >
+        <SpendChart />
       </Section>
     </>
   );

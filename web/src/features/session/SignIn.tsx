@@ -24,6 +24,8 @@ async function probe(key: string): Promise<Probe> {
       return { kind: "tenant" };
     } catch (error) {
       if (error instanceof ApiError && error.code === "tenant_required") return { kind: "admin" };
+      // A scoped key without webhooks:read is still a good tenant key.
+      if (error instanceof ApiError && error.status === 403) return { kind: "tenant" };
       throw error;
     }
   };

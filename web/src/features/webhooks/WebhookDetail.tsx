@@ -4,6 +4,7 @@ import { Link, navigate } from "../../router";
 import { CopyButton, EnabledBadge, ErrorState, HealthBadge, Loading, Notice } from "../../ui/elements";
 import { clearFlash, peekFlash } from "../../ui/flash";
 import { useApi, useResource } from "../../ui/hooks";
+import { WebhookActivityCharts } from "../charts/WebhookActivityCharts";
 import { DeliveriesTable } from "../deliveries/DeliveriesTable";
 import { DeliveryInspector } from "../deliveries/DeliveryInspector";
 import { ReplayPanel } from "../targets/detail/ReplayPanel";
@@ -92,6 +93,8 @@ export function WebhookDetail({ id, delivery }: { id: string; delivery: string |
       </div>
 
       <Settings webhook={w} />
+
+      <WebhookActivityCharts webhookId={w.id} version={deliveriesVersion} />
 
       <DeliveriesTable webhookId={w.id} selected={delivery} version={deliveriesVersion} />
       {delivery && (

@@ -2,22 +2,26 @@ import { type FormEvent, useState } from "react";
 import { type EventType, errorMessage, type Webhook } from "../../api";
 import { Link, navigate } from "../../router";
 import { ErrorState, Loading } from "../../ui/elements";
-import { partSetter } from "../../ui/fields";
+import { partSetter, Section } from "../../ui/fields";
 import { setFlash } from "../../ui/flash";
 import { useApi, useResource } from "../../ui/hooks";
 import { useCatalog } from "../catalog/catalog";
 import { EventsSection } from "../targets/form/EventsSection";
+import { FilterFields } from "../targets/form/FilterFields";
 import { FormStatus } from "../targets/form/FormStatus";
 import type { FieldErrors } from "../targets/form/numbers";
 import type { RoutingState } from "../targets/form/routing";
 import { focusField, serverFieldError } from "../targets/form/server-errors";
+import { AdvancedSettings, ESSENTIAL_FIELDS } from "./form/AdvancedSettings";
 import { BodySection } from "./form/BodySection";
 import { DeliverySection } from "./form/DeliverySection";
 import { DestinationSection } from "./form/DestinationSection";
 import { FIELD_INPUT, fieldOfPath } from "./form/field-paths";
+import { MethodAndState } from "./form/MethodAndState";
+import { PresetGallery } from "./form/PresetGallery";
 import { toPayload } from "./form/payload";
 import { RequestSection } from "./form/RequestSection";
-import { emptyForm, type FormState, formFromWebhook } from "./form/state";
+import { emptyForm, type FormState, formFromPreset, formFromWebhook } from "./form/state";
 import { urlProblem } from "./form/validation";
 
 export function WebhookForm({ id }: { id: string | null }) {
@@ -147,6 +151,17 @@ function FormBody({
     <form className="webhook-form" onSubmit={submit} noValidate aria-describedby="form-status">
       <FormStatus noun="webhook" formError={formError} errorCount={Object.keys(errors).length} />
 
+      {!editing && (
+        <PresetGallery
+          chosen={state.preset?.name ?? null}
+          onChoose={(preset) => {
+            setState(preset ? formFromPreset(preset) : emptyForm());
+            setErrors({});
+            setUrlTouched(false);
+          }}
+        />
+      )}
+
       <DestinationSection
         state={state}
         set={set}
@@ -161,13 +176,32 @@ function FormBody({
         types={types}
         errors={errors}
         clearError={clearError}
+        withFilters={false}
       />
 
-      <RequestSection state={state} set={set} setState={setState} errors={errors} editing={editing} />
+      {/* A chosen preset fills settings that live under Advanced: show them (a new key remounts it open). */}
+      <AdvancedSettings
+        key={state.preset?.name ?? "none"}
+        initiallyOpen={editing || state.preset !== null}
+        errorInside={Object.keys(errors).some((field) => !ESSENTIAL_FIELDS.has(field))}
+      >
+        <MethodAndState state={state} set={set} errors={errors} />
 
-      <BodySection state={state} set={set} types={types} errors={errors} />
+        <Section title="Filters" description="Which of the picked events reach this endpoint.">
+          <FilterFields
+            state={state}
+            set={partSetter<RoutingState, FormState>(set)}
+            errors={errors}
+            noun="webhook"
+          />
+        </Section>
 
-      <DeliverySection state={state} set={set} types={types} errors={errors} />
+        <RequestSection state={state} set={set} setState={setState} errors={errors} editing={editing} />
+
+        <BodySection state={state} set={set} types={types} errors={errors} />
+
+        <DeliverySection state={state} set={set} types={types} errors={errors} />
+      </AdvancedSettings>
 
       <div className="form-actions">
         <button type="submit" className="button button-primary" disabled={busy}>

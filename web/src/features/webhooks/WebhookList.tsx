@@ -4,6 +4,7 @@ import { Link } from "../../router";
 import { Empty, EnabledBadge, ErrorState, HealthBadge, Loading } from "../../ui/elements";
 import { eventsSummary } from "../../ui/format";
 import { useApi, useResource, useSession } from "../../ui/hooks";
+import { WebhookVolumeCharts } from "../charts/WebhookVolumeCharts";
 import { DeliveryStatCells } from "../targets/list/DeliveryStats";
 
 export function WebhookList() {
@@ -57,6 +58,7 @@ export function WebhookList() {
       )}
       {resource.data && resource.data.webhooks.length > 0 && (
         <>
+          <WebhookVolumeCharts />
           <table className="table table-cards webhook-table">
             <caption className="visually-hidden">Webhooks</caption>
             <thead>

@@ -4,10 +4,15 @@ import { ErrorState } from "../../../ui/elements";
 import { describedBy, Field } from "../../../ui/fields";
 import { useApi } from "../../../ui/hooks";
 import { CredentialInputs } from "./CredentialInputs";
-import { credentialsToSend } from "./logic";
+import { connectWithLabel, credentialsToSend, oauthAppProvider } from "./logic";
 import type { CrmConnection, CrmProvider } from "./types";
 
-/** A new connection: the provider's credentials and base URL; settings are set on its page. */
+/**
+ * A new connection: the provider's credentials and base URL; settings are set on its page. An
+ * OAuth CRM (Clio) asks for its app's key and secret and sends the person to the CRM's authorize
+ * page ("Connect with Clio"); the CRM sends them back to the callback, which lands on the
+ * connection's page. Tokens can still be typed in instead (scripts, a token made by hand).
+ */
 export function ConnectForm({
   provider,
   onConnected,
@@ -19,6 +24,8 @@ export function ConnectForm({
 }) {
   const call = useApi();
   const prefix = `connect-${provider.name}`;
+  const [withToken, setWithToken] = useState(!provider.oauth);
+  const shown = withToken ? provider : oauthAppProvider(provider);
   const [name, setName] = useState("");
   const [baseUrl, setBaseUrl] = useState("");
   const [typed, setTyped] = useState<Record<string, string>>({});
@@ -27,7 +34,7 @@ export function ConnectForm({
   const [busy, setBusy] = useState(false);
 
   const submit = async () => {
-    const { credentials, missing } = credentialsToSend(provider, typed, true);
+    const { credentials, missing } = credentialsToSend(shown, typed, true);
     const local: Record<string, string> = {};
     for (const field of missing) local[`credentials/${field}`] = "Required.";
     if (provider.base_url.required && baseUrl.trim() === "") local.base_url = "Required.";
@@ -36,21 +43,28 @@ export function ConnectForm({
     if (Object.keys(local).length > 0) return;
     setBusy(true);
     try {
-      onConnected(
-        await call<CrmConnection>("POST", "/v1/crm/connections", {
-          provider: provider.name,
-          credentials,
-          ...(name.trim() ? { name: name.trim() } : {}),
-          ...(baseUrl.trim() ? { base_url: baseUrl.trim() } : {}),
-        }),
+      const created = await call<CrmConnection>("POST", "/v1/crm/connections", {
+        provider: provider.name,
+        credentials,
+        ...(name.trim() ? { name: name.trim() } : {}),
+        ...(baseUrl.trim() ? { base_url: baseUrl.trim() } : {}),
+      });
+      if (withToken) {
+        onConnected(created);
+        return;
+      }
+      // Off to the CRM's authorize page; it sends the browser back to our callback.
+      const started = await call<{ authorize_url: string }>(
+        "POST",
+        `/v1/crm/connections/${created.id}/oauth/start`,
       );
+      window.location.assign(started.authorize_url);
     } catch (error) {
       // A refused input is shown at its field; anything else above the buttons.
       const path = error instanceof ApiError ? error.path : null;
       if (path?.startsWith("/body/"))
         setErrors({ [path.slice("/body/".length)]: (error as ApiError).message });
       else setFailure(error);
-    } finally {
       setBusy(false);
     }
   };
@@ -74,7 +88,7 @@ export function ConnectForm({
       </Field>
       <CredentialInputs
         prefix={prefix}
-        provider={provider}
+        provider={shown}
         saved={null}
         typed={typed}
         errors={errors}
@@ -101,8 +115,21 @@ export function ConnectForm({
       {failure !== null && <ErrorState title={`${provider.label} was not connected`} error={failure} />}
       <div className="form-actions">
         <button type="submit" className="button button-primary" disabled={busy}>
-          {busy ? "Connecting…" : "Connect"}
+          {busy ? "Connecting…" : withToken ? "Connect" : connectWithLabel(provider.label)}
         </button>
+        {provider.oauth && (
+          <button
+            type="button"
+            className="button button-quiet"
+            onClick={() => {
+              setWithToken(!withToken);
+              setErrors({});
+            }}
+            disabled={busy}
+          >
+            {withToken ? `Use ${connectWithLabel(provider.label)} instead` : "Use an access token instead"}
+          </button>
+        )}
         <button type="button" className="button" onClick={onCancel} disabled={busy}>
           Cancel
         </button>

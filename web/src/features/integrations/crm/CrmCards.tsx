@@ -97,7 +97,7 @@ function ProviderCard({ provider, connections }: { provider: CrmProvider; connec
         <ConnectForm
           provider={provider}
           onCancel={() => setConnecting(false)}
-          onConnected={(c) => navigate(`/integrations/crm/${c.id}`)}
+          onConnected={(c) => navigate(`/integrations/crm/${c.id}?connected=1`)}
         />
       ) : (
         <button type="button" className="button button-primary" onClick={() => setConnecting(true)}>

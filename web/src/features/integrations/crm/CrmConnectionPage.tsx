@@ -3,6 +3,7 @@ import { ErrorState, Loading } from "../../../ui/elements";
 import { useApi, useResource } from "../../../ui/hooks";
 import { ActivityTab } from "./ActivityTab";
 import { ConfigurationTab } from "./ConfigurationTab";
+import { ConnectedNotice } from "./ConnectedNotice";
 import { MappingsTab } from "./MappingsTab";
 import type { CrmConnection, CrmProvider } from "./types";
 
@@ -20,9 +21,12 @@ export function CrmConnectionPage({
   id,
   tab,
   delivery,
+  connected = false,
 }: {
   id: string;
   tab: string | null;
+  /** Just connected (the OAuth callback or the token form lands here with `?connected=1`). */
+  connected?: boolean;
   /** A delivery to inspect (the deliveries table's "Inspect" links here): shown on the Activity tab. */
   delivery: string | null;
 }) {
@@ -51,6 +55,7 @@ export function CrmConnectionPage({
           {connection.name !== provider.label && <span className="muted"> · {provider.label}</span>}
         </h1>
       </div>
+      {connected && <ConnectedNotice connection={connection} provider={provider} />}
       <div className="tabs" role="tablist" aria-label="Connection">
         {TABS.map((t) => (
           <button

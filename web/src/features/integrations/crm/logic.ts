@@ -135,6 +135,27 @@ export function credentialsToSend(
   return { credentials, missing };
 }
 
+/** The app's own credentials an OAuth CRM's Connect button needs (its tokens come from the flow). */
+const OAUTH_APP_FIELDS = ["client_id", "client_secret"];
+
+/**
+ * The provider as the Connect-button form shows it: only the app's key and secret, both required
+ * (the access and refresh tokens come back from the CRM's authorize page).
+ */
+export function oauthAppProvider<P extends Pick<CrmProvider, "credentials">>(provider: P): P {
+  return {
+    ...provider,
+    credentials: provider.credentials
+      .filter((f) => OAUTH_APP_FIELDS.includes(f.name))
+      .map((f) => ({ ...f, required: true })),
+  };
+}
+
+/** "Connect with Clio": the button is named after the company (the first word of the product's label). */
+export function connectWithLabel(label: string): string {
+  return `Connect with ${label.split(" ")[0] ?? label}`;
+}
+
 export type CardState = "none" | CrmStatusAnswer["state"];
 
 /** The words and badge class of a connection's state on its card and status panel. */

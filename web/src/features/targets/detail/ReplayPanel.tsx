@@ -1,7 +1,7 @@
 /** "Replay failed deliveries": re-queues every failed delivery created since a chosen time. */
 import { type FormEvent, useState } from "react";
 import { errorMessage } from "../../../api";
-import { useApi } from "../../../ui/hooks";
+import { useAllows, useApi } from "../../../ui/hooks";
 import { targetApi } from "../paths";
 
 /** `datetime-local` value for a time (local clock). */
@@ -11,16 +11,19 @@ function localInput(ms: number): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
-export function ReplayPanel({
-  targetId,
-  description,
-  onReplayed,
-}: {
+interface ReplayProps {
   targetId: string;
   /** What a replay sends for this kind of target. */
   description: string;
   onReplayed: () => void;
-}) {
+}
+
+/** Left out where the session may not replay (a portal reads deliveries only). */
+export function ReplayPanel(props: ReplayProps) {
+  return useAllows("deliveries:write") ? <ReplayForm {...props} /> : null;
+}
+
+function ReplayForm({ targetId, description, onReplayed }: ReplayProps) {
   const call = useApi();
   const [since, setSince] = useState(() => localInput(Date.now() - 24 * 3600 * 1000));
   const [busy, setBusy] = useState(false);

@@ -14,6 +14,7 @@ export function EventsSection({
   clearError,
   description = "Which events reach this endpoint.",
   noun = "webhook",
+  withFilters = true,
 }: {
   state: RoutingState;
   set: Setter<RoutingState>;
@@ -22,6 +23,8 @@ export function EventsSection({
   clearError: (field: string) => void;
   description?: string;
   noun?: string;
+  /** False when the form shows the filters elsewhere (the webhook form's "Advanced"). */
+  withFilters?: boolean;
 }) {
   const categories = useMemo(() => {
     const map = new Map<string, EventType[]>();
@@ -41,7 +44,7 @@ export function EventsSection({
   };
 
   return (
-    <Section title="Events and filters" description={description}>
+    <Section title={withFilters ? "Events and filters" : "Events"} description={description}>
       <fieldset className="field" aria-describedby={errors.events ? "wh-events-error" : undefined}>
         <legend>Events</legend>
         <label className="choice">
@@ -124,7 +127,7 @@ export function EventsSection({
         )}
       </fieldset>
 
-      <FilterFields state={state} set={set} errors={errors} noun={noun} />
+      {withFilters && <FilterFields state={state} set={set} errors={errors} noun={noun} />}
     </Section>
   );
 }

@@ -26,7 +26,7 @@ export function Settings({ webhook: w }: { webhook: Webhook }) {
     ["App key", w.app_key ?? "None"],
     [
       "Body",
-      `${w.body.format === "json" ? "JSON" : "Form"}${w.body.template !== undefined ? ", templated" : ""}`,
+      `${w.body.format === "json" ? "JSON" : "Form"}${w.body.template !== undefined ? ", templated" : ""}${w.body.macros === "kaisa" ? ", Kaisa macros" : ""}${w.body.sign ? ", signed as data + sign" : ""}`,
     ],
     ["Timeout", formatDuration(w.timeout_ms)],
     ["Retries", retryText(w.retry)],
@@ -34,6 +34,7 @@ export function Settings({ webhook: w }: { webhook: Webhook }) {
   ];
   if (w.signature_header) rows.push(["Signature header", w.signature_header]);
   if (w.hold) rows.push(["Hold", `until ${w.hold.until_event}, at most ${formatSeconds(w.hold.max_wait_s)}`]);
+  if (w.ordering === "per_key") rows.push(["Ordering", `one at a time per ${w.ordering_key}`]);
   if (w.max_in_flight) rows.push(["Concurrent requests", String(w.max_in_flight)]);
   if (w.rate_limit_per_s) rows.push(["Rate limit", `${w.rate_limit_per_s}/s`]);
   rows.push(["Created", formatTime(w.created_at)], ["Updated", formatTime(w.updated_at)]);

@@ -48,6 +48,34 @@ export function BodySection({
           </select>
         </Field>
       </div>
+      <div className="grid-2">
+        <Field
+          id="wh-macros"
+          label="Macros"
+          hint="Kaisa-compatible: {event_type} 0/1/2, {answered} 1/0, {start} as UTC YYYY-MM-DD HH:MM:SS, {id} the call id, and Kaisa's other names."
+        >
+          <select
+            id="wh-macros"
+            value={state.macros}
+            onChange={(e) => set("macros", e.target.value as FormState["macros"])}
+            aria-describedby="wh-macros-hint"
+          >
+            <option value="standard">Switchboard</option>
+            <option value="kaisa">Kaisa-compatible</option>
+          </select>
+        </Field>
+        <div className="field field-check">
+          <label className="choice">
+            <input
+              id="wh-sign"
+              type="checkbox"
+              checked={state.sign}
+              onChange={(e) => set("sign", e.target.checked)}
+            />
+            <span>Kaisa signature — send the body as the field data, its HMAC-SHA256 as sign</span>
+          </label>
+        </div>
+      </div>
       {state.templateMode !== "none" && (
         <Field
           id="wh-template"

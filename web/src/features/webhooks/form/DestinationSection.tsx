@@ -1,4 +1,4 @@
-/** The form's "Destination" section: endpoint URL, description, HTTP method and the enabled switch. */
+/** The form's "Destination" section: endpoint URL and description (method and state are under "Advanced"). */
 import { describedBy, Field, Section, type Setter } from "../../../ui/fields";
 import type { FieldErrors } from "../../targets/form/numbers";
 import type { FormState } from "./state";
@@ -17,12 +17,16 @@ export function DestinationSection({
   onUrlChange: (value: string) => void;
 }) {
   return (
-    <Section title="Destination" description="Where and how Switchboard sends each event.">
+    <Section title="Destination" description="Where Switchboard sends each event.">
       <Field
         id="wh-url"
         label="Endpoint URL"
         error={urlError ?? undefined}
-        hint={urlHint(state.url, urlError)}
+        hint={
+          state.preset && !urlError
+            ? `${state.preset.title}: ${state.preset.setup}`
+            : urlHint(state.url, urlError)
+        }
       >
         <input
           id="wh-url"
@@ -30,7 +34,7 @@ export function DestinationSection({
           inputMode="url"
           autoComplete="off"
           spellCheck={false}
-          placeholder="https://hooks.example.com/switchboard"
+          placeholder={state.preset?.url_hint ?? "https://hooks.example.com/switchboard"}
           value={state.url}
           onChange={(e) => onUrlChange(e.target.value)}
           aria-invalid={urlError ? true : undefined}
@@ -47,37 +51,6 @@ export function DestinationSection({
           onChange={(e) => set("description", e.target.value)}
         />
       </Field>
-      <div className="grid-2">
-        <Field
-          id="wh-method"
-          label="HTTP method"
-          error={errors.method}
-          hint="GET sends the fields as a query string."
-        >
-          <select
-            id="wh-method"
-            value={state.method}
-            onChange={(e) => set("method", e.target.value as FormState["method"])}
-            aria-describedby="wh-method-hint"
-          >
-            <option value="POST">POST</option>
-            <option value="PUT">PUT</option>
-            <option value="GET">GET</option>
-            <option value="DELETE">DELETE</option>
-          </select>
-        </Field>
-        <div className="field field-check">
-          <label className="choice">
-            <input
-              id="wh-enabled"
-              type="checkbox"
-              checked={state.enabled}
-              onChange={(e) => set("enabled", e.target.checked)}
-            />
-            <span>Enabled — deliver events to this endpoint</span>
-          </label>
-        </div>
-      </div>
     </Section>
   );
 }

@@ -4,7 +4,7 @@ import { type EventType, type EventTypeDetail, errorMessage } from "../../../api
 import { useApi } from "../../../ui/hooks";
 import { loadEventType } from "../../catalog/catalog";
 import { concreteTypes } from "../../targets/form/routing";
-import { renderPreview } from "./preview";
+import { renderPreview, withMacros } from "./preview";
 import type { FormState } from "./state";
 import { parsedTemplate } from "./validation";
 
@@ -36,7 +36,10 @@ export function TemplatePreview({ state, types }: { state: FormState; types: Eve
     example && !template.error
       ? renderPreview(
           { method: state.method, format: state.format, template: template.template },
-          { id: "evt_preview0000000000000000", event: chosen, timestamp, data: example },
+          withMacros(
+            { id: "evt_preview0000000000000000", event: chosen, timestamp, data: example },
+            state.macros,
+          ),
         )
       : null;
   const variables = detail.type === chosen ? detail.value?.variables : undefined;

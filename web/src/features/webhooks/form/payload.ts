@@ -69,10 +69,11 @@ export function toPayload(
 
   const template = parsedTemplate(state);
   if (template.error) errors.body = template.error;
-  body.body =
-    template.template === undefined
-      ? { format: state.format }
-      : { format: state.format, template: template.template };
+  const shaped: Record<string, unknown> = { format: state.format };
+  if (template.template !== undefined) shaped.template = template.template;
+  if (state.macros === "kaisa") shaped.macros = "kaisa";
+  if (state.sign) shaped.sign = true;
+  body.body = shaped;
 
   if (state.hold) {
     if (state.holdEvent === "") errors.hold ??= "Pick the event that releases held deliveries.";

@@ -5,6 +5,7 @@
  */
 
 // The macro table is the server's own (pure, no Node imports), so preview and delivery agree.
+import { isKaisaMacro, KAISA_SCOPE, kaisaValues } from "../../../../../src/domain/kaisa.js";
 import { CALL_MACROS } from "../../../../../src/domain/template-macros.js";
 
 export { CALL_MACROS };
@@ -14,6 +15,8 @@ export interface Envelope {
   event: string;
   timestamp: string;
   data: Record<string, unknown>;
+  /** With Kaisa macros: their computed values (see withMacros). */
+  kaisa?: Record<string, unknown>;
 }
 
 export function lookup(scope: Envelope, path: string): unknown {
@@ -25,7 +28,16 @@ export function lookup(scope: Envelope, path: string): unknown {
   return value;
 }
 
-const macroPath = (name: string): string => CALL_MACROS[name] ?? `data.${name}`;
+/** A scope that carries Kaisa's values renders Kaisa's names from them, as the server does. */
+const macroPath = (name: string, scope: Envelope): string =>
+  scope.kaisa !== undefined && isKaisaMacro(name)
+    ? `${KAISA_SCOPE}.${name}`
+    : (CALL_MACROS[name] ?? `data.${name}`);
+
+/** The scope a template with these macros sees: Kaisa's values added for `macros: "kaisa"`. */
+export function withMacros(scope: Envelope, macros: "standard" | "kaisa"): Envelope {
+  return macros === "kaisa" ? { ...scope, kaisa: kaisaValues(scope) } : scope;
+}
 
 const TOKEN =
   /\{\{-?\s*([^}]*?)\s*-?\}\}|\{%[\s\S]*?%\}|\{([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)\}/g;
@@ -41,7 +53,7 @@ function text(value: unknown): string {
 /** Substitutes outputs and macros in one template string. */
 export function renderString(template: string, scope: Envelope, encode: (s: string) => string): string {
   return template.replace(TOKEN, (match, expression: string | undefined, macro: string | undefined) => {
-    if (macro !== undefined) return encode(text(lookup(scope, macroPath(macro))));
+    if (macro !== undefined) return encode(text(lookup(scope, macroPath(macro, scope))));
     if (expression === undefined) return match; // {% tag %}: not evaluated in the preview
     const path = expression.split("|")[0]?.trim() ?? "";
     return encode(text(lookup(scope, path)));
@@ -53,7 +65,7 @@ function renderValue(value: unknown, scope: Envelope): unknown {
   if (typeof value === "string") {
     const whole = WHOLE_OUTPUT.exec(value);
     if (whole) {
-      const path = whole[1] !== undefined ? whole[1].trim() : macroPath(whole[2] ?? "");
+      const path = whole[1] !== undefined ? whole[1].trim() : macroPath(whole[2] ?? "", scope);
       const found = lookup(scope, path);
       return found === undefined ? null : found;
     }

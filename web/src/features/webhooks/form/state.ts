@@ -1,5 +1,5 @@
 /** The webhook form's state: its shape, its defaults, a stored webhook read into it, and derived rules. */
-import type { AuthSettings, Webhook } from "../../../api";
+import type { AuthSettings, Webhook, WebhookPreset } from "../../../api";
 import { emptyRetry, type RetryState, retryFromSettings } from "../../targets/form/retry";
 import { emptyRouting, type RoutingState, routingFromTarget } from "../../targets/form/routing";
 
@@ -33,6 +33,12 @@ export interface FormState extends RoutingState, RetryState {
   appKeyMasked: string | null;
   signatureHeader: string;
   format: "json" | "form";
+  /** What single-brace macros mean: Switchboard's or Kaisa's (`body.macros`). */
+  macros: "standard" | "kaisa";
+  /** Kaisa's signature option (`body.sign`): payload as `data`, HMAC as `sign`. */
+  sign: boolean;
+  /** The preset the new webhook started from (gallery), for its URL hint and setup note. */
+  preset: WebhookPreset | null;
   templateMode: TemplateMode;
   templateFields: string;
   templateText: string;
@@ -72,6 +78,9 @@ export function emptyForm(): FormState {
     appKeyMasked: null,
     signatureHeader: "",
     format: "json",
+    macros: "standard",
+    sign: false,
+    preset: null,
     templateMode: "none",
     templateFields:
       '{\n  "call": "{{ data.call_id }}",\n  "caller": "{from_nr}",\n  "seconds": "{duration}"\n}',
@@ -122,6 +131,8 @@ export function formFromWebhook(w: Webhook): FormState {
     appKeyMasked: w.app_key,
     signatureHeader: w.signature_header ?? "",
     format: w.body.format,
+    macros: w.body.macros ?? "standard",
+    sign: w.body.sign === true,
     templateMode: template === undefined ? "none" : typeof template === "string" ? "text" : "fields",
     templateFields:
       template !== undefined && typeof template !== "string"
@@ -142,5 +153,42 @@ export function formFromWebhook(w: Webhook): FormState {
           : JSON.stringify(w.success.expected_value),
     maxInFlight: str(w.max_in_flight),
     rateLimit: str(w.rate_limit_per_s),
+  };
+}
+
+/**
+ * A preset from the gallery → a fresh form: its events, method, headers, body, success rule and
+ * retry; the URL when the service fixes it (HubSpot's API), and bearer auth when it needs a token.
+ */
+export function formFromPreset(preset: WebhookPreset): FormState {
+  const base = emptyForm();
+  const template = preset.body.template;
+  return {
+    ...base,
+    ...(preset.events.length > 0 ? { allEvents: false, events: [...preset.events] } : {}),
+    ...(preset.retry ? retryFromSettings(preset.retry) : {}),
+    preset,
+    url: preset.fixed_url ? preset.url_hint : "",
+    description: preset.title,
+    method: preset.method,
+    headers: Object.entries(preset.headers).map(([name, value]) => newHeaderRow(name, value)),
+    authType: preset.auth ?? "none",
+    format: preset.body.format,
+    macros: preset.body.macros ?? "standard",
+    sign: preset.body.sign === true,
+    templateMode: template === undefined ? "none" : typeof template === "string" ? "text" : "fields",
+    templateFields:
+      template !== undefined && typeof template !== "string"
+        ? JSON.stringify(template, null, 2)
+        : base.templateFields,
+    templateText: typeof template === "string" ? template : "",
+    successCodes: (preset.success.status_codes ?? []).join(", "),
+    responseKey: preset.success.response_key ?? "",
+    expectedValue:
+      preset.success.expected_value === undefined
+        ? ""
+        : typeof preset.success.expected_value === "string"
+          ? preset.success.expected_value
+          : JSON.stringify(preset.success.expected_value),
   };
 }
