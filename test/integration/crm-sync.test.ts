@@ -78,11 +78,13 @@ describe.each(storeKinds())("CRM two-way sync on %s", (kind) => {
   async function sync(connection: string) {
     const started = await call("POST", `/v1/crm/connections/${connection}/sync`, { mode: "incremental" });
     expect(started.status).toBe(202);
+    // A sync job waits for a free job slot and for the connection's scheduled pull to end; in a
+    // full suite on two busy cores that once took past 15 s.
     return eventually(async () => {
       const runs = await call("GET", `/v1/crm/connections/${connection}/runs`);
       const run = runs.body.data.find((r: { id: string }) => r.id === started.body.id);
       return run?.status !== "running" ? run : undefined;
-    });
+    }, 45_000);
   }
 
   const deliveriesOf = async (connection: string) =>
@@ -178,7 +180,7 @@ describe.each(storeKinds())("CRM two-way sync on %s", (kind) => {
     ["crm_wins", "crm"],
     ["newest", "crm"],
   ] as const)("a conflict under %s", (policy, winner) => {
-    it(`is settled for the ${winner} and recorded`, async () => {
+    it(`is settled for the ${winner} and recorded`, { timeout: 120_000 }, async () => {
       const id = await connect("smartadvocate", { direction: "both", conflict: policy });
       const { clientId, crmId } = await linkedCase(id, "Iris");
       await eventually(async () => (await deliveriesOf(id)).every((d) => d.status !== "pending"));
